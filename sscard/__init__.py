@@ -1,0 +1,5 @@
+"""sscard: the online social security card service."""
+
+from .celery import app as celery_app
+
+__all__ = ("celery_app",)

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "sscard.accounts"
+    label = "accounts"
+
+    def ready(self):
+        from axes.signals import user_locked_out
+
+        from .signals import audit_lockout
+
+        user_locked_out.connect(audit_lockout, dispatch_uid="sscard-audit-lockout")

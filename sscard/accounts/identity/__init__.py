@@ -1,0 +1,1 @@
+"""Identity verification providers (registry pattern: base.py, registry.py, one module per provider)."""

@@ -1,0 +1,25 @@
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class IdentityClaim:
+    real_name: str
+    id_number: str  # already normalised and rule-checked
+
+
+class IdentityMismatch(Exception):
+    """The claim does not match the provider's source of truth. `message` is user-facing (English source)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class IdentityProvider:
+    """Confirms that a real name and ID number belong together."""
+
+    id: str = ""
+
+    def verify(self, claim: IdentityClaim) -> None:
+        """Return if the claim is accepted; raise IdentityMismatch otherwise."""
+        raise NotImplementedError

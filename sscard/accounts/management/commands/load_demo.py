@@ -1,0 +1,38 @@
+from datetime import date
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from sscard.accounts import services
+from sscard.accounts.models import User
+from sscard.domain.idnumber import make_id_number
+
+DEMO_PASSWORD = "Demo-2026-card"
+STAFF_PASSWORD = "Staff-2026-card"
+
+CITIZENS = [
+    {"real_name": "张三", "id_number": make_id_number("420106", date(1990, 3, 7), 123), "phone": "13800138000"},
+    {"real_name": "李四", "id_number": make_id_number("420102", date(1985, 11, 20), 246), "phone": "13900139000"},
+]
+
+
+class Command(BaseCommand):
+    help = "Load demo accounts (idempotent: running it twice changes nothing) and print how to log in."
+
+    def handle(self, **options):
+        created = 0
+        with transaction.atomic():
+            for person in CITIZENS:
+                if not User.objects.filter(id_number=person["id_number"]).exists():
+                    services.create_citizen(document_type="resident_id", password=DEMO_PASSWORD, channel="demo",
+                                            **person)
+                    created += 1
+            if not User.objects.filter(username="reviewer").exists():
+                services.create_staff(username="reviewer", password=STAFF_PASSWORD, real_name="王审核")
+                created += 1
+        self.stdout.write(f"demo data: {created} accounts created" if created else "demo data: already loaded")
+        self.stdout.write("Demo accounts (development only):")
+        for person in CITIZENS:
+            self.stdout.write(f"  citizen  {person['real_name']}  ID {person['id_number']}  phone {person['phone']}"
+                              f"  password {DEMO_PASSWORD}")
+        self.stdout.write(f"  staff    reviewer  password {STAFF_PASSWORD}  (log in at /accounts/staff/login)")

@@ -1,0 +1,199 @@
+"""GB/T 2260 administrative division codes: the first six digits of a resident ID number.
+
+The table (`data/regions.tsv`) holds every province, every prefecture-level code (current and withdrawn
+since 1985) and every county-level code of Hubei, current and withdrawn. Withdrawn codes matter because an
+ID number keeps the code of the place where the person was first registered, however old.
+
+A code is *known* when:
+
+- it is one of the codes printed on Hong Kong, Macao and Taiwan residents' residence permits
+  (810000, 820000, 830000), whose numbers follow GB 11643 too; otherwise
+- its province (first two digits + "0000") is known, and
+- for Hubei (42): the full six-digit code is in the table;
+- elsewhere: the full code is in the table, or its prefecture (first four digits + "00") is;
+- never a province code itself, nor the heading xx9000 of a province-administered group.
+
+Pure Python, no Django: the table is read once, on first use.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+DATA_FILE = Path(__file__).resolve().parent / "data" / "regions.tsv"
+
+HUBEI = "42"
+
+# Region codes of residence permits for residents of Hong Kong, Macao and Taiwan (2018 onwards).
+RESIDENCE_PERMIT_REGIONS: dict[str, str] = {
+    "810000": "香港特别行政区",
+    "820000": "澳门特别行政区",
+    "830000": "台湾地区",
+}
+
+# Municipalities: their prefecture level (xx01 districts, xx02 counties) repeats the city's name.
+MUNICIPALITIES = frozenset({"11", "12", "31", "50"})
+
+_CODE_RE = re.compile(r"[0-9]{6}")
+_QUALIFIER_RE = re.compile(r"（[^（）]*）$")
+
+Level = Literal["province", "prefecture", "county"]
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    code: str
+    name: str
+    name_en: str = ""
+    historical: bool = False
+
+    @property
+    def level(self) -> Level:
+        if self.code.endswith("0000"):
+            return "province"
+        if self.code.endswith("00"):
+            return "prefecture"
+        return "county"
+
+    @property
+    def province_code(self) -> str:
+        return self.code[:2] + "0000"
+
+    @property
+    def prefecture_code(self) -> str:
+        return self.code[:4] + "00"
+
+
+@functools.cache
+def _table() -> dict[str, Region]:
+    table: dict[str, Region] = {}
+    with DATA_FILE.open(encoding="utf-8") as lines:
+        for line_number, line in enumerate(lines, start=1):
+            line = line.rstrip("\r\n")
+            if not line or line.startswith("#"):
+                continue
+            fields = line.split("\t")
+            if len(fields) < 2 or not _CODE_RE.fullmatch(fields[0]) or not fields[1]:
+                raise ValueError(
+                    f"{DATA_FILE.name}:{line_number}: expected 'code<TAB>name[<TAB>en<TAB>status]'"
+                )
+            code, name = fields[0], fields[1]
+            name_en = fields[2] if len(fields) > 2 else ""
+            status = fields[3] if len(fields) > 3 else ""
+            if status not in ("", "historical"):
+                raise ValueError(f"{DATA_FILE.name}:{line_number}: unknown status {status!r}")
+            if code in table:
+                raise ValueError(f"{DATA_FILE.name}:{line_number}: duplicate code {code}")
+            table[code] = Region(code, name, name_en, historical=status == "historical")
+    return table
+
+
+def _valid(code6: object) -> bool:
+    return isinstance(code6, str) and _CODE_RE.fullmatch(code6) is not None
+
+
+def all_regions() -> list[Region]:
+    """Every row of the table, in code order."""
+    return sorted(_table().values(), key=lambda region: region.code)
+
+
+def get_region(code6: str) -> Region | None:
+    """The table row for exactly this code, if any."""
+    return _table().get(code6) if _valid(code6) else None
+
+
+def is_known_region(code6: str) -> bool:
+    """Whether an ID number may start with this code (see the module docstring for the rule)."""
+    if not _valid(code6):
+        return False
+    if code6 in RESIDENCE_PERMIT_REGIONS:
+        return True
+    table = _table()
+    province = code6[:2] + "0000"
+    if province not in table or code6 == province or code6[2:] == "9000":
+        return False  # a province, or the heading of its province-administered group, is no place of its own
+    if code6[:2] == HUBEI:
+        return code6 in table
+    prefecture = code6[:4] + "00"
+    return code6 in table or (prefecture != province and prefecture in table)
+
+
+def region_name(code6: str) -> str | None:
+    """The most specific known name: the county's, else the prefecture's, else the province's."""
+    if not _valid(code6):
+        return None
+    if code6 in RESIDENCE_PERMIT_REGIONS:
+        return RESIDENCE_PERMIT_REGIONS[code6]
+    table = _table()
+    for candidate in (code6, code6[:4] + "00", code6[:2] + "0000"):
+        if candidate in table:
+            return table[candidate].name
+    return None
+
+
+def region_full_name(code6: str) -> str | None:
+    """Province, prefecture and county names joined, e.g. 湖北省武汉市武昌区; None for an unknown province."""
+    if not _valid(code6):
+        return None
+    if code6 in RESIDENCE_PERMIT_REGIONS:
+        return RESIDENCE_PERMIT_REGIONS[code6]
+    table = _table()
+    province = table.get(code6[:2] + "0000")
+    if province is None:
+        return None
+    parts = [province.name]
+    prefecture = table.get(code6[:4] + "00")
+    show_prefecture = code6[:2] not in MUNICIPALITIES and code6[2:4] != "90"
+    if prefecture is not None and prefecture.level == "prefecture" and show_prefecture:
+        parts.append(prefecture.name)
+    county = table.get(code6)
+    if county is not None and county.level == "county":
+        # A withdrawn unit's qualifier, as in 红安县（黄冈地区）, repeats the prefecture shown just before it.
+        parts.append(_QUALIFIER_RE.sub("", county.name))
+    return "".join(part for i, part in enumerate(parts) if i == 0 or part != parts[i - 1])
+
+
+def _listing(regions: list[Region], include_historical: bool) -> list[tuple[str, str]]:
+    return [
+        (r.code, r.name)
+        for r in sorted(regions, key=lambda r: r.code)
+        if include_historical or not r.historical
+    ]
+
+
+def provinces() -> list[tuple[str, str]]:
+    """(code, name) of every province-level division, e.g. ("420000", "湖北省")."""
+    return _listing([r for r in _table().values() if r.level == "province"], include_historical=False)
+
+
+def _province_prefix(province_code: str) -> str:
+    if isinstance(province_code, str) and re.fullmatch(r"[0-9]{2}(0000)?", province_code):
+        return province_code[:2]
+    raise ValueError(f"not a province code: {province_code!r}")
+
+
+def prefectures(province_code2: str, *, include_historical: bool = False) -> list[tuple[str, str]]:
+    """(code, name) of the prefecture-level divisions of a province ("42" or "420000")."""
+    prefix = _province_prefix(province_code2)
+    rows = [r for r in _table().values() if r.level == "prefecture" and r.code[:2] == prefix]
+    return _listing(rows, include_historical)
+
+
+def counties(prefecture_code: str, *, include_historical: bool = False) -> list[tuple[str, str]]:
+    """(code, name) of the county-level divisions of a prefecture known to the table (complete for Hubei)."""
+    if not (
+        _valid(prefecture_code) and prefecture_code.endswith("00") and not prefecture_code.endswith("0000")
+    ):
+        raise ValueError(f"not a prefecture code: {prefecture_code!r}")
+    rows = [r for r in _table().values() if r.level == "county" and r.code[:4] == prefecture_code[:4]]
+    return _listing(rows, include_historical)
+
+
+def hubei_counties(*, include_historical: bool = False) -> list[tuple[str, str]]:
+    """(code, name) of every county-level division of Hubei (districts, counties, county-level cities)."""
+    rows = [r for r in _table().values() if r.level == "county" and r.code[:2] == HUBEI]
+    return _listing(rows, include_historical)

@@ -1,0 +1,267 @@
+"""Settings for sscard, read from the environment.
+
+Every knob is an environment variable (see docs/deploy.md). The defaults are the safe, production ones
+(debug off, secure cookies, HSTS); `make run` turns on debug for the local portal.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("SSCARD_VAR_DIR", BASE_DIR / "var"))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def _secret_key() -> str:
+    key = os.environ.get("SSCARD_SECRET_KEY")
+    if key:
+        return key
+    # Development secret, generated once into an ignored file (never committed).
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+DEBUG = env_bool("SSCARD_DEBUG", False)
+SECRET_KEY = _secret_key()
+ALLOWED_HOSTS = env_list("SSCARD_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+CSRF_TRUSTED_ORIGINS = env_list("SSCARD_CSRF_TRUSTED_ORIGINS", "")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "ninja",  # self-hosted API docs (Swagger UI) under the CSP
+    "sscard.web",
+    "sscard.audit",
+    "sscard.notify",
+    "sscard.accounts",
+    "sscard.applications",
+    "sscard.ops",
+]
+
+MIDDLEWARE = [
+    "sscard.ops.middleware.ObservabilityMiddleware",  # first: times the whole stack, sets the request id
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "sscard.web.middleware.InactivityTimeoutMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "sscard.urls"
+WSGI_APPLICATION = "sscard.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "sscard.web.context_processors.portal",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------------------
+# SQLite is the zero-set-up default; production sets SSCARD_DATABASE_URL=postgres://...
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("SSCARD_DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
+        conn_max_age=int(os.environ.get("SSCARD_DB_CONN_MAX_AGE", "60")),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
+    )
+    # Tests use a file, not shared-cache memory, so concurrent writers wait for each other as in production.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache, sessions ------------------------------------------------------------------------------
+REDIS_URL = os.environ.get("SSCARD_REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# --- Accounts and passwords -----------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "sscard.accounts.backends.CitizenBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+     "OPTIONS": {"user_attributes": ("real_name", "id_number", "phone")}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "sscard.accounts.validators.NotIdentityValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:home"
+LOGOUT_REDIRECT_URL = "web:index"
+
+# Lockout after repeated failures (django-axes).
+AXES_FAILURE_LIMIT = int(os.environ.get("SSCARD_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("SSCARD_LOGIN_COOLOFF_MINUTES", "15")) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "sscard.accounts.views.lockout_response"
+AXES_USERNAME_FORM_FIELD = "identifier"
+AXES_VERBOSE = False
+# Lock the account, not the address: many citizens share one address behind carrier NAT.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_USERNAME_CALLABLE = "sscard.accounts.selectors.lockout_key"
+AXES_SENSITIVE_PARAMETERS = ["username", "identifier", "phone", "code", "ip_address"]
+
+# Staff need a TOTP second factor in production.
+STAFF_OTP_REQUIRED = env_bool("SSCARD_STAFF_OTP", not DEBUG)
+
+# --- Security -------------------------------------------------------------------------------------
+HTTPS = env_bool("SSCARD_HTTPS", not DEBUG)
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = 8 * 3600
+SESSION_INACTIVITY_SECONDS = int(os.environ.get("SSCARD_SESSION_IDLE_SECONDS", "1800"))
+SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_SSL_REDIRECT = env_bool("SSCARD_SSL_REDIRECT", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+
+# --- Languages ------------------------------------------------------------------------------------
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("es", "Español"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "sscard" / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+# --- Static and media -----------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+MEDIA_ROOT = VAR_DIR / "private"  # uploaded files are private: never served by a public URL
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# --- Gateways -------------------------------------------------------------------------------------
+SMS_GATEWAY = os.environ.get("SSCARD_SMS_GATEWAY", "outbox")
+SMS_HTTP_URL = os.environ.get("SSCARD_SMS_HTTP_URL", "")
+SMS_HTTP_TOKEN = os.environ.get("SSCARD_SMS_HTTP_TOKEN", "")
+IDENTITY_PROVIDER = os.environ.get("SSCARD_IDENTITY_PROVIDER", "rules")
+
+# Version of the terms and privacy notice a registrant accepts.
+TERMS_VERSION = "2026-11"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("SSCARD_LOG_LEVEL", "INFO")},
+    "loggers": {"axes": {"level": "ERROR"}},  # axes would log the identifier (personal data)
+}
+
+PORTAL_NAME = _("Hubei Government Services Network")
+
+# --- Operations: logs, metrics, background tasks (sscard.ops, sscard.celery; see docs/deploy.md) ------
+from sscard.ops.logs import configure as _configure_logging  # noqa: E402 - no Django import inside
+
+LOGGING = _configure_logging(LOGGING, log_format=os.environ.get("SSCARD_LOG_FORMAT", "plain"))
+ACCESS_LOG = env_bool("SSCARD_ACCESS_LOG", True)
+METRICS_TOKEN = os.environ.get("SSCARD_METRICS_TOKEN", "")
+BENCH_ENDPOINTS = env_bool("SSCARD_BENCH", False)  # /bench/ceiling, for `make bench` only
+
+_broker_url = os.environ.get("SSCARD_CELERY_BROKER_URL", "") or REDIS_URL
+# Without a broker (the embedded default) tasks run in-process, in the request that queued them.
+CELERY_TASK_ALWAYS_EAGER = env_bool("SSCARD_CELERY_EAGER", not _broker_url)
+CELERY_BROKER_URL = _broker_url or "memory://localhost/"
+CELERY_TASK_EAGER_PROPAGATES = False  # a failed delivery stays in the outbox; it must not fail the request
+CELERY_TASK_IGNORE_RESULT = True  # outcomes are recorded in our own tables, not in a result backend
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {"sscard.notify.*": {"queue": "notify"}, "sscard.*.render_*": {"queue": "documents"}}
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SOFT_TIME_LIMIT = 120
+CELERY_TASK_TIME_LIMIT = 180
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_timeout": 5, "socket_connect_timeout": 5}
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # keep our JSON / masked logging in workers
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE: dict = {}  # the outbox sweeper is added by sscard.notify (docs/deploy.md)

@@ -1,0 +1,14 @@
+from django.urls import include, path
+
+from . import views
+
+app_name = "web"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("healthz", views.healthz, name="healthz"),
+    path("prefs/elder-mode", views.toggle_elder_mode, name="elder_mode"),
+    path("prefs/language", views.set_language, name="set_language"),
+    path("terms", views.terms, name="terms"),
+    path("privacy", views.privacy, name="privacy"),
+]
