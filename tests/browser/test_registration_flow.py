@@ -85,3 +85,52 @@ def test_registration_errors_are_listed_and_linked_to_their_fields(phone_page, a
     assert summary.locator("a").count() >= 4
     assert phone_page.evaluate("document.scrollingElement.scrollWidth") <= 375
     assert_accessible(phone_page)
+
+
+def test_registration_and_login_work_without_javascript(make_page, assert_accessible):
+    page = make_page(java_script_enabled=False)
+    person = {"real_name": "王五", "id_number": "34052419800101001X", "phone": "13700137000"}
+    page.goto(reverse("accounts:register"))
+    page.locator("#id_real_name").fill(person["real_name"])
+    page.locator("#id_id_number").fill(person["id_number"])
+    page.locator("#id_phone").fill(person["phone"])
+    page.locator('button[value="send_code"]').click()
+    page.locator("#id_sms_code").fill(last_code(person["phone"]))
+    page.locator("#id_password1").fill(PASSWORD)
+    page.locator("#id_password2").fill(PASSWORD)
+    page.locator("#id_accept_terms").check()
+    page.locator('button[value="register"]').click()
+    expect(page).to_have_url(re.compile(r"/accounts/home$"))
+
+
+ACCOUNT_PAGES = ["accounts:home", "accounts:profile", "accounts:change_phone", "notify:inbox"]
+PUBLIC_PAGES = ["web:index", "accounts:login", "accounts:register", "accounts:password_reset",
+                "accounts:staff_login", "web:terms", "web:privacy"]
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_every_account_page_is_accessible_and_fits_a_phone(make_page, assert_accessible, console_errors,
+                                                           viewport):
+    from sscard.accounts import services
+
+    size = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 375, "height": 812}}[viewport]
+    page = make_page(viewport=size)
+    for name in PUBLIC_PAGES:
+        page.goto(reverse(name))
+        assert_accessible(page)
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= size["width"], name
+    services.create_citizen(real_name="赵六", document_type="resident_id", id_number="120103198806018241",
+                            phone="13600136000", password=PASSWORD, channel="test")
+    page.goto(reverse("accounts:login"))
+    page.locator("#id_identifier").fill("13600136000")
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator(f'form[action="{reverse("accounts:login")}"] button[type="submit"]').click()
+    expect(page).to_have_url(re.compile(r"/accounts/home$"))
+    for name in ACCOUNT_PAGES:
+        page.goto(reverse(name))
+        assert_accessible(page)
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= size["width"], name
+        # personal data is masked on every page
+        content = page.content()
+        assert "120103198806018241" not in content and "13600136000" not in content
+    assert console_errors(page) == []
