@@ -1,0 +1,27 @@
+from django.contrib import admin
+
+from .models import AuditEvent
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: nobody adds, changes or deletes audit events, not even a superuser."""
+
+    list_display = ("seq", "occurred_at", "event_type", "actor_label", "subject_type", "subject_id")
+    list_filter = ("event_type", "subject_type")
+    search_fields = ("event_type", "actor_label", "subject_type", "subject_id")
+    ordering = ("-seq",)
+    date_hierarchy = "occurred_at"
+    show_full_result_count = False
+    fields = ("seq", "occurred_at", "event_type", "actor", "actor_label", "subject_type", "subject_id", "data",
+              "ip_hash", "prev_hash", "hash")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,20 @@
+from abc import ABC, abstractmethod
+
+
+class SmsDeliveryError(Exception):
+    """The gateway did not accept the message. The message never contains the SMS text or the full phone."""
+
+
+class SmsGateway(ABC):
+    """One way of delivering SMS. Subclasses register themselves with `registry.register("<id>")`."""
+
+    identifier: str = ""
+    verbose_name: str = ""
+
+    @abstractmethod
+    def send(self, phone: str, text: str, *, purpose: str = "") -> str:
+        """Deliver `text` to `phone` and return the gateway's message ID; raise `SmsDeliveryError`."""
+
+    def check_config(self) -> list[str]:
+        """Problems with the settings this gateway needs (shown by `manage.py check`)."""
+        return []
