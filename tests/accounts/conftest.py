@@ -15,7 +15,7 @@ def last_code(phone: str) -> str:
 
     sms = OutboxSms.objects.filter(phone=phone).order_by("-id").first()
     assert sms is not None, "no SMS was sent"
-    match = re.search(r"\b(\d{6})\b", sms.text)
+    match = re.search(r"(?<!\d)(\d{6})(?!\d)", sms.text)
     assert match, sms.text
     return match.group(1)
 
