@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "sscard.notify",
     "sscard.accounts",
     "sscard.applications",
+    "sscard.cards",
+    "sscard.casework",
     "sscard.ops",
 ]
 

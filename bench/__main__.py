@@ -1,0 +1,234 @@
+"""`python -m bench [--quick] [--profile sqlite|postgres] [--scenario NAME]`; `python -m bench servers`.
+
+Each profile gets a fresh database, the production server with production settings (debug off, JSON logs,
+whitenoise, `SSCARD_BENCH=1` for the ceiling view) on a free loopback port, and wrk as the load generator.
+"""
+
+import argparse
+import datetime as dt
+import platform
+import sys
+import time
+
+from . import procstat, report, wrk
+from .scenarios import SCENARIOS, Context, Scenario
+from .server import Profile, Server
+
+# The production choice (docs/deploy.md, "Choosing the server"): granian's WSGI interface.
+DEFAULT_SERVER = "granian"
+DEFAULT_WORKERS = 2
+DEFAULT_THREADS = 4
+PROFILE_DESCRIPTIONS = {
+    "sqlite": "embedded default: SQLite file, local-memory cache, sessions in the database, tasks in-process",
+    "postgres": "production: PostgreSQL, Redis cache and sessions, Celery broker on Redis",
+}
+
+
+DURATION_OVERRIDE: list[float] = []
+
+
+def _durations(quick: bool) -> tuple[float, float]:
+    """(warm-up, measured) seconds per wrk run."""
+    warmup, duration = (1, 3) if quick else (3, 15)
+    return warmup, (DURATION_OVERRIDE[0] if DURATION_OVERRIDE else duration)
+
+
+def measure(server: Server, *, script: str, connections: int, duration_s: float, env: dict) -> wrk.WrkResult:
+    return wrk.run(url=server.url, script=script, connections=connections, duration_s=duration_s, env=env,
+                   cpu_probe=server.cpu_seconds)
+
+
+def run_scenario(ctx: Context, scenario: Scenario, ceilings: dict, quick: bool) -> dict:
+    row = {"name": scenario.name, "title": scenario.title, "connections": scenario.connections,
+           "goal": scenario.goal}
+    reason = scenario.skip_reason(ctx) if scenario.skip_reason else ""
+    if reason or scenario.build is None:
+        row["skipped"] = reason or "not implemented"
+        return row
+    warmup, duration = _durations(quick)
+    duration = max(duration, scenario.min_duration_s)
+    run = scenario.build(ctx)
+    measure(ctx.server, script=run.script, connections=scenario.connections, duration_s=warmup, env=run.env)
+    result = measure(ctx.server, script=run.script, connections=scenario.connections, duration_s=duration,
+                     env=run.env)
+    if scenario.name == "ceiling":
+        ceilings[scenario.connections] = result
+    if scenario.connections not in ceilings:
+        ceiling_run = SCENARIOS[0].build(ctx)
+        ceilings[scenario.connections] = measure(ctx.server, script=ceiling_run.script,
+                                                 connections=scenario.connections, duration_s=duration,
+                                                 env=ceiling_run.env)
+    ceiling = ceilings[scenario.connections]
+    row["result"] = result.as_dict()
+    row["ceiling"] = {"rps": round(ceiling.rps, 1), "p50_ms": ceiling.p50_ms, "p99_ms": ceiling.p99_ms}
+    row["ratio"] = round(result.rps / ceiling.rps, 3) if ceiling.rps else None
+    if run.flows:
+        row["flows_per_s"] = round(run.flows(result.counters) / result.duration_s, 1)
+    problems = []
+    if result.errors:
+        problems.append(f"socket errors {result.errors}")
+    for counter, share in run.expect.items():
+        seen = result.counters.get(counter, 0)
+        if result.requests and seen / result.requests < share:
+            problems.append(f"only {seen} of {result.requests} responses were {counter} "
+                            f"(expected ≥{share:.0%}); counters {result.counters}")
+    row["problems"] = problems
+    if scenario.goal_met is not None:
+        row["goal_met"] = bool(scenario.goal_met(result.rps, result.p99_ms, row["ratio"] or 0.0)) and not problems
+    return row
+
+
+def run_profile(name: str, *, quick: bool, only: set[str], server_kind: str, workers: int, threads: int,
+                keep_database: bool) -> dict:
+    profile = Profile.create(name)
+    print(f"[{name}] preparing database and static files in {profile.workdir}", flush=True)
+    try:
+        profile.prepare(keep_database=keep_database)
+        with Server(profile, kind=server_kind, workers=workers, threads=threads) as server:
+            ctx = Context(profile=profile, server=server, quick=quick, workdir=profile.workdir)
+            ceilings: dict = {}
+            rows = []
+            for scenario in SCENARIOS:
+                if name not in scenario.profiles or (only and scenario.name not in only and
+                                                     scenario.name != "ceiling"):
+                    continue
+                print(f"[{name}] {scenario.name} ...", flush=True)
+                started = time.monotonic()
+                try:
+                    row = run_scenario(ctx, scenario, ceilings, quick)
+                except Exception as error:  # noqa: BLE001 - one broken scenario must not lose the others
+                    row = {"name": scenario.name, "title": scenario.title, "connections": scenario.connections,
+                           "goal": scenario.goal, "skipped": f"failed: {error}"}
+                    print(f"[{name}] {scenario.name} failed: {error!r}; server log: {server.log_path}",
+                          file=sys.stderr)
+                row["wall_s"] = round(time.monotonic() - started, 1)
+                print(f"[{name}] {scenario.name}: " + (f"skipped ({row['skipped']})" if row.get("skipped") else
+                      f"{row['result']['rps']:.0f} req/s, p50 {row['result']['p50_ms']} ms, "
+                      f"p99 {row['result']['p99_ms']} ms, ratio {row['ratio']}"), flush=True)
+                rows.append(row)
+        return {"name": name, "description": PROFILE_DESCRIPTIONS[name], "scenarios": rows}
+    finally:
+        profile.cleanup()
+
+
+def main_run(args) -> None:
+    machine = procstat.machine()
+    data = {
+        "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "mode": "quick" if args.quick else "full",
+        "machine": {**machine, "python": platform.python_version()},
+        "server": f"{args.server}, {args.workers} workers x {args.threads} threads",
+        "wrk": wrk.wrk_version(),
+        "profiles": [],
+        "notes": [
+            "Login is deliberately expensive: argon2id with Django's parameters (100 MiB, 2 passes) per attempt. "
+            "The personal center with an existing session is measured separately.",
+            "wrk runs on the same 2 cores as the server, so its CPU use is taken from the server's budget.",
+        ],
+    }
+    only = set(args.scenario or [])
+    for name in args.profile or ["sqlite", "postgres"]:
+        data["profiles"].append(run_profile(name, quick=args.quick, only=only, server_kind=args.server,
+                                            workers=args.workers, threads=args.threads,
+                                            keep_database=args.keep_database))
+    data["load_average_end"] = [round(x, 2) for x in __import__("os").getloadavg()]
+    json_path, md_path = report.write(data, stem=args.output)
+    print(md_path.read_text())
+    print(f"written: {json_path} {md_path}")
+
+
+# --- Server comparison (docs/deploy.md) ---------------------------------------------------------------
+
+SERVER_CANDIDATES = [
+    ("gunicorn-sync", 2, 1), ("gunicorn-sync", 5, 1),
+    ("gunicorn-gthread", 2, 4),
+    ("granian", 2, 1), ("granian", 2, 4),
+]
+
+
+def main_servers(args) -> None:
+    """The ceiling view and the home page on each candidate server, SQLite profile, same machine.
+
+    Candidates are interleaved over `--rounds` rounds and the median kept, so that a burst of load from
+    elsewhere on the machine hits every candidate alike rather than one of them.
+    """
+    import json
+    import statistics
+
+    warmup, duration = _durations(args.quick)
+    profile = Profile.create("sqlite")
+    samples: dict[tuple, list[dict]] = {}
+    try:
+        profile.prepare()
+        for round_number in range(args.rounds):
+            for kind, workers, threads in SERVER_CANDIDATES:
+                with Server(profile, kind=kind, workers=workers, threads=threads) as server:
+                    for path in ("/bench/ceiling", "/"):
+                        env = {"BENCH_PATH": path}
+                        for connections in args.connections:
+                            measure(server, script="get.lua", connections=connections, duration_s=warmup, env=env)
+                            result = measure(server, script="get.lua", connections=connections,
+                                             duration_s=duration, env=env)
+                            row = {**result.as_dict(), "load_1m": round(__import__("os").getloadavg()[0], 2)}
+                            samples.setdefault((server.description, path, connections), []).append(row)
+                            print(f"round {round_number + 1} {server.description:40} {path:15} c={connections:<3}"
+                                  f" {result.rps:7.0f} req/s p50 {result.p50_ms:7.2f} p99 {result.p99_ms:7.2f} ms"
+                                  f" cpu/req {result.server_cpu_ms_per_request:5.2f} ms"
+                                  f" wrk {result.wrk_cpu_pct:3.0f}% load {row['load_1m']}", flush=True)
+    finally:
+        profile.cleanup()
+    machine = procstat.machine()
+    rows = []
+    for (description, path, connections), runs in samples.items():
+        rows.append({"server": description, "path": path, "connections": connections, "runs": runs,
+                     **{key: statistics.median(run[key] for run in runs)
+                        for key in ("rps", "p50_ms", "p99_ms", "server_cpu_ms_per_request", "wrk_cpu_pct")}})
+    lines = [f"# Server comparison — {dt.datetime.now(dt.UTC).isoformat(timespec='seconds')}", "",
+             f"{machine['cpu_model']}, {machine['cores']} cores, {machine['memory_gib']} GiB; "
+             f"{wrk.wrk_version().split(' Copyright')[0]}; SQLite profile, production settings; "
+             f"median of {args.rounds} interleaved rounds of {duration:.0f} s; "
+             f"1-minute load average during the runs {min(r['load_1m'] for v in samples.values() for r in v)}"
+             f"–{max(r['load_1m'] for v in samples.values() for r in v)} (the machine is shared).", "",
+             "| Server | Path | Conn. | req/s | p50 ms | p99 ms | server CPU ms/req | wrk CPU |",
+             "|---|---|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        lines.append(f"| {r['server']} | `{r['path']}` | {r['connections']} | {r['rps']:,.0f} | {r['p50_ms']:.2f} | "
+                     f"{r['p99_ms']:.2f} | {r['server_cpu_ms_per_request']:.2f} | {r['wrk_cpu_pct']:.0f}% |")
+    report.RESULTS.mkdir(parents=True, exist_ok=True)
+    (report.RESULTS / "servers.md").write_text("\n".join(lines) + "\n")
+    (report.RESULTS / "servers.json").write_text(json.dumps({"machine": machine, "rows": rows}, indent=2) + "\n")
+    print("\n".join(lines))
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("command", nargs="?", default="run", choices=["run", "servers"])
+    parser.add_argument("--quick", action="store_true", help="a few seconds per scenario (CI smoke run)")
+    parser.add_argument("--profile", action="append", choices=["sqlite", "postgres"],
+                        help="database profile(s) to run (default: both)")
+    parser.add_argument("--scenario", action="append", help="only these scenarios (the ceiling always runs)")
+    parser.add_argument("--server", default=DEFAULT_SERVER,
+                        choices=["granian", "gunicorn-sync", "gunicorn-gthread"])
+    parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS)
+    parser.add_argument("--threads", type=int, default=DEFAULT_THREADS)
+    parser.add_argument("--keep-database", action="store_true", help="reuse the PostgreSQL benchmark database")
+    parser.add_argument("--connections", type=int, action="append", help="servers: concurrency levels")
+    parser.add_argument("--rounds", type=int, default=3, help="servers: interleaved rounds (median kept)")
+    parser.add_argument("--output", default="latest", help="results file stem under bench/results/")
+    parser.add_argument("--duration", type=float, help="measured seconds per wrk run (overrides the mode)")
+    args = parser.parse_args(argv)
+    if args.duration:
+        DURATION_OVERRIDE.append(args.duration)
+    try:
+        wrk.wrk_binary()
+    except wrk.WrkMissing as error:
+        sys.exit(str(error))
+    if args.command == "servers":
+        args.connections = args.connections or [32]
+        main_servers(args)
+    else:
+        main_run(args)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

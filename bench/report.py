@@ -1,0 +1,67 @@
+"""bench/results/latest.json and latest.md."""
+
+import json
+from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def _fmt(value, digits=1, suffix=""):
+    if value is None:
+        return "–"
+    return f"{value:,.{digits}f}{suffix}"
+
+
+def write(data: dict, stem: str = "latest") -> tuple[Path, Path]:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    json_path, md_path = RESULTS / f"{stem}.json", RESULTS / f"{stem}.md"
+    json_path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    md_path.write_text(markdown(data))
+    return json_path, md_path
+
+
+def markdown(data: dict) -> str:
+    m = data["machine"]
+    lines = [
+        f"# Benchmarks ({data['mode']} mode) — {data['generated_at']}",
+        "",
+        f"Machine: {m['cpu_model']}, {m['cores']} cores, {m['memory_gib']} GiB RAM, kernel {m['kernel']}; "
+        f"load average at start {m['load_average']}, at end {data.get('load_average_end')}.",
+        f"Server: {data['server']}; load generator: {data['wrk']} on the same machine (loopback), "
+        f"its CPU use shown per row (100% = one core).",
+        "",
+        "Every row is compared with the **ceiling** (`/bench/ceiling`: a minimal JSON view through the same "
+        "server and middleware) measured in the same run at the same concurrency.",
+        "",
+    ]
+    for profile in data["profiles"]:
+        lines += [f"## {profile['name']} ({profile['description']})", "",
+                  "| Scenario | Conn. | req/s | p50 ms | p99 ms | ceiling req/s | ceiling p50 | ceiling p99 "
+                  "| ratio | wrk CPU | server CPU | goal |",
+                  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+        notes = []
+        for row in profile["scenarios"]:
+            if row.get("skipped"):
+                lines.append(f"| {row['title']} | – | – | – | – | – | – | – | – | – | – | skipped |")
+                notes.append(f"- {row['title']}: skipped — {row['skipped']}")
+                continue
+            r, c = row["result"], row.get("ceiling") or {}
+            goal = row.get("goal") or ""
+            if row.get("goal_met") is not None:
+                goal = ("✅ " if row["goal_met"] else "❌ ") + goal
+            rps = _fmt(r["rps"])
+            if row.get("flows_per_s") is not None:
+                rps += f" ({_fmt(row['flows_per_s'])} flows/s)"
+            lines.append(
+                f"| {row['title']} | {row['connections']} | {rps} | {_fmt(r['p50_ms'], 2)} | "
+                f"{_fmt(r['p99_ms'], 2)} | {_fmt(c.get('rps'))} | {_fmt(c.get('p50_ms'), 2)} | "
+                f"{_fmt(c.get('p99_ms'), 2)} | {_fmt(row.get('ratio'), 2)} | {_fmt(r['wrk_cpu_pct'], 0, '%')} | "
+                f"{_fmt(r['server_cpu_pct'], 0, '%')} | {goal} |")
+            for problem in row.get("problems", []):
+                notes.append(f"- {row['title']}: {problem}")
+        if notes:
+            lines += ["", *notes]
+        lines.append("")
+    if data.get("notes"):
+        lines += ["## Notes", "", *[f"- {note}" for note in data["notes"]], ""]
+    return "\n".join(lines)

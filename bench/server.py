@@ -1,0 +1,187 @@
+"""Database profiles and the production server, started on a free loopback port."""
+
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+
+from . import procstat
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_ADMIN_URL = os.environ.get("BENCH_PG_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+PG_DATABASE = os.environ.get("BENCH_PG_DATABASE", "sscard_bench")
+# A Redis database of the benchmarks' own: it is emptied at the start of every PostgreSQL run.
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Profile:
+    """A database + cache set-up: `sqlite` is the embedded default, `postgres` the production one."""
+
+    name: str
+    workdir: Path
+    env: dict = field(default_factory=dict)
+
+    @classmethod
+    def create(cls, name: str) -> "Profile":
+        workdir = Path(tempfile.mkdtemp(prefix=f"sscard-bench-{name}-"))
+        (workdir / "prometheus").mkdir()
+        env = {
+            "DJANGO_SETTINGS_MODULE": "sscard.settings",
+            "SSCARD_DEBUG": "0",
+            "SSCARD_HTTPS": "0",
+            "SSCARD_BENCH": "1",
+            "SSCARD_SECRET_KEY": secrets.token_urlsafe(50),
+            "SSCARD_VAR_DIR": str(workdir / "var"),
+            "SSCARD_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "SSCARD_LOG_FORMAT": "json",
+            "SSCARD_LOG_LEVEL": "INFO",
+            "PROMETHEUS_MULTIPROC_DIR": str(workdir / "prometheus"),
+            "SSCARD_CELERY_BROKER_URL": "",
+        }
+        if name == "sqlite":
+            env.update({"SSCARD_DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite3'}", "SSCARD_REDIS_URL": ""})
+        elif name == "postgres":
+            base = PG_ADMIN_URL.rsplit("/", 1)[0]
+            env.update({"SSCARD_DATABASE_URL": f"{base}/{PG_DATABASE}", "SSCARD_REDIS_URL": REDIS_URL})
+        else:
+            raise ValueError(f"unknown profile {name!r} (sqlite, postgres)")
+        return cls(name=name, workdir=workdir, env=env)
+
+    def process_env(self) -> dict:
+        return {**os.environ, **self.env}
+
+    def manage(self, *args: str, quiet: bool = True) -> None:
+        subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=self.process_env(), check=True,
+                       stdout=subprocess.DEVNULL if quiet else None)
+
+    def python(self, *args: str) -> None:
+        subprocess.run([sys.executable, *args], cwd=ROOT, env=self.process_env(), check=True)
+
+    def prepare(self, *, keep_database: bool = False) -> None:
+        """A fresh database (unless kept), migrated; static files collected as in production."""
+        if self.name == "postgres":
+            if not keep_database:
+                _recreate_pg_database(PG_DATABASE)
+            import redis
+
+            redis.Redis.from_url(REDIS_URL).flushdb()
+        self.manage("migrate", "--noinput")
+        self.manage("collectstatic", "--noinput")
+
+    def cleanup(self) -> None:
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+def _recreate_pg_database(name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+# --- Servers -----------------------------------------------------------------------------------------
+
+WSGI_APP = "sscard.wsgi:application"
+
+
+def server_command(kind: str, port: int, *, workers: int, threads: int) -> list[str]:
+    bind = f"127.0.0.1:{port}"
+    if kind == "granian":
+        return [sys.executable, "-m", "granian", "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port),
+                "--workers", str(workers), "--blocking-threads", str(threads), "--no-ws",
+                "--log-level", "warning", "--no-access-log", WSGI_APP]
+    if kind == "gunicorn-sync":
+        return [sys.executable, "-m", "gunicorn", "-k", "sync", "-w", str(workers), "-b", bind,
+                "--log-level", "warning", WSGI_APP]
+    if kind == "gunicorn-gthread":
+        return [sys.executable, "-m", "gunicorn", "-k", "gthread", "-w", str(workers), "--threads", str(threads),
+                "-b", bind, "--log-level", "warning", WSGI_APP]
+    raise ValueError(f"unknown server {kind!r}")
+
+
+class Server:
+    def __init__(self, profile: Profile, *, kind: str, workers: int, threads: int):
+        self.profile = profile
+        self.kind = kind
+        self.workers = workers
+        self.threads = threads
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen | None = None
+        self.log_path = profile.workdir / f"server-{kind}-{self.port}.log"
+
+    @property
+    def description(self) -> str:
+        return f"{self.kind}, {self.workers} workers x {self.threads} threads"
+
+    def __enter__(self) -> "Server":
+        self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def start(self, timeout_s: float = 60) -> None:
+        for stale in (self.profile.workdir / "prometheus").glob("*.db"):
+            stale.unlink()
+        command = server_command(self.kind, self.port, workers=self.workers, threads=self.threads)
+        log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
+        self._log = log
+        self.process = subprocess.Popen(command, cwd=ROOT, env=self.profile.process_env(), stdout=log,
+                                        stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + timeout_s
+        last = "no answer"
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{self.kind} exited with {self.process.returncode}:\n" + self.log_tail())
+            try:
+                response = requests.get(f"{self.url}/readyz", timeout=5)
+                last = f"HTTP {response.status_code}"
+                if response.status_code == 200:
+                    # every worker answers once before measuring (imports, first connections)
+                    for _ in range(self.workers * self.threads * 2):
+                        requests.get(f"{self.url}/bench/ceiling", timeout=10)
+                    return
+            except requests.RequestException as error:
+                last = type(error).__name__
+            time.sleep(0.3)
+        tail = self.log_tail()
+        self.stop()
+        raise RuntimeError(f"{self.kind} was not ready after {timeout_s}s (last: {last}):\n{tail}")
+
+    def cpu_seconds(self) -> float:
+        return procstat.tree_cpu_seconds(self.process.pid) if self.process else 0.0
+
+    def log_tail(self, lines: int = 30) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        if getattr(self, "_log", None):
+            self._log.close()

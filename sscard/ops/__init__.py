@@ -1,0 +1,1 @@
+"""Operations: readiness, Prometheus metrics, structured logs, the benchmark ceiling view."""

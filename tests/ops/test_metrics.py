@@ -1,0 +1,59 @@
+"""/metrics exposes Prometheus text: the request latency histogram, task counters, queue depths."""
+
+import re
+
+import pytest
+from django.test import override_settings
+
+pytestmark = pytest.mark.django_db
+
+
+def _bucket_count(text: str, view: str, status: str) -> float:
+    pattern = (r'^sscard_http_request_duration_seconds_count\{[^}]*method="GET"[^}]*status="' + re.escape(status)
+               + r'"[^}]*view="' + re.escape(view) + r'"[^}]*\} ([0-9.e+]+)$')
+    match = re.search(pattern, text, re.MULTILINE)
+    return float(match.group(1)) if match else 0.0
+
+
+def test_a_request_shows_up_in_the_latency_histogram(client):
+    before = _bucket_count(client.get("/metrics").content.decode(), "web:healthz", "2xx")
+    client.get("/healthz")
+    text = client.get("/metrics").content.decode()
+    assert _bucket_count(text, "web:healthz", "2xx") == before + 1
+    assert "# TYPE sscard_http_request_duration_seconds histogram" in text
+    assert re.search(r'sscard_http_request_duration_seconds_bucket\{le="0.05",[^}]*view="web:healthz"', text)
+
+
+def test_unknown_paths_share_one_label(client):
+    client.get("/no/such/page/13800138000")
+    text = client.get("/metrics").content.decode()
+    assert 'view="unmatched"' in text
+    assert "13800138000" not in text
+
+
+def test_metrics_content_type_is_prometheus_text(client):
+    response = client.get("/metrics")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain; version=0.0.4")
+
+
+def test_task_failure_counter_and_queue_gauge_are_exposed(client):
+    text = client.get("/metrics").content.decode()
+    assert "# TYPE sscard_celery_task_failures_total counter" in text
+    assert "# TYPE sscard_celery_queue_depth gauge" in text
+
+
+@override_settings(METRICS_TOKEN="s3cret-token")
+def test_the_token_is_required_when_configured(client):
+    assert client.get("/metrics").status_code == 401
+    assert client.get("/metrics", HTTP_AUTHORIZATION="Bearer wrong").status_code == 401
+    response = client.get("/metrics", HTTP_AUTHORIZATION="Bearer s3cret-token")
+    assert response.status_code == 200
+    assert b"sscard_http_request_duration_seconds" in response.content
+
+
+def test_the_request_id_is_returned_and_a_well_formed_incoming_one_is_kept(client):
+    generated = client.get("/healthz")["X-Request-ID"]
+    assert re.fullmatch(r"[0-9a-f]{32}", generated)
+    assert client.get("/healthz", HTTP_X_REQUEST_ID="proxy-req-12345678")["X-Request-ID"] == "proxy-req-12345678"
+    assert client.get("/healthz", HTTP_X_REQUEST_ID="bad id\nwith newline")["X-Request-ID"] != "bad id\nwith newline"
