@@ -1,0 +1,70 @@
+"""Fixtures every test shares. Browser-specific machinery lives in tests/browser/conftest.py."""
+
+import faulthandler
+import os
+import sys
+import threading
+
+import pytest
+from django.core.cache import cache
+from django.test import override_settings
+
+
+def pytest_configure(config):
+    # WhiteNoise warns once per middleware set-up that STATIC_ROOT (filled by collectstatic) is missing:
+    # tests serve static files from the apps' folders instead.
+    config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning")
+
+
+# A test still running after this many seconds aborts the whole run with every thread's traceback, so that
+# CI fails with a clue instead of hanging for ever (a browser wait that never ends, a lock never released).
+TEST_TIMEOUT = int(os.environ.get("SSCARD_TEST_TIMEOUT", "600"))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    if TEST_TIMEOUT <= 0:
+        yield
+        return
+
+    def abort():
+        capture = item.config.pluginmanager.getplugin("capturemanager")
+        if capture is not None:
+            capture.suspend_global_capture(in_=True)
+        sys.stderr.write(f"\n*** {item.nodeid} still running after {TEST_TIMEOUT}s (SSCARD_TEST_TIMEOUT): "
+                         "aborting the test run; the threads' tracebacks follow ***\n")
+        sys.stderr.flush()
+        faulthandler.dump_traceback(file=sys.stderr, all_threads=True)
+        os._exit(3)
+
+    watchdog = threading.Timer(TEST_TIMEOUT, abort)
+    watchdog.daemon = True
+    watchdog.start()
+    try:
+        yield
+    finally:
+        watchdog.cancel()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _static_files_without_manifest(django_test_environment):
+    """Serve static files from the apps' folders, as in development.
+
+    With debug off (as in tests) the settings pick WhiteNoise's manifest storage, whose manifest only
+    exists after `collectstatic` (a deployment step). Tests do not run collectstatic, so without this every
+    `{% static %}` would fail.
+    """
+    from django.conf import settings
+
+    storages = {**settings.STORAGES,
+                "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    with override_settings(STORAGES=storages):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Start and end every test with an empty cache: rate-limit counters and cached sessions live there."""
+    cache.clear()
+    yield
+    cache.clear()
