@@ -267,4 +267,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_timeout": 5, "socket_connect_timeout": 5}
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # keep our JSON / masked logging in workers
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}  # the outbox sweeper is added by sscard.notify (docs/deploy.md)
+CELERY_BEAT_SCHEDULE: dict = {
+    # The outbox sweeper (docs/deploy.md, "Outbox"): re-queues messages whose task was lost.
+    "notify-sweep-outbox": {"task": "sscard.notify.sweep_outbox", "schedule": 60.0,
+                            "options": {"expires": 55}},  # no pile-up while workers are down
+}

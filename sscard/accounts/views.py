@@ -232,7 +232,9 @@ def staff_login(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def staff_home(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/staff_home.html")
+    if request.user.has_perm("casework.use_workbench"):
+        return redirect("casework:queue")  # the back office workbench (sscard.casework)
+    return render(request, "accounts/staff_home.html")  # staff without a back office role yet
 
 
 def lockout_response(request, original_response=None, credentials=None):

@@ -1,0 +1,64 @@
+"""Issued social security cards. A card is created, sealed, when the manufacturer's result file is imported;
+the holder enables it online later (the card lifecycle after issue belongs to a later issue)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from sscard.domain.masking import mask_id_number
+
+
+def mask_account(value: str) -> str:
+    """`6222021234567890123` -> `6222 **** **** 0123`: the bank's prefix and the last four digits."""
+    if not value:
+        return ""
+    if len(value) <= 8:
+        return "*" * (len(value) - 4) + value[-4:]
+    return f"{value[:4]} **** **** {value[-4:]}"
+
+
+class CardState(models.TextChoices):
+    SEALED = "sealed", _("Sealed (not yet enabled)")
+    ACTIVE = "active", _("Active")
+    SUSPENDED = "suspended", _("Temporarily reported lost")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Card(models.Model):
+    """One physical social security card, linked to the application it was made for and to its holder."""
+
+    application = models.OneToOneField("applications.Application", on_delete=models.PROTECT,
+                                       related_name="card")
+    # The account that applied and manages the card (the holder, or the guardian of a child holder).
+    holder = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="cards")
+    holder_id_number = models.CharField(_("holder's ID number"), max_length=18, db_index=True)
+    card_number = models.CharField(_("card number"), max_length=9, unique=True)
+    chip_id = models.CharField(_("card identifier (chip)"), max_length=32, unique=True)
+    issue_date = models.DateField(_("issue date"))
+    expiry_date = models.DateField(_("expiry date"))
+    bank = models.ForeignKey("applications.PartnerBank", on_delete=models.PROTECT, related_name="+")
+    bank_account = models.CharField(_("bank account"), max_length=32)
+    manufacturer = models.CharField(_("manufacturer"), max_length=32)
+    state = models.CharField(_("state"), max_length=16, choices=CardState.choices, default=CardState.SEALED)
+    created_at = models.DateTimeField(auto_now_add=True)
+    delivered_at = models.DateTimeField(_("handed over / received"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("card")
+        verbose_name_plural = _("cards")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(expiry_date__gt=models.F("issue_date")),
+                                   name="card_expiry_after_issue"),
+        ]
+
+    def __str__(self) -> str:
+        return self.card_number
+
+    @property
+    def masked_bank_account(self) -> str:
+        return mask_account(self.bank_account)
+
+    @property
+    def masked_holder_id_number(self) -> str:
+        return mask_id_number(self.holder_id_number)

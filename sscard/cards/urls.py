@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "cards"
+urlpatterns = [
+    path("", views.mine, name="mine"),
+    path("<str:card_number>/confirm-receipt", views.confirm_receipt, name="confirm_receipt"),
+]

@@ -1,0 +1,36 @@
+"""The holder's cards: "My cards" and the online confirmation that a posted card arrived."""
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sscard.accounts.views import citizen_required
+from sscard.domain.casestates import State
+
+from . import selectors
+
+
+@citizen_required
+def mine(request: HttpRequest) -> HttpResponse:
+    cards = list(selectors.cards_of(request.user))
+    return render(request, "cards/mine.html", {"cards": cards, "posted": State.POSTED})
+
+
+@citizen_required
+@require_POST
+def confirm_receipt(request: HttpRequest, card_number: str) -> HttpResponse:
+    from sscard.casework import services as casework
+
+    card = selectors.card_of(request.user, card_number)
+    if card is None:
+        raise Http404
+    try:
+        casework.confirm_receipt(user=request.user, application=card.application, request=request)
+    except casework.CaseworkError as error:
+        messages.error(request, error.translated())
+    else:
+        messages.success(request, _("Thank you: the receipt of card %(number)s is confirmed.")
+                         % {"number": card.card_number})
+    return redirect("cards:mine")
