@@ -1,0 +1,102 @@
+from django.contrib import admin
+
+from .models import (
+    Application,
+    CorrectionItem,
+    Holiday,
+    Outlet,
+    PartnerBank,
+    ServiceSettings,
+    Stage,
+    StatusChange,
+)
+
+
+@admin.register(ServiceSettings)
+class ServiceSettingsAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "processing_days", "guardian_age", "photo_required_age", "photo_min_kb",
+                    "photo_max_kb", "updated_at")
+
+    def has_add_permission(self, request):
+        return not ServiceSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PartnerBank)
+class PartnerBankAdmin(admin.ModelAdmin):
+    list_display = ("name", "name_en", "code", "order", "active")
+    list_editable = ("order", "active")
+
+
+@admin.register(Outlet)
+class OutletAdmin(admin.ModelAdmin):
+    list_display = ("name", "city", "address", "hours", "order", "active")
+    list_editable = ("order", "active")
+    list_filter = ("city", "active")
+
+
+@admin.register(Holiday)
+class HolidayAdmin(admin.ModelAdmin):
+    list_display = ("date", "name", "is_workday")
+    list_filter = ("is_workday",)
+    date_hierarchy = "date"
+
+
+@admin.register(Stage)
+class StageAdmin(admin.ModelAdmin):
+    list_display = ("code", "order", "label", "plain_stage", "lead_days", "notify_citizen")
+    list_editable = ("order", "plain_stage", "lead_days", "notify_citizen")
+    readonly_fields = ("code",)
+
+    def has_add_permission(self, request):
+        return False  # stages are the states of the domain state machine
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class StatusChangeInline(admin.TabularInline):
+    model = StatusChange
+    extra = 0
+    can_delete = False
+    fields = ("at", "from_state", "to_state", "role", "actor", "note")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class CorrectionItemInline(admin.TabularInline):
+    model = CorrectionItem
+    extra = 0
+    can_delete = False
+    fields = ("section", "message", "resolved_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    """Read-only: applications change only through the services (state machine, history, audit)."""
+
+    list_display = ("display_code", "masked_name", "masked_id_number", "state", "submitted_at",
+                    "expected_completion")
+    list_filter = ("state", "delivery", "bank")
+    search_fields = ("office_code",)
+    fields = ("office_code", "state", "for_child", "relationship", "masked_name", "masked_id_number",
+              "bank", "delivery", "outlet", "submitted_at", "expected_completion")
+    readonly_fields = fields
+    inlines = [StatusChangeInline, CorrectionItemInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return request.method in ("GET", "HEAD") and super().has_view_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False

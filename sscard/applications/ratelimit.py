@@ -1,0 +1,29 @@
+"""A small fixed-window rate limit per client, on the Django cache (Redis in production)."""
+
+import hashlib
+import hmac
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+
+
+def client_key(request) -> str:
+    """A keyed hash of the client address: the limit never stores the address itself."""
+    address = request.META.get("REMOTE_ADDR", "") or "unknown"
+    return hmac.new(settings.SECRET_KEY.encode(), f"ratelimit|{address}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def hit(request, scope: str, limit: int, window: int = 60) -> bool:
+    """Count one attempt; False when the client has used up `limit` attempts in the current window."""
+    bucket = int(time.time() // window)
+    key = f"rl:{scope}:{client_key(request)}:{bucket}"
+    if cache.add(key, 1, timeout=window + 5):
+        count = 1
+    else:
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, timeout=window + 5)
+            count = 1
+    return count <= limit

@@ -1,0 +1,229 @@
+"""Everything that reads card applications and their configuration."""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_noop as N_
+
+from sscard.domain import casestates, officecode, workdays
+from sscard.domain.casestates import Plain
+
+from .models import (
+    PLAIN_LABELS,
+    Application,
+    CorrectionItem,
+    Holiday,
+    Outlet,
+    PartnerBank,
+    ServiceSettings,
+    Stage,
+    StatusChange,
+)
+
+MSG_ACTIVE_OWN = N_("You already have a card application in progress (office code %(code)s). You can follow "
+                    "it, or withdraw it before production starts, in \"My applications\".")
+MSG_ACTIVE_OTHER = N_("A card application for this person is already in progress. Follow it with its office "
+                      "code on the progress page; a new application is possible only once it is closed.")
+MSG_CARD = N_("This person already has a social security card. A lost or damaged card is not applied for "
+              "again: report the loss and apply for a replacement instead.")
+
+
+def service_settings() -> ServiceSettings:
+    return ServiceSettings.load()
+
+
+def active_banks() -> QuerySet[PartnerBank]:
+    return PartnerBank.objects.filter(active=True)
+
+
+def active_outlets() -> QuerySet[Outlet]:
+    return Outlet.objects.filter(active=True)
+
+
+def holiday_sets(start: date | None = None) -> tuple[set[date], set[date]]:
+    rows = Holiday.objects.all()
+    if start is not None:
+        rows = rows.filter(date__gte=start)
+    holidays, makeup = set(), set()
+    for day, is_workday in rows.values_list("date", "is_workday"):
+        (makeup if is_workday else holidays).add(day)
+    return holidays, makeup
+
+
+def expected_completion(start: date, processing_days: int | None = None) -> date:
+    if processing_days is None:
+        processing_days = service_settings().processing_days
+    holidays, makeup = holiday_sets(start)
+    return workdays.add_working_days(start, processing_days, holidays, makeup)
+
+
+@dataclass(frozen=True)
+class Blocker:
+    kind: str  # "active" or "card"
+    message: str  # English source text with %(code)s
+    application: Application | None = None  # the blocking application when the user may see it
+
+    @property
+    def params(self) -> dict:
+        return {"code": self.application.display_code} if self.application else {}
+
+
+def blocking_reason(id_number: str, *, user=None) -> Blocker | None:
+    """Why the person with `id_number` may not apply now (one person, one card), or None.
+
+    A card is held once an application ended in `collected`; the cards app will refine this with the
+    card's own lifecycle (a cancelled card no longer blocks).
+    """
+    id_number = (id_number or "").upper()
+    active = Application.objects.filter(subject_id_number=id_number, state__in=casestates.ACTIVE).first()
+    if active is not None:
+        if user is not None and active.applicant_id == user.pk:
+            return Blocker("active", MSG_ACTIVE_OWN, active)
+        return Blocker("active", MSG_ACTIVE_OTHER)
+    if Application.objects.filter(subject_id_number=id_number, state__in=casestates.CARD_ISSUED).exists():
+        return Blocker("card", MSG_CARD)
+    return None
+
+
+def applications_of(user) -> QuerySet[Application]:
+    """The user's own applications (for themselves or their children), newest first."""
+    return (Application.objects.filter(applicant=user)
+            .select_related("bank", "outlet")
+            .prefetch_related(Prefetch("changes", queryset=StatusChange.objects.order_by("at", "id")),
+                              Prefetch("corrections", queryset=CorrectionItem.objects.order_by("id"))))
+
+
+def application_of(user, code: str) -> Application | None:
+    """One of the user's own applications by office code (any spelling); None for anybody else's."""
+    if user is None or not user.is_authenticated:
+        return None
+    compact = officecode.normalize(code)
+    return applications_of(user).filter(office_code=compact).first()
+
+
+def stage_map() -> dict[str, Stage]:
+    return {stage.code: stage for stage in Stage.objects.all()}
+
+
+def plain_stage_of(state: str, stages: dict[str, Stage] | None = None) -> str:
+    stages = stage_map() if stages is None else stages
+    stage = stages.get(state)
+    if stage is not None:
+        return stage.plain_stage
+    for default in casestates.DEFAULT_STAGES:
+        if default.state == state:
+            return default.plain
+    return Plain.SUBMITTED
+
+
+def plain_label(plain: str) -> str:
+    return str(PLAIN_LABELS.get(plain, plain))
+
+
+@dataclass
+class TimelineEntry:
+    state: str
+    label: str
+    plain_stage: str
+    plain_label: str
+    at: object
+    note: str = ""
+
+
+def timeline(application: Application, *, public: bool = False) -> list[TimelineEntry]:
+    """The application's history. Public: plain stages only (consecutive repeats merged), no notes."""
+    stages = stage_map()
+    entries: list[TimelineEntry] = []
+    for change in application.changes.all():
+        plain = plain_stage_of(change.to_state, stages)
+        if public and entries and entries[-1].plain_stage == plain:
+            continue
+        entries.append(TimelineEntry(
+            state="" if public else change.to_state,
+            label="" if public else change.state_label,
+            plain_stage=plain,
+            plain_label=plain_label(plain),
+            at=change.at,
+            note="" if public else change.note,
+        ))
+    return entries
+
+
+def open_corrections(application: Application) -> list[CorrectionItem]:
+    return [item for item in application.corrections.all() if item.resolved_at is None]
+
+
+# --- Public progress look-up ---------------------------------------------------------------------------
+
+MSG_NO_MATCH = N_("No application matches this office code and ID number ending. Please check both.")
+MSG_SUFFIX = N_("Enter the last 6 characters of the ID number (digits, and X as the last one if it has one).")
+
+
+class ProgressLookupError(Exception):
+    def __init__(self, code: str, message: str, field: str = ""):
+        super().__init__(message)
+        self.code = code  # "not_found", "probable_typo", "invalid_code", "invalid_suffix"
+        self.message = message
+        self.field = field
+
+
+@dataclass
+class ProgressResult:
+    office_code: str
+    plain_stage: str
+    plain_label: str
+    submitted_on: date
+    expected_completion: date | None
+    timeline: list[TimelineEntry] = field(default_factory=list)
+    closed: bool = False
+
+
+def _valid_suffix(value: str) -> str:
+    value = (value or "").strip().upper()
+    if len(value) != 6 or not (value[:5].isdigit() and (value[5].isdigit() or value[5] == "X")):
+        raise ProgressLookupError("invalid_suffix", MSG_SUFFIX, "id_suffix")
+    return value
+
+
+def progress(code: str, id_suffix: str) -> ProgressResult:
+    """What anybody holding the office code and the ID number's last 6 characters may know: the plain
+    stage, the dates and the expected completion date; no personal data.
+
+    A wrong code and a wrong ID ending are answered alike; a code whose check character does not match is
+    reported as a probable typo (it cannot be anybody's code).
+    """
+    suffix = _valid_suffix(id_suffix)
+    try:
+        parsed = officecode.parse(code)
+    except officecode.OfficeCodeError as error:
+        if error.code == "check":
+            raise ProgressLookupError("probable_typo", error.message, "code") from None
+        raise ProgressLookupError("invalid_code", error.message, "code") from None
+    application = (Application.objects.filter(office_code=parsed.compact)
+                   .prefetch_related(Prefetch("changes", queryset=StatusChange.objects.order_by("at", "id")))
+                   .first())
+    # Compare in constant time, and do the same work whether or not the code exists.
+    expected = application.subject_id_number[-6:].upper() if application else "\0" * 6
+    if not hmac.compare_digest(expected.encode(), suffix.encode()) or application is None:
+        raise ProgressLookupError("not_found", MSG_NO_MATCH)
+    plain = plain_stage_of(application.state)
+    closed = application.state in casestates.TERMINAL
+    return ProgressResult(
+        office_code=application.display_code,
+        plain_stage=plain,
+        plain_label=plain_label(plain),
+        submitted_on=timezone.localdate(application.submitted_at),
+        expected_completion=None if closed else application.expected_completion,
+        timeline=timeline(application, public=True),
+        closed=closed,
+    )
+
+
+def is_withdrawable(state: str) -> bool:
+    return casestates.citizen_can_withdraw(state)
+

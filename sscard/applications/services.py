@@ -1,0 +1,319 @@
+"""Everything that writes card applications. One function per business action, each in one transaction
+that checks the state machine, writes the state, the history row, the audit event and the notifications."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
+
+from sscard.audit.services import record_event
+from sscard.domain import casestates, officecode
+from sscard.domain.casestates import Role, State, TransitionError
+from sscard.notify.services import post_message, send_sms
+
+from . import photos, selectors
+from .models import (
+    Application,
+    ApplicationDraft,
+    CorrectionItem,
+    IssuedOfficeCode,
+    Stage,
+    StatusChange,
+)
+from .ratelimit import hit
+
+logger = logging.getLogger(__name__)
+
+SUBJECT_TYPE = "card_application"
+
+MSG_WRONG_STATE = N_("This application cannot be changed at its current stage.")
+MSG_NO_PROBLEMS = N_("List at least one problem for the citizen to correct.")
+
+
+class ApplicationError(Exception):
+    """A business rule refused the action. `message` is English source text; `params` fills it in."""
+
+    def __init__(self, code: str, message: str, params: dict | None = None, application=None):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.params = params or {}
+        self.application = application
+
+    def translated(self) -> str:
+        return _(self.message) % self.params if self.params else _(self.message)
+
+
+# --- Drafts ------------------------------------------------------------------------------------------------
+
+def get_or_start_draft(*, user) -> ApplicationDraft:
+    draft, _created = ApplicationDraft.objects.get_or_create(applicant=user)
+    return draft
+
+
+def save_draft_step(*, draft: ApplicationDraft, step: str, data: dict, next_step: str) -> ApplicationDraft:
+    """Keep what a step's form posted (already validated) and move the draft on to `next_step`."""
+    draft.data = {**draft.data, step: data}
+    draft.step = next_step
+    draft.save(update_fields=["data", "step", "updated_at"])
+    return draft
+
+
+def set_draft_photo(*, draft: ApplicationDraft, photo: str, original: str) -> ApplicationDraft:
+    old = (draft.photo, draft.photo_original)
+    draft.photo, draft.photo_original = photo, original
+    draft.save(update_fields=["photo", "photo_original", "updated_at"])
+    transaction.on_commit(lambda: photos.delete(*old))
+    return draft
+
+
+def discard_draft(*, user) -> None:
+    draft = ApplicationDraft.objects.filter(applicant=user).first()
+    if draft is None:
+        return
+    names = (draft.photo, draft.photo_original)
+    draft.delete()
+    transaction.on_commit(lambda: photos.delete(*names))
+
+
+# --- Submission --------------------------------------------------------------------------------------------
+
+@dataclass
+class Submission:
+    application: Application
+    created: bool
+
+
+def _issue_office_code() -> str:
+    """A new office code, recorded for ever so it is never issued again. Safe under concurrency: the
+    primary key decides, a collision (about 1 in 10^14 per pair) is retried."""
+    for _attempt in range(8):
+        code = officecode.generate()
+        try:
+            with transaction.atomic():
+                IssuedOfficeCode.objects.create(code=code)
+        except IntegrityError:
+            continue
+        return code
+    raise RuntimeError("could not issue a unique office code")
+
+
+def _mine_link() -> str:
+    return reverse("applications:mine")
+
+
+def _notify(application: Application, *, subject: str, body: str, sms: str) -> None:
+    user = application.applicant
+    link = reverse("applications:detail", args=[application.office_code])
+    post_message(user=user, subject=subject, body=body, link=link)
+    if user.phone:
+        send_sms(phone=user.phone, text=sms, purpose="card_application")
+
+
+def submit_application(*, user, token, fields: dict, request=None) -> Submission:
+    """Turn a completed, validated draft into an application with an office code.
+
+    Atomic and idempotent: the same token (a double click, a resent form, concurrent requests) gives back
+    the one application it made; a second application for the same person is refused by a unique index
+    even when two requests race.
+    """
+    token = uuid.UUID(str(token))
+    existing = Application.objects.filter(idempotency_key=token).first()
+    if existing is not None:
+        if existing.applicant_id != user.pk:
+            raise ApplicationError("token", MSG_WRONG_STATE)
+        return Submission(existing, False)
+    id_number = fields["subject_id_number"].upper()
+    blocker = selectors.blocking_reason(id_number, user=user)
+    if blocker is not None:
+        raise ApplicationError(blocker.kind, blocker.message, blocker.params, blocker.application)
+
+    settings_row = selectors.service_settings()
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            code = _issue_office_code()
+            application = Application.objects.create(
+                office_code=code,
+                applicant=user,
+                idempotency_key=token,
+                declared_at=now,
+                submitted_at=now,
+                state=State.SUBMITTED,
+                expected_completion=selectors.expected_completion(timezone.localdate(now),
+                                                                  settings_row.processing_days),
+                **{**fields, "subject_id_number": id_number},
+            )
+            StatusChange.objects.create(application=application, from_state="", to_state=State.SUBMITTED,
+                                        actor=user, role=Role.CITIZEN, at=now)
+            record_event(event_type="card_application.submitted", actor=user, subject_type=SUBJECT_TYPE,
+                         subject_id=code, request=request,
+                         data={"for_child": application.for_child, "bank": application.bank.code,
+                               "delivery": application.delivery, "photo": bool(application.photo)})
+            ApplicationDraft.objects.filter(applicant=user, token=token).delete()
+            display = application.display_code
+            date_text = application.expected_completion.isoformat()
+            _notify(
+                application,
+                subject=_("Card application received: office code %(code)s") % {"code": display},
+                body=_("Your social security card application was received. Office code: %(code)s. "
+                       "Expected completion: %(date)s. Use the office code to follow its progress.")
+                % {"code": display, "date": date_text},
+                sms=_("[Social security card] Application received. Office code %(code)s, expected "
+                      "completion %(date)s. Check progress online with this code.")
+                % {"code": display, "date": date_text},
+            )
+    except IntegrityError:
+        existing = Application.objects.filter(idempotency_key=token).first()
+        if existing is not None and existing.applicant_id == user.pk:
+            return Submission(existing, False)
+        blocker = selectors.blocking_reason(id_number, user=user)
+        if blocker is not None:
+            raise ApplicationError(blocker.kind, blocker.message, blocker.params, blocker.application) from None
+        raise
+    return Submission(application, True)
+
+
+# --- State changes -----------------------------------------------------------------------------------------
+
+def _change_state(application: Application, *, to_state: str, role: str, actor=None, note: str = "",
+                  request=None, event_type: str = "card_application.state_changed",
+                  extra: dict | None = None) -> StatusChange:
+    """Inside a transaction, on a row locked by the caller."""
+    try:
+        casestates.check_transition(application.state, to_state, role)
+    except TransitionError as error:
+        raise ApplicationError(error.code, error.message) from None
+    from_state = application.state
+    now = timezone.now()
+    application.state = to_state
+    application.save(update_fields=["state", "updated_at"])
+    change = StatusChange.objects.create(application=application, from_state=from_state, to_state=to_state,
+                                         actor=actor, role=role, at=now, note=note)
+    record_event(event_type=event_type, actor=actor, subject_type=SUBJECT_TYPE,
+                 subject_id=application.office_code, request=request,
+                 data={"from": from_state, "to": to_state, "role": role, **(extra or {})})
+    stage = Stage.objects.filter(code=to_state).first()
+    if stage is not None and stage.notify_citizen and to_state != State.SUBMITTED:
+        plain = selectors.plain_label(stage.plain_stage)
+        display = application.display_code
+        _notify(
+            application,
+            subject=_("Card application %(code)s: %(stage)s") % {"code": display, "stage": plain},
+            body=_("Your social security card application %(code)s is now at the stage: %(stage)s.")
+            % {"code": display, "stage": plain} + (f"\n{note}" if note else ""),
+            sms=_("[Social security card] Application %(code)s: %(stage)s. Details online.")
+            % {"code": display, "stage": plain},
+        )
+    return change
+
+
+def _locked(application: Application) -> Application:
+    return Application.objects.select_for_update().select_related("applicant").get(pk=application.pk)
+
+
+def change_state(*, application: Application, to_state: str, role: str, actor=None, note: str = "",
+                 request=None) -> StatusChange:
+    """Move an application to `to_state` as `role` (staff and system steps; the back office builds on it)."""
+    with transaction.atomic():
+        locked = _locked(application)
+        change = _change_state(locked, to_state=to_state, role=role, actor=actor, note=note, request=request)
+    application.refresh_from_db()
+    return change
+
+
+def withdraw(*, application: Application, user, request=None) -> StatusChange:
+    """The citizen withdraws their own application (only before production starts)."""
+    if application.applicant_id != user.pk:
+        raise ApplicationError("not_found", MSG_WRONG_STATE)
+    with transaction.atomic():
+        locked = _locked(application)
+        change = _change_state(locked, to_state=State.WITHDRAWN, role=Role.CITIZEN, actor=user,
+                               request=request, event_type="card_application.withdrawn")
+    application.refresh_from_db()
+    return change
+
+
+def return_for_correction(*, application: Application, actor, problems: list[tuple[str, str]],
+                          role: str = Role.REVIEWER, note: str = "", request=None) -> StatusChange:
+    """Staff return an application, listing every problem at once (一次性告知)."""
+    problems = [(section, message.strip()) for section, message in problems if message and message.strip()]
+    if not problems:
+        raise ApplicationError("no_problems", MSG_NO_PROBLEMS)
+    valid = set(CorrectionItem.Section.values)
+    with transaction.atomic():
+        locked = _locked(application)
+        change = _change_state(locked, to_state=State.RETURNED, role=role, actor=actor,
+                               note=note or "\n".join(m for _s, m in problems), request=request,
+                               event_type="card_application.returned", extra={"problems": len(problems)})
+        CorrectionItem.objects.bulk_create([
+            CorrectionItem(application=locked, change=change,
+                           section=section if section in valid else CorrectionItem.Section.OTHER,
+                           message=message[:300])
+            for section, message in problems
+        ])
+    application.refresh_from_db()
+    return change
+
+
+CORRECTABLE_FIELDS = {
+    "ethnicity", "nationality", "document_valid_until", "document_long_term", "occupation", "employer",
+    "res_province", "res_city", "res_district", "res_detail", "bank", "delivery", "outlet", "recipient_name",
+    "recipient_phone", "post_province", "post_city", "post_district", "post_detail",
+}
+
+
+def resubmit(*, application: Application, user, fields: dict, photo: str = "", photo_original: str = "",
+             request=None) -> StatusChange:
+    """The citizen corrects a returned (or bank-failed) application and resubmits it under the same office
+    code. `fields` holds validated values of CORRECTABLE_FIELDS; `photo` a new stored photo, if any."""
+    if application.applicant_id != user.pk:
+        raise ApplicationError("not_found", MSG_WRONG_STATE)
+    unknown = set(fields) - CORRECTABLE_FIELDS
+    if unknown:
+        raise ValueError(f"not correctable: {sorted(unknown)}")
+    with transaction.atomic():
+        locked = _locked(application)
+        if not casestates.citizen_can_resubmit(locked.state):
+            raise ApplicationError("state", MSG_WRONG_STATE)
+        changed = sorted(name for name, value in fields.items() if getattr(locked, name) != value)
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        if photo:  # the earlier photo files stay: they are part of what was submitted before
+            locked.photo, locked.photo_original = photo, photo_original
+            changed.append("photo")
+        locked.save()
+        now = timezone.now()
+        locked.corrections.filter(resolved_at__isnull=True).update(resolved_at=now)
+        change = _change_state(locked, to_state=State.RESUBMITTED, role=Role.CITIZEN, actor=user,
+                               request=request, event_type="card_application.resubmitted",
+                               extra={"changed": changed})
+    application.refresh_from_db()
+    return change
+
+
+# --- Public progress look-up (a read, but audited and rate-limited) ----------------------------------------
+
+def progress_lookup(*, request, code: str, id_suffix: str):
+    """Rate-limited, audited look-up shared by the page and the API. Returns (result, error, limited)."""
+    limit = selectors.service_settings().progress_lookups_per_minute
+    if not hit(request, "progress", limit):
+        record_event(event_type="card_application.progress_rate_limited", request=request,
+                     subject_type=SUBJECT_TYPE)
+        return None, None, True
+    try:
+        result = selectors.progress(code, id_suffix)
+    except selectors.ProgressLookupError as error:
+        record_event(event_type="card_application.progress_lookup", request=request, subject_type=SUBJECT_TYPE,
+                     data={"outcome": error.code})
+        return None, error, False
+    record_event(event_type="card_application.progress_lookup", request=request, subject_type=SUBJECT_TYPE,
+                 subject_id=officecode.normalize(result.office_code), data={"outcome": "found"})
+    return result, None, False

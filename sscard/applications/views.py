@@ -1,0 +1,476 @@
+"""Card application pages: thin — parse the form, call one service or selector, render."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from sscard.domain.masking import mask_phone
+
+from . import forms, photos, receipt, selectors, services
+from .choices import ETHNIC_CODES, Delivery, Nationality, Occupation, Relationship, ethnic_name
+from .forms import STEP_NAMES
+from .models import Application, ApplicationDraft
+
+STEP_TITLES = {
+    "applicant": gettext_lazy("Applicant"),
+    "personal": gettext_lazy("Personal details"),
+    "delivery": gettext_lazy("Bank and delivery"),
+    "photo": gettext_lazy("Photo"),
+    "confirm": gettext_lazy("Check and submit"),
+}
+
+
+def citizen_required(view):
+    """A signed-in citizen; staff are sent to their own workbench."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if request.user.is_staff:
+            return redirect("accounts:staff_home")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _own(request, code: str) -> Application:
+    application = selectors.application_of(request.user, code)
+    if application is None:
+        raise Http404  # never tell whether somebody else's code exists
+    return application
+
+
+def _private_jpeg(data: bytes) -> HttpResponse:
+    response = HttpResponse(data, content_type="image/jpeg")
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- Service page ------------------------------------------------------------------------------------------
+
+def service(request: HttpRequest) -> HttpResponse:
+    settings_row = selectors.service_settings()
+    return render(request, "applications/service.html", {
+        "settings": settings_row,
+        "banks": selectors.active_banks(),
+        "outlets": selectors.active_outlets(),
+    })
+
+
+# --- The application form ----------------------------------------------------------------------------------
+
+def _settings():
+    return selectors.service_settings()
+
+
+def _bind(step: str, draft: ApplicationDraft, user, data=None, files=None, settings_row=None):
+    """The form of a step: bound to `data`, or to what the draft keeps (to re-check it), or empty."""
+    settings_row = settings_row or _settings()
+    kept = draft.data.get(step)
+    bound = data if data is not None else None
+    if step == "applicant":
+        return forms.ApplicantForm(bound, user=user, settings_row=settings_row, initial=kept or None)
+    if step == "personal":
+        return forms.PersonalForm(bound, initial=kept or None)
+    if step == "delivery":
+        return forms.DeliveryForm(bound, initial=kept or None)
+    raise ValueError(step)
+
+
+def _photo_required(draft: ApplicationDraft, user, settings_row) -> bool:
+    applicant = forms.ApplicantForm(draft.data.get("applicant") or {}, user=user, settings_row=settings_row)
+    if not applicant.is_valid():
+        return True
+    return applicant.subject_age() >= settings_row.photo_required_age
+
+
+def _revalidate(draft: ApplicationDraft, user, settings_row):
+    """Bind every completed step to what the draft kept; returns (forms by step, first invalid step)."""
+    bound = {}
+    for step in ("applicant", "personal", "delivery"):
+        form = _bind(step, draft, user, data=draft.data.get(step) or {}, settings_row=settings_row)
+        bound[step] = form
+        if not form.is_valid():
+            return bound, step
+    if _photo_required(draft, user, settings_row) and not draft.photo:
+        return bound, "photo"
+    return bound, None
+
+
+def _steps_context(current: str, reached: str) -> list[dict]:
+    reached_index = STEP_NAMES.index(reached) if reached in STEP_NAMES else 0
+    return [{"name": name, "title": STEP_TITLES[name], "number": i + 1, "current": name == current,
+             "done": i < reached_index and name != current, "reachable": i <= reached_index,
+             "url": reverse("applications:apply_step", args=[name])}
+            for i, name in enumerate(STEP_NAMES)]
+
+
+def _next(step: str) -> str:
+    return STEP_NAMES[STEP_NAMES.index(step) + 1]
+
+
+@citizen_required
+def apply(request: HttpRequest) -> HttpResponse:
+    """Start an application, or resume it where the person stopped."""
+    draft = services.get_or_start_draft(user=request.user)
+    return redirect("applications:apply_step", step=draft.step if draft.step in STEP_NAMES else "applicant")
+
+
+@never_cache
+@citizen_required
+@require_http_methods(["GET", "POST"])
+def apply_step(request: HttpRequest, step: str) -> HttpResponse:
+    if step not in STEP_NAMES:
+        raise Http404
+    if step == "confirm" and request.method == "POST":
+        return _submit(request)
+    draft = services.get_or_start_draft(user=request.user)
+    if STEP_NAMES.index(step) > STEP_NAMES.index(draft.step if draft.step in STEP_NAMES else "applicant"):
+        return redirect("applications:apply_step", step=draft.step)
+    settings_row = _settings()
+    context = {"step": step, "steps": _steps_context(step, draft.step), "draft": draft, "settings": settings_row,
+               "step_title": STEP_TITLES[step], "step_number": STEP_NAMES.index(step) + 1,
+               "step_count": len(STEP_NAMES)}
+    if step == "photo":
+        return _photo_step(request, draft, settings_row, context)
+    if step == "confirm":
+        return _confirm_page(request, draft, settings_row, context)
+
+    if request.method == "POST":
+        form = _bind(step, draft, request.user, data=request.POST, settings_row=settings_row)
+        if form.is_valid():
+            with transaction.atomic():
+                services.save_draft_step(draft=draft, step=step, data=form.raw(),
+                                         next_step=max(_next(step), draft.step, key=STEP_NAMES.index))
+            return redirect("applications:apply_step", step=_next(step))
+    else:
+        form = _bind(step, draft, request.user, settings_row=settings_row)
+        if draft.data.get(step) and request.GET.get("check"):
+            form = _bind(step, draft, request.user, data=draft.data[step], settings_row=settings_row)
+            form.is_valid()
+    context["form"] = form
+    if step == "applicant":
+        context["blocker"] = getattr(form, "blocker", None)
+        context["facts"] = _account_facts(request.user)
+    return render(request, f"applications/step_{step}.html", context)
+
+
+def _account_facts(user) -> dict:
+    from sscard.domain.idnumber import IdNumberError, parse_id_number
+
+    facts = {"name": user.real_name, "id_number": user.masked_id_number, "phone": user.masked_phone}
+    try:
+        info = parse_id_number(user.id_number)
+    except IdNumberError:
+        return facts
+    facts.update(sex=_("Male") if info.sex == "M" else _("Female"), birth_date=info.birth_date)
+    return facts
+
+
+def _photo_step(request, draft, settings_row, context):
+    required = _photo_required(draft, request.user, settings_row)
+    if request.method == "POST":
+        form = forms.PhotoForm(request.POST, request.FILES, settings_row=settings_row, required=required,
+                               has_photo=bool(draft.photo))
+        if form.is_valid():
+            with transaction.atomic():
+                if form.card_photo is not None:
+                    original = photos.store_original(form.checked)
+                    photo = photos.store_card_photo(form.card_photo)
+                    services.set_draft_photo(draft=draft, photo=photo, original=original)
+                services.save_draft_step(draft=draft, step="photo", data={"has_photo": bool(draft.photo)},
+                                         next_step="confirm")
+            if form.card_photo is not None and request.POST.get("action") == "preview":
+                messages.success(request, _("The photo was cropped and checked. Here is how it will look."))
+                return redirect("applications:apply_step", step="photo")
+            return redirect("applications:apply_step", step="confirm")
+    else:
+        form = forms.PhotoForm(settings_row=settings_row, required=required, has_photo=bool(draft.photo))
+    context.update(form=form, photo_required=required, has_photo=bool(draft.photo),
+                   cache_buster=int(draft.updated_at.timestamp()))
+    return render(request, "applications/step_photo.html", context)
+
+
+def _summary(fields: dict) -> list[tuple[str, str]]:
+    """What the person is about to submit, for the confirmation page (ID number masked)."""
+    from sscard.domain import regions
+    from sscard.domain.masking import mask_id_number
+
+    def place(prefix):
+        codes = [fields.get(f"{prefix}_{k}") for k in ("district", "city", "province")]
+        code = next((c for c in codes if c), "")
+        return f"{regions.region_full_name(code) or ''} {fields.get(f'{prefix}_detail', '')}".strip()
+
+    rows = [
+        (_("Name"), fields["subject_name"]),
+        (_("ID number"), mask_id_number(fields["subject_id_number"])),
+        (_("Sex"), _("Male") if fields["subject_sex"] == "M" else _("Female")),
+        (_("Date of birth"), fields["subject_birth_date"].isoformat()),
+    ]
+    if fields["for_child"]:
+        rows.append((_("Your relationship to the child"), str(Relationship(fields["relationship"]).label)))
+    rows += [
+        (_("Ethnic group"), ethnic_name(fields["ethnicity"]) if fields["ethnicity"] in ETHNIC_CODES else ""),
+        (_("Nationality"), str(Nationality(fields["nationality"]).label)),
+        (_("ID document valid until"), _("Long-term") if fields["document_long_term"]
+         else fields["document_valid_until"].isoformat()),
+        (_("Occupation"), str(Occupation(fields["occupation"]).label)),
+        (_("Employer or school"), fields["employer"] or "—"),
+        (_("Residential address"), place("res")),
+        (_("Partner bank"), fields["bank"].label),
+        (_("Delivery"), str(Delivery(fields["delivery"]).label)),
+    ]
+    if fields["delivery"] == Delivery.POST:
+        rows += [(_("Recipient"), fields["recipient_name"]),
+                 (_("Recipient's mobile phone"), mask_phone(fields["recipient_phone"])),
+                 (_("Postal address"), place("post"))]
+    else:
+        rows.append((_("Service outlet for pick-up"), f"{fields['outlet'].label} — {fields['outlet'].address}"))
+    return rows
+
+
+def _collect_fields(bound: dict, draft: ApplicationDraft) -> dict:
+    fields = {**bound["applicant"].subject_fields(), **bound["personal"].model_fields(),
+              **bound["delivery"].model_fields()}
+    fields["photo"] = draft.photo
+    fields["photo_original"] = draft.photo_original
+    return fields
+
+
+def _confirm_page(request, draft, settings_row, context, form=None, error=None):
+    bound, invalid = _revalidate(draft, request.user, settings_row)
+    if invalid is not None:
+        messages.error(request, _("Some answers need your attention before you can submit."))
+        ApplicationDraft.objects.filter(pk=draft.pk).update(step=invalid, updated_at=timezone.now())
+        return redirect(reverse("applications:apply_step", args=[invalid]) + "?check=1")
+    fields = _collect_fields(bound, draft)
+    context.update(form=form or forms.ConfirmForm(initial={"token": draft.token}), summary=_summary(fields),
+                   has_photo=bool(draft.photo), error=error, cache_buster=int(draft.updated_at.timestamp()),
+                   expected=selectors.expected_completion(timezone.localdate(), settings_row.processing_days))
+    return render(request, "applications/step_confirm.html", context)
+
+
+def _submit(request):
+    """POST of the last step. A resent form (same token) leads to the application it already made."""
+    token = request.POST.get("token", "")
+    done = Application.objects.filter(applicant=request.user, idempotency_key=_uuid_or_none(token)).first()
+    if done is not None:
+        return redirect("applications:done", code=done.office_code)
+    draft = ApplicationDraft.objects.filter(applicant=request.user).first()
+    if draft is None:
+        return redirect("applications:apply")
+    settings_row = _settings()
+    context = {"step": "confirm", "steps": _steps_context("confirm", draft.step), "draft": draft,
+               "settings": settings_row, "step_title": STEP_TITLES["confirm"], "step_number": len(STEP_NAMES),
+               "step_count": len(STEP_NAMES)}
+    if draft.step != "confirm":
+        return redirect("applications:apply_step", step=draft.step)
+    form = forms.ConfirmForm(request.POST)
+    if not form.is_valid():
+        return _confirm_page(request, draft, settings_row, context, form=form)
+    if form.cleaned_data["token"] != draft.token:
+        messages.error(request, _("This form was already used. Please check your answers and submit again."))
+        return redirect("applications:apply_step", step="confirm")
+    bound, invalid = _revalidate(draft, request.user, settings_row)
+    if invalid is not None:
+        # A concurrent request with the same token may have just submitted (and the one-card rule now
+        # sees that application): lead to it instead of reporting a problem.
+        done = Application.objects.filter(applicant=request.user, idempotency_key=draft.token).first()
+        if done is not None:
+            return redirect("applications:done", code=done.office_code)
+        return _confirm_page(request, draft, settings_row, context, form=form)
+    try:
+        submission = services.submit_application(user=request.user, token=draft.token,
+                                                 fields=_collect_fields(bound, draft), request=request)
+    except services.ApplicationError as error:
+        return _confirm_page(request, draft, settings_row, context, form=form, error=error.translated())
+    return redirect("applications:done", code=submission.application.office_code)
+
+
+def _uuid_or_none(value):
+    import uuid
+
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+@citizen_required
+@require_POST
+def apply_restart(request: HttpRequest) -> HttpResponse:
+    with transaction.atomic():
+        services.discard_draft(user=request.user)
+    messages.success(request, _("Your unfinished application was discarded."))
+    return redirect("applications:apply")
+
+
+@citizen_required
+def draft_photo(request: HttpRequest) -> HttpResponse:
+    draft = ApplicationDraft.objects.filter(applicant=request.user).first()
+    if draft is None or not draft.photo:
+        raise Http404
+    return _private_jpeg(photos.read(draft.photo))
+
+
+# --- After submission --------------------------------------------------------------------------------------
+
+@citizen_required
+def done(request: HttpRequest, code: str) -> HttpResponse:
+    application = _own(request, code)
+    return render(request, "applications/done.html", {"application": application})
+
+
+@citizen_required
+def receipt_pdf(request: HttpRequest, code: str) -> HttpResponse:
+    application = _own(request, code)
+    data = receipt.render_receipt(application)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="receipt-{application.display_code}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@citizen_required
+def photo(request: HttpRequest, code: str) -> HttpResponse:
+    application = _own(request, code)
+    if not application.photo:
+        raise Http404
+    return _private_jpeg(photos.read(application.photo))
+
+
+@citizen_required
+def mine(request: HttpRequest) -> HttpResponse:
+    applications = list(selectors.applications_of(request.user))
+    items = [{"application": a, "timeline": selectors.timeline(a),
+              "plain_label": selectors.plain_label(selectors.plain_stage_of(a.state))} for a in applications]
+    draft = ApplicationDraft.objects.filter(applicant=request.user).first()
+    return render(request, "applications/mine.html", {"items": items, "draft": draft})
+
+
+@citizen_required
+def detail(request: HttpRequest, code: str) -> HttpResponse:
+    application = _own(request, code)
+    return render(request, "applications/detail.html", {
+        "application": application,
+        "timeline": selectors.timeline(application),
+        "plain_label": selectors.plain_label(selectors.plain_stage_of(application.state)),
+        "corrections": selectors.open_corrections(application),
+    })
+
+
+@citizen_required
+@require_http_methods(["GET", "POST"])
+def withdraw(request: HttpRequest, code: str) -> HttpResponse:
+    application = _own(request, code)
+    form = forms.WithdrawForm(request.POST if request.method == "POST" else None)
+    error = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.withdraw(application=application, user=request.user, request=request)
+        except services.ApplicationError as exc:
+            error = exc.translated()
+        else:
+            messages.success(request, _("Application %(code)s was withdrawn.") % {"code": application.display_code})
+            return redirect("applications:detail", code=application.office_code)
+    return render(request, "applications/withdraw.html", {"application": application, "form": form,
+                                                          "error": error})
+
+
+def _correction_initial(application: Application) -> tuple[dict, dict]:
+    personal = {
+        "ethnicity": application.ethnicity, "nationality": application.nationality,
+        "document_valid_until": application.document_valid_until.isoformat()
+        if application.document_valid_until else "",
+        "document_long_term": application.document_long_term, "occupation": application.occupation,
+        "employer": application.employer, "res_province": application.res_province, "res_city": application.res_city,
+        "res_district": application.res_district, "res_detail": application.res_detail,
+    }
+    delivery = {
+        "bank": application.bank_id, "delivery": application.delivery, "outlet": application.outlet_id,
+        "recipient_name": application.recipient_name, "recipient_phone": application.recipient_phone,
+        "post_province": application.post_province, "post_city": application.post_city,
+        "post_district": application.post_district, "post_detail": application.post_detail,
+    }
+    return personal, delivery
+
+
+@never_cache
+@citizen_required
+@require_http_methods(["GET", "POST"])
+def correct(request: HttpRequest, code: str) -> HttpResponse:
+    """Correct a returned (or bank-failed) application and resubmit it under the same office code."""
+    application = _own(request, code)
+    if not application.needs_correction:
+        messages.info(request, _("This application does not need a correction."))
+        return redirect("applications:detail", code=application.office_code)
+    settings_row = _settings()
+    corrections = selectors.open_corrections(application)
+    photo_flagged = any(item.section == "photo" for item in corrections)
+    personal_initial, delivery_initial = _correction_initial(application)
+    if request.method == "POST":
+        personal = forms.PersonalForm(request.POST, prefix="p")
+        delivery = forms.DeliveryForm(request.POST, prefix="d")
+        photo_form = forms.PhotoForm(request.POST, request.FILES, prefix="f", settings_row=settings_row,
+                                     required=photo_flagged, has_photo=False)
+        if all([personal.is_valid(), delivery.is_valid(), photo_form.is_valid()]):
+            fields = {**personal.model_fields(), **delivery.model_fields()}
+            new_photo = original = ""
+            with transaction.atomic():
+                if photo_form.card_photo is not None:
+                    original = photos.store_original(photo_form.checked)
+                    new_photo = photos.store_card_photo(photo_form.card_photo)
+                try:
+                    services.resubmit(application=application, user=request.user, fields=fields, photo=new_photo,
+                                      photo_original=original, request=request)
+                except services.ApplicationError as error:
+                    transaction.set_rollback(True)
+                    messages.error(request, error.translated())
+                    photos.delete(new_photo, original)
+                    return redirect("applications:detail", code=application.office_code)
+            messages.success(request, _("Your corrections were sent. The application keeps its office code %(code)s.")
+                             % {"code": application.display_code})
+            return redirect("applications:detail", code=application.office_code)
+    else:
+        personal = forms.PersonalForm(prefix="p", initial=personal_initial)
+        delivery = forms.DeliveryForm(prefix="d", initial=delivery_initial)
+        photo_form = forms.PhotoForm(prefix="f", settings_row=settings_row, required=photo_flagged, has_photo=False)
+    return render(request, "applications/correct.html", {
+        "application": application, "corrections": corrections, "personal": personal, "delivery": delivery,
+        "photo_form": photo_form, "photo_flagged": photo_flagged,
+        "forms": [personal, delivery, photo_form],
+        "has_errors": any(f.errors for f in (personal, delivery, photo_form)),
+    })
+
+
+# --- Public progress ---------------------------------------------------------------------------------------
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def progress(request: HttpRequest) -> HttpResponse:
+    result = None
+    status = 200
+    form = forms.ProgressForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        result, error, limited = services.progress_lookup(
+            request=request, code=form.cleaned_data["code"], id_suffix=form.cleaned_data["id_suffix"])
+        if limited:
+            status = 429
+            form.add_error(None, _("Too many look-ups from your connection. Please wait a minute and try again."))
+        elif error is not None:
+            status = 200
+            form.add_error(error.field or None, _(error.message))
+    return render(request, "applications/progress.html", {"form": form, "result": result}, status=status)

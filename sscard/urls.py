@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from sscard.api import api
+
+urlpatterns = [
+    path("", include("sscard.web.urls")),
+    path("accounts/", include("sscard.accounts.urls")),
+    path("card/", include("sscard.applications.urls")),
+    path("messages/", include("sscard.notify.urls")),
+    path("staff/", include("sscard.casework.urls")),
+    path("cards/", include("sscard.cards.urls")),
+    path("dev/", include("sscard.notify.dev_urls")),
+    path("django-admin/", admin.site.urls),
+    path("api/", api.urls),
+    path("", include("sscard.ops.urls")),
+]

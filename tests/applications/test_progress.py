@@ -1,0 +1,149 @@
+"""Public progress: office code + last 6 of the ID number → plain stage and dates, nothing personal."""
+
+import pytest
+from django.urls import reverse
+
+from sscard.applications import services
+from sscard.applications.models import Application, ServiceSettings
+from sscard.domain import officecode
+
+pytestmark = pytest.mark.django_db
+
+API = "/api/v1/progress"
+
+
+@pytest.fixture
+def application(logged_in, fill, submit):
+    fill(logged_in)
+    submit(logged_in)
+    return Application.objects.get()
+
+
+def mistype(code):
+    """The same code with one wrong character (the check character then no longer matches)."""
+    swap = "2" if code[3] != "2" else "3"
+    return code[:3] + swap + code[4:]
+
+
+def other_valid_code(code):
+    body = ("Z" if code[0] != "Z" else "Y") + code[1:10]
+    return body + officecode.check_symbol(body)
+
+
+def lookup(client, code, suffix):
+    return client.post(reverse("applications:progress"), {"code": code, "id_suffix": suffix})
+
+
+def test_the_public_page_shows_the_plain_stage_and_dates_and_no_personal_data(client, application, citizen):
+    page = lookup(client, application.display_code, citizen.id_number[-6:]).content.decode()
+    assert 'id="progress-stage" data-stage="submitted">Submitted<' in page
+    assert application.expected_completion.isoformat() in page
+    assert application.display_code in page
+    for personal in (citizen.real_name, citizen.id_number, citizen.masked_id_number, citizen.phone,
+                     citizen.masked_phone, application.masked_name):
+        assert personal not in page
+
+
+def test_lower_case_spaces_and_dashes_are_accepted(client, application, citizen):
+    typed = " ".join(application.office_code.lower())
+    page = lookup(client, typed, citizen.id_number[-6:].lower()).content.decode()
+    assert 'id="progress-stage"' in page
+
+
+def test_a_wrong_code_and_a_wrong_id_ending_are_answered_alike(client, application, citizen):
+    wrong_code = lookup(client, other_valid_code(application.office_code), citizen.id_number[-6:])
+    wrong_suffix = lookup(client, application.office_code, "000000" if citizen.id_number[-6:] != "000000"
+                          else "111111")
+    message = "No application matches this office code and ID number ending."
+    for response in (wrong_code, wrong_suffix):
+        page = response.content.decode()
+        assert response.status_code == 200 and message in page and 'id="progress-stage"' not in page
+
+
+def test_a_bad_check_character_is_reported_as_a_probable_typo(client, application, citizen):
+    page = lookup(client, mistype(application.office_code), citizen.id_number[-6:]).content.decode()
+    assert "probably mistyped" in page
+    assert 'id="id_code_errors"' in page
+
+
+@pytest.mark.parametrize("code, suffix, message", [
+    ("ABC", "123456", "An office code has 11 characters"),
+    ("K7QM-X3P9-C0R", "123456", "never use"),
+    ("K7QM-X3P9-C4R", "12345", "Ensure this value has at least 6 characters"),
+    ("K7QM-X3P9-C4R", "12X456", "Enter the last 6 characters of the ID number"),
+])
+def test_malformed_input_is_explained(client, db, code, suffix, message):
+    page = lookup(client, code, suffix).content.decode()
+    assert message in page
+
+
+def test_the_timeline_follows_the_plain_stages(client, application, citizen):
+    services.change_state(application=application, to_state="under_review", role="reviewer")
+    services.change_state(application=application, to_state="bank_preopening", role="reviewer")
+    services.change_state(application=application, to_state="in_production", role="system")
+    response = client.get(API, {"code": application.office_code, "id_suffix": citizen.id_number[-6:]})
+    body = response.json()
+    assert body["stage"] == "in_production"
+    # under_review and bank_preopening are both "being reviewed" for the citizen: shown once.
+    assert [e["stage"] for e in body["timeline"]] == ["submitted", "in_review", "in_production"]
+
+
+def test_the_api_answers_the_plain_stage_and_no_personal_data(client, application, citizen):
+    response = client.get(API, {"code": application.display_code, "id_suffix": citizen.id_number[-6:]})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["stage"] == "submitted" and body["office_code"] == application.display_code
+    assert body["expected_completion"] == application.expected_completion.isoformat()
+    assert set(body) == {"office_code", "stage", "stage_label", "submitted_on", "expected_completion", "closed",
+                         "timeline"}
+    text = response.content.decode()
+    assert citizen.id_number not in text and citizen.real_name not in text
+
+
+def test_the_api_answers_wrong_code_and_wrong_suffix_alike_and_flags_typos(client, application, citizen):
+    suffix = citizen.id_number[-6:]
+    a = client.get(API, {"code": other_valid_code(application.office_code), "id_suffix": suffix})
+    b = client.get(API, {"code": application.office_code, "id_suffix": "000000" if suffix != "000000" else "1" * 6})
+    assert a.status_code == b.status_code == 404
+    assert a.json() == b.json()
+    assert a.json()["probable_typo"] is False
+    c = client.get(API, {"code": mistype(application.office_code), "id_suffix": suffix})
+    assert c.status_code == 404 and c.json()["probable_typo"] is True and c.json()["code"] == "probable_typo"
+
+
+def test_lookups_are_rate_limited_per_client(client, application, citizen):
+    ServiceSettings.objects.filter(pk=1).update(progress_lookups_per_minute=3)
+    for _ in range(3):
+        assert client.get(API, {"code": application.office_code, "id_suffix": citizen.id_number[-6:]}).status_code == 200
+    limited = client.get(API, {"code": application.office_code, "id_suffix": citizen.id_number[-6:]})
+    assert limited.status_code == 429 and limited.json()["code"] == "rate_limited"
+    page = lookup(client, application.office_code, citizen.id_number[-6:])
+    assert page.status_code == 429 and "Too many look-ups" in page.content.decode()
+    # Another client is not affected.
+    from django.test import Client
+
+    other = Client(REMOTE_ADDR="10.1.2.3")
+    assert other.get(API, {"code": application.office_code, "id_suffix": citizen.id_number[-6:]}).status_code == 200
+
+
+def test_the_default_rate_is_30_per_minute(client, db):
+    assert ServiceSettings.load().progress_lookups_per_minute == 30
+    statuses = [client.get(API, {"code": "K7QM-X3P9-C4R", "id_suffix": "123456"}).status_code for _ in range(31)]
+    assert statuses[:30].count(429) == 0 and statuses[30] == 429
+
+
+def test_lookups_are_audited_without_the_id_ending(client, application, citizen):
+    from sscard.audit.models import AuditEvent
+
+    client.get(API, {"code": application.office_code, "id_suffix": citizen.id_number[-6:]})
+    client.get(API, {"code": mistype(application.office_code), "id_suffix": citizen.id_number[-6:]})
+    events = list(AuditEvent.objects.filter(event_type="card_application.progress_lookup").order_by("seq"))
+    assert [e.data["outcome"] for e in events] == ["found", "probable_typo"]
+    assert events[0].subject_id == application.office_code
+    assert all(citizen.id_number[-6:] not in str(e.data) for e in events)
+
+
+def test_a_closed_application_shows_no_expected_date(client, application, citizen, logged_in):
+    services.withdraw(application=application, user=citizen)
+    body = client.get(API, {"code": application.office_code, "id_suffix": citizen.id_number[-6:]}).json()
+    assert body["stage"] == "closed" and body["closed"] is True and body["expected_completion"] is None
