@@ -68,3 +68,15 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Transactional tests (live server, threads) empty every table when they end, which would also wipe the
+    data the migrations seed (stages, banks, outlets, holidays, staff roles). Restore it after each of them
+    (pytest-django's serialized rollback), so no test depends on which tests ran before it."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
+            {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
+        if transactional and "django_db_serialized_rollback" not in item.fixturenames:
+            item.fixturenames.append("django_db_serialized_rollback")

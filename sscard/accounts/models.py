@@ -74,6 +74,9 @@ class SmsCode(models.Model):
     class Meta:
         indexes = [models.Index(fields=["phone", "purpose", "-created_at"])]
 
+    def __str__(self) -> str:
+        return f"{self.purpose} code for {mask_phone(self.phone)}"
+
 
 class PopulationRecord(models.Model):
     """One row of the population register used by the `register` identity provider."""
@@ -81,3 +84,6 @@ class PopulationRecord(models.Model):
     id_number = models.CharField(max_length=18, unique=True)
     name = models.CharField(max_length=64)
     imported_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return mask_id_number(self.id_number)

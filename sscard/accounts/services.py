@@ -3,8 +3,8 @@
 import uuid
 
 from django.conf import settings
-from django.contrib.auth import get_user_model, login, logout
 from django.contrib.auth import authenticate as django_authenticate
+from django.contrib.auth import get_user_model, login, logout
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction

@@ -1,31 +1,30 @@
 """Fixed lists of the application form: ethnic groups, nationalities, occupations, relationships."""
 
 from django.db import models
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, gettext_noop
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
 
 # The 56 ethnic groups with their GB/T 3304 codes: (code, official Chinese name, English name).
 ETHNIC_GROUPS: tuple[tuple[str, str, str], ...] = (
-    ("01", "汉族", N_("Han")), ("02", "蒙古族", N_("Mongol")), ("03", "回族", N_("Hui")),
-    ("04", "藏族", N_("Tibetan")), ("05", "维吾尔族", N_("Uyghur")), ("06", "苗族", N_("Miao")),
-    ("07", "彝族", N_("Yi")), ("08", "壮族", N_("Zhuang")), ("09", "布依族", N_("Bouyei")),
-    ("10", "朝鲜族", N_("Korean")), ("11", "满族", N_("Manchu")), ("12", "侗族", N_("Dong")),
-    ("13", "瑶族", N_("Yao")), ("14", "白族", N_("Bai")), ("15", "土家族", N_("Tujia")),
-    ("16", "哈尼族", N_("Hani")), ("17", "哈萨克族", N_("Kazakh")), ("18", "傣族", N_("Dai")),
-    ("19", "黎族", N_("Li")), ("20", "傈僳族", N_("Lisu")), ("21", "佤族", N_("Va")),
-    ("22", "畲族", N_("She")), ("23", "高山族", N_("Gaoshan")), ("24", "拉祜族", N_("Lahu")),
-    ("25", "水族", N_("Sui")), ("26", "东乡族", N_("Dongxiang")), ("27", "纳西族", N_("Nakhi")),
-    ("28", "景颇族", N_("Jingpo")), ("29", "柯尔克孜族", N_("Kyrgyz")), ("30", "土族", N_("Tu")),
-    ("31", "达斡尔族", N_("Daur")), ("32", "仫佬族", N_("Mulao")), ("33", "羌族", N_("Qiang")),
-    ("34", "布朗族", N_("Blang")), ("35", "撒拉族", N_("Salar")), ("36", "毛南族", N_("Maonan")),
-    ("37", "仡佬族", N_("Gelao")), ("38", "锡伯族", N_("Xibe")), ("39", "阿昌族", N_("Achang")),
-    ("40", "普米族", N_("Pumi")), ("41", "塔吉克族", N_("Tajik")), ("42", "怒族", N_("Nu")),
-    ("43", "乌孜别克族", N_("Uzbek")), ("44", "俄罗斯族", N_("Russian")), ("45", "鄂温克族", N_("Evenki")),
-    ("46", "德昂族", N_("De'ang")), ("47", "保安族", N_("Bonan")), ("48", "裕固族", N_("Yugur")),
-    ("49", "京族", N_("Gin")), ("50", "塔塔尔族", N_("Tatar")), ("51", "独龙族", N_("Derung")),
-    ("52", "鄂伦春族", N_("Oroqen")), ("53", "赫哲族", N_("Hezhen")), ("54", "门巴族", N_("Monpa")),
-    ("55", "珞巴族", N_("Lhoba")), ("56", "基诺族", N_("Jino")),
+    ("01", "汉族", gettext_noop("Han")), ("02", "蒙古族", gettext_noop("Mongol")), ("03", "回族", gettext_noop("Hui")),
+    ("04", "藏族", gettext_noop("Tibetan")), ("05", "维吾尔族", gettext_noop("Uyghur")), ("06", "苗族", gettext_noop("Miao")),
+    ("07", "彝族", gettext_noop("Yi")), ("08", "壮族", gettext_noop("Zhuang")), ("09", "布依族", gettext_noop("Bouyei")),
+    ("10", "朝鲜族", gettext_noop("Korean")), ("11", "满族", gettext_noop("Manchu")), ("12", "侗族", gettext_noop("Dong")),
+    ("13", "瑶族", gettext_noop("Yao")), ("14", "白族", gettext_noop("Bai")), ("15", "土家族", gettext_noop("Tujia")),
+    ("16", "哈尼族", gettext_noop("Hani")), ("17", "哈萨克族", gettext_noop("Kazakh")), ("18", "傣族", gettext_noop("Dai")),
+    ("19", "黎族", gettext_noop("Li")), ("20", "傈僳族", gettext_noop("Lisu")), ("21", "佤族", gettext_noop("Va")),
+    ("22", "畲族", gettext_noop("She")), ("23", "高山族", gettext_noop("Gaoshan")), ("24", "拉祜族", gettext_noop("Lahu")),
+    ("25", "水族", gettext_noop("Sui")), ("26", "东乡族", gettext_noop("Dongxiang")), ("27", "纳西族", gettext_noop("Nakhi")),
+    ("28", "景颇族", gettext_noop("Jingpo")), ("29", "柯尔克孜族", gettext_noop("Kyrgyz")), ("30", "土族", gettext_noop("Tu")),
+    ("31", "达斡尔族", gettext_noop("Daur")), ("32", "仫佬族", gettext_noop("Mulao")), ("33", "羌族", gettext_noop("Qiang")),
+    ("34", "布朗族", gettext_noop("Blang")), ("35", "撒拉族", gettext_noop("Salar")), ("36", "毛南族", gettext_noop("Maonan")),
+    ("37", "仡佬族", gettext_noop("Gelao")), ("38", "锡伯族", gettext_noop("Xibe")), ("39", "阿昌族", gettext_noop("Achang")),
+    ("40", "普米族", gettext_noop("Pumi")), ("41", "塔吉克族", gettext_noop("Tajik")), ("42", "怒族", gettext_noop("Nu")),
+    ("43", "乌孜别克族", gettext_noop("Uzbek")), ("44", "俄罗斯族", gettext_noop("Russian")), ("45", "鄂温克族", gettext_noop("Evenki")),
+    ("46", "德昂族", gettext_noop("De'ang")), ("47", "保安族", gettext_noop("Bonan")), ("48", "裕固族", gettext_noop("Yugur")),
+    ("49", "京族", gettext_noop("Gin")), ("50", "塔塔尔族", gettext_noop("Tatar")), ("51", "独龙族", gettext_noop("Derung")),
+    ("52", "鄂伦春族", gettext_noop("Oroqen")), ("53", "赫哲族", gettext_noop("Hezhen")), ("54", "门巴族", gettext_noop("Monpa")),
+    ("55", "珞巴族", gettext_noop("Lhoba")), ("56", "基诺族", gettext_noop("Jino")),
 )
 ETHNIC_CODES = {code for code, _zh, _en in ETHNIC_GROUPS}
 assert len(ETHNIC_GROUPS) == 56 == len(ETHNIC_CODES)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 from PIL import Image, ImageOps, ImageStat, UnidentifiedImageError
 
 from sscard.domain import photo_rules
@@ -23,13 +23,13 @@ ORIGINALS_DIR = "applications/originals"
 PHOTOS_DIR = "applications/photos"
 ACCEPTED_FORMATS = {"JPEG": "jpg", "PNG": "png"}
 
-MSG_EMPTY = N_("Please choose a photo file.")
-MSG_TOO_BIG = N_("The file is larger than %(mb)s MB.")
-MSG_TYPE = N_("The file is not a JPEG or PNG picture (its content was checked, not its name).")
-MSG_BOMB = N_("The picture has too many pixels to be processed safely.")
-MSG_BROKEN = N_("The picture could not be read: the file is damaged or incomplete.")
-MSG_SIZE_LOW = N_("The photo has too little detail to be a portrait photo. Please upload a real photo.")
-MSG_SIZE_HIGH = N_("The photo cannot be compressed to at most %(kb)s KB without losing too much quality. "
+MSG_EMPTY = gettext_noop("Please choose a photo file.")
+MSG_TOO_BIG = gettext_noop("The file is larger than %(mb)s MB.")
+MSG_TYPE = gettext_noop("The file is not a JPEG or PNG picture (its content was checked, not its name).")
+MSG_BOMB = gettext_noop("The picture has too many pixels to be processed safely.")
+MSG_BROKEN = gettext_noop("The picture could not be read: the file is damaged or incomplete.")
+MSG_SIZE_LOW = gettext_noop("The photo has too little detail to be a portrait photo. Please upload a real photo.")
+MSG_SIZE_HIGH = gettext_noop("The photo cannot be compressed to at most %(kb)s KB without losing too much quality. "
                    "Please use a photo with a plain background and less noise.")
 
 

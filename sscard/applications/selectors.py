@@ -8,7 +8,7 @@ from datetime import date
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from sscard.domain import casestates, officecode, workdays
 from sscard.domain.casestates import Plain
@@ -25,11 +25,11 @@ from .models import (
     StatusChange,
 )
 
-MSG_ACTIVE_OWN = N_("You already have a card application in progress (office code %(code)s). You can follow "
+MSG_ACTIVE_OWN = gettext_noop("You already have a card application in progress (office code %(code)s). You can follow "
                     "it, or withdraw it before production starts, in \"My applications\".")
-MSG_ACTIVE_OTHER = N_("A card application for this person is already in progress. Follow it with its office "
+MSG_ACTIVE_OTHER = gettext_noop("A card application for this person is already in progress. Follow it with its office "
                       "code on the progress page; a new application is possible only once it is closed.")
-MSG_CARD = N_("This person already has a social security card. A lost or damaged card is not applied for "
+MSG_CARD = gettext_noop("This person already has a social security card. A lost or damaged card is not applied for "
               "again: report the loss and apply for a replacement instead.")
 
 
@@ -160,8 +160,8 @@ def open_corrections(application: Application) -> list[CorrectionItem]:
 
 # --- Public progress look-up ---------------------------------------------------------------------------
 
-MSG_NO_MATCH = N_("No application matches this office code and ID number ending. Please check both.")
-MSG_SUFFIX = N_("Enter the last 6 characters of the ID number (digits, and X as the last one if it has one).")
+MSG_NO_MATCH = gettext_noop("No application matches this office code and ID number ending. Please check both.")
+MSG_SUFFIX = gettext_noop("Enter the last 6 characters of the ID number (digits, and X as the last one if it has one).")
 
 
 class ProgressLookupError(Exception):

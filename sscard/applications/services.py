@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from sscard.audit.services import record_event
 from sscard.domain import casestates, officecode
@@ -33,8 +33,8 @@ logger = logging.getLogger(__name__)
 
 SUBJECT_TYPE = "card_application"
 
-MSG_WRONG_STATE = N_("This application cannot be changed at its current stage.")
-MSG_NO_PROBLEMS = N_("List at least one problem for the citizen to correct.")
+MSG_WRONG_STATE = gettext_noop("This application cannot be changed at its current stage.")
+MSG_NO_PROBLEMS = gettext_noop("List at least one problem for the citizen to correct.")
 
 
 class ApplicationError(Exception):

@@ -14,7 +14,7 @@ import zipfile
 from dataclasses import dataclass
 from datetime import date
 
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from sscard.domain import officecode
 
@@ -34,14 +34,14 @@ ACCOUNT_RE = re.compile(r"^\d{8,32}$")
 TRACKING_RE = re.compile(r"^[A-Za-z0-9-]{6,40}$")
 FIXED_ZIP_TIME = (2020, 1, 1, 0, 0, 0)
 
-MSG_CODE = N_("\"%(value)s\" is not a valid office code.")
-MSG_CARD_NUMBER = N_("The card number must be 9 letters or digits, not \"%(value)s\".")
-MSG_CARD_ID = N_("The card identifier must be 32 hexadecimal characters.")
-MSG_DATE = N_("\"%(value)s\" is not a date in the form YYYY-MM-DD.")
-MSG_EXPIRY = N_("The expiry date must be after the issue date.")
-MSG_ACCOUNT = N_("The bank account must be 8 to 32 digits.")
-MSG_DUPLICATE = N_("%(what)s %(value)s appears more than once in the file.")
-MSG_TRACKING = N_("The tracking number must be 6 to 40 letters, digits or hyphens.")
+MSG_CODE = gettext_noop("\"%(value)s\" is not a valid office code.")
+MSG_CARD_NUMBER = gettext_noop("The card number must be 9 letters or digits, not \"%(value)s\".")
+MSG_CARD_ID = gettext_noop("The card identifier must be 32 hexadecimal characters.")
+MSG_DATE = gettext_noop("\"%(value)s\" is not a date in the form YYYY-MM-DD.")
+MSG_EXPIRY = gettext_noop("The expiry date must be after the issue date.")
+MSG_ACCOUNT = gettext_noop("The bank account must be 8 to 32 digits.")
+MSG_DUPLICATE = gettext_noop("%(what)s %(value)s appears more than once in the file.")
+MSG_TRACKING = gettext_noop("The tracking number must be 6 to 40 letters, digits or hyphens.")
 
 
 @dataclass(frozen=True)
@@ -140,8 +140,8 @@ def parse_result(data: bytes) -> list[ResultLine]:
             errors.append(LineError(number, MSG_EXPIRY))
         if not ACCOUNT_RE.match(account):
             errors.append(LineError(number, MSG_ACCOUNT))
-        for key, value, what in (("code", compact, N_("Office code")), ("number", card_number, N_("Card number")),
-                                 ("id", card_id, N_("Card identifier"))):
+        for key, value, what in (("code", compact, gettext_noop("Office code")), ("number", card_number, gettext_noop("Card number")),
+                                 ("id", card_id, gettext_noop("Card identifier"))):
             if value and value in seen[key]:
                 errors.append(LineError(number, MSG_DUPLICATE, {"what": _Lazy(what), "value": value}))
             seen[key].add(value)
@@ -164,7 +164,7 @@ def parse_tracking(data: bytes) -> list[TrackingLine]:
             errors.append(LineError(number, MSG_TRACKING))
             continue
         if compact in seen:
-            errors.append(LineError(number, MSG_DUPLICATE, {"what": _Lazy(N_("Office code")), "value": code}))
+            errors.append(LineError(number, MSG_DUPLICATE, {"what": _Lazy(gettext_noop("Office code")), "value": code}))
             continue
         seen.add(compact)
         lines.append(TrackingLine(number, compact, tracking))

@@ -7,12 +7,12 @@ import io
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
-MSG_ENCODING = N_("The file is not UTF-8 text.")
-MSG_EMPTY = N_("The file is empty.")
-MSG_HEADER = N_("The first line must be the header: %(header)s")
-MSG_COLUMNS = N_("Expected %(expected)s columns, found %(found)s.")
+MSG_ENCODING = gettext_noop("The file is not UTF-8 text.")
+MSG_EMPTY = gettext_noop("The file is empty.")
+MSG_HEADER = gettext_noop("The first line must be the header: %(header)s")
+MSG_COLUMNS = gettext_noop("Expected %(expected)s columns, found %(found)s.")
 MAX_BYTES = 20 * 1024 * 1024
 
 
@@ -37,7 +37,7 @@ class ImportRejected(Exception):
 def read_csv(data: bytes, header: list[str]) -> list[tuple[int, list[str]]]:
     """The rows of a CSV file with the given header, as (line number, cells); raises ImportRejected."""
     if len(data) > MAX_BYTES:
-        raise ImportRejected([LineError(0, N_("The file is too large."))])
+        raise ImportRejected([LineError(0, gettext_noop("The file is too large."))])
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -18,8 +18,7 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from sscard.applications import photos
 from sscard.applications import selectors as app_selectors
@@ -53,49 +52,49 @@ from .roles import MACHINE_ROLE, MACHINE_ROLE_ORDER, ROLE_LABELS, group_name, pe
 logger = logging.getLogger(__name__)
 SUBJECT = "card_application"
 
-MSG_STALE = N_("This case was changed by someone else a moment ago: it is now %(stage)s. Reload and try again.")
-MSG_PERMISSION = N_("Your role does not allow this action.")
-MSG_AREA = N_("This case is not in your area.")
-MSG_STAGE = N_("This is not possible while the case is at the stage \"%(stage)s\".")
+MSG_STALE = gettext_noop("This case was changed by someone else a moment ago: it is now %(stage)s. Reload and try again.")
+MSG_PERMISSION = gettext_noop("Your role does not allow this action.")
+MSG_AREA = gettext_noop("This case is not in your area.")
+MSG_STAGE = gettext_noop("This is not possible while the case is at the stage \"%(stage)s\".")
 MSG_ROLE = casestates.MSG_ROLE
-MSG_ASSIGNED = N_("This case is assigned to %(name)s. Ask a supervisor to reassign it.")
-MSG_PENDING = N_("A rejection of this case is waiting for a supervisor's confirmation.")
-MSG_NO_PENDING = N_("No rejection of this case is waiting for confirmation.")
-MSG_OWN = N_("A rejection must be confirmed by someone other than the person who proposed it.")
-MSG_REASON = N_("Give the reason.")
-MSG_NO_REASONS = N_("Choose at least one reason, each with a note for the citizen.")
-MSG_NOTE_MISSING = N_("Write a note for the reason \"%(reason)s\".")
-MSG_UNKNOWN_REASON = N_("Unknown reason code.")
-MSG_SUSPENDED = N_("The case is suspended. Resume it first.")
-MSG_NOT_SUSPENDED = N_("The case is not suspended.")
-MSG_ALREADY_SUSPENDED = N_("The case is already suspended.")
-MSG_DAYS = N_("Extend by 1 to 60 working days.")
-MSG_ASSIGNEE = N_("That person cannot work on this case (not staff of this area).")
-MSG_FIELD = N_("This field cannot be revealed.")
-MSG_NOTHING_TO_SEND = N_("No approved case is waiting for this bank.")
-MSG_NOTHING_TO_BATCH = N_("No case is ready for production at this manufacturer.")
-MSG_IN_BATCH = N_("This case is already in production batch %(batch)s.")
-MSG_NOT_POST = N_("This card is to be collected at an outlet, not posted.")
-MSG_NOT_PICKUP = N_("This card is to be posted, not collected at an outlet.")
-MSG_NO_CARD = N_("The card has not been produced yet.")
-MSG_NOT_RECEIVED = N_("The card has not been received at the outlet yet: receive its batch first.")
-MSG_NOTHING_TO_RECEIVE = N_("No card of this batch is waiting to be received at your outlets.")
-MSG_ID_MISMATCH = N_("The ID number presented does not match the cardholder's. Do not hand the card over.")
-MSG_AGENT = N_("For an authorised agent, enter the agent's name and a valid ID number, and confirm that the "
+MSG_ASSIGNED = gettext_noop("This case is assigned to %(name)s. Ask a supervisor to reassign it.")
+MSG_PENDING = gettext_noop("A rejection of this case is waiting for a supervisor's confirmation.")
+MSG_NO_PENDING = gettext_noop("No rejection of this case is waiting for confirmation.")
+MSG_OWN = gettext_noop("A rejection must be confirmed by someone other than the person who proposed it.")
+MSG_REASON = gettext_noop("Give the reason.")
+MSG_NO_REASONS = gettext_noop("Choose at least one reason, each with a note for the citizen.")
+MSG_NOTE_MISSING = gettext_noop("Write a note for the reason \"%(reason)s\".")
+MSG_UNKNOWN_REASON = gettext_noop("Unknown reason code.")
+MSG_SUSPENDED = gettext_noop("The case is suspended. Resume it first.")
+MSG_NOT_SUSPENDED = gettext_noop("The case is not suspended.")
+MSG_ALREADY_SUSPENDED = gettext_noop("The case is already suspended.")
+MSG_DAYS = gettext_noop("Extend by 1 to 60 working days.")
+MSG_ASSIGNEE = gettext_noop("That person cannot work on this case (not staff of this area).")
+MSG_FIELD = gettext_noop("This field cannot be revealed.")
+MSG_NOTHING_TO_SEND = gettext_noop("No approved case is waiting for this bank.")
+MSG_NOTHING_TO_BATCH = gettext_noop("No case is ready for production at this manufacturer.")
+MSG_IN_BATCH = gettext_noop("This case is already in production batch %(batch)s.")
+MSG_NOT_POST = gettext_noop("This card is to be collected at an outlet, not posted.")
+MSG_NOT_PICKUP = gettext_noop("This card is to be posted, not collected at an outlet.")
+MSG_NO_CARD = gettext_noop("The card has not been produced yet.")
+MSG_NOT_RECEIVED = gettext_noop("The card has not been received at the outlet yet: receive its batch first.")
+MSG_NOTHING_TO_RECEIVE = gettext_noop("No card of this batch is waiting to be received at your outlets.")
+MSG_ID_MISMATCH = gettext_noop("The ID number presented does not match the cardholder's. Do not hand the card over.")
+MSG_AGENT = gettext_noop("For an authorised agent, enter the agent's name and a valid ID number, and confirm that the "
                "written authorisation was checked.")
-MSG_NOT_YOURS = N_("This card is not yours.")
+MSG_NOT_YOURS = gettext_noop("This card is not yours.")
 
 # Line-level messages of the imports
-L_NOT_IN_EXCHANGE = N_("Office code %(code)s is not in this request.")
-L_NOT_IN_BATCH = N_("Office code %(code)s is not in this batch.")
-L_STAGE = N_("Case %(code)s is now at the stage \"%(stage)s\": it cannot take this answer.")
-L_ANSWERED = N_("Case %(code)s already has a different answer from the bank.")
-L_ACCOUNT_MISMATCH = N_("The bank account does not match the account the bank pre-opened for %(code)s.")
-L_OTHER_CARD = N_("Case %(code)s already has card %(card)s; a different result cannot replace it.")
-L_CARD_TAKEN = N_("Card number or card identifier already belongs to another card.")
-L_NOT_VISIBLE = N_("Case %(code)s is not in your area.")
-L_NOT_POSTABLE = N_("Case %(code)s cannot be posted: %(why)s")
-L_TRACKING_OTHER = N_("Case %(code)s was already posted with another tracking number.")
+L_NOT_IN_EXCHANGE = gettext_noop("Office code %(code)s is not in this request.")
+L_NOT_IN_BATCH = gettext_noop("Office code %(code)s is not in this batch.")
+L_STAGE = gettext_noop("Case %(code)s is now at the stage \"%(stage)s\": it cannot take this answer.")
+L_ANSWERED = gettext_noop("Case %(code)s already has a different answer from the bank.")
+L_ACCOUNT_MISMATCH = gettext_noop("The bank account does not match the account the bank pre-opened for %(code)s.")
+L_OTHER_CARD = gettext_noop("Case %(code)s already has card %(card)s; a different result cannot replace it.")
+L_CARD_TAKEN = gettext_noop("Card number or card identifier already belongs to another card.")
+L_NOT_VISIBLE = gettext_noop("Case %(code)s is not in your area.")
+L_NOT_POSTABLE = gettext_noop("Case %(code)s cannot be posted: %(why)s")
+L_TRACKING_OTHER = gettext_noop("Case %(code)s was already posted with another tracking number.")
 
 ACTION_LABELS = {
     "claimed": gettext_lazy("Claimed"),

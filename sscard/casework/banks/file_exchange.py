@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from sscard.domain import officecode
 
@@ -18,11 +18,11 @@ REQUEST_HEADER = ["office_code", "name", "id_number", "sex", "birth_date", "nati
 RESPONSE_HEADER = ["office_code", "outcome", "account_number", "reason"]
 ACCOUNT_RE = re.compile(r"^\d{8,32}$")
 
-MSG_CODE = N_("\"%(value)s\" is not a valid office code.")
-MSG_OUTCOME = N_("The outcome must be OK or FAIL, not \"%(value)s\".")
-MSG_ACCOUNT = N_("An OK line needs the account number (8 to 32 digits).")
-MSG_REASON = N_("A FAIL line needs the reason.")
-MSG_DUPLICATE = N_("Office code %(code)s appears more than once in the file.")
+MSG_CODE = gettext_noop("\"%(value)s\" is not a valid office code.")
+MSG_OUTCOME = gettext_noop("The outcome must be OK or FAIL, not \"%(value)s\".")
+MSG_ACCOUNT = gettext_noop("An OK line needs the account number (8 to 32 digits).")
+MSG_REASON = gettext_noop("A FAIL line needs the reason.")
+MSG_DUPLICATE = gettext_noop("Office code %(code)s appears more than once in the file.")
 
 
 @register
