@@ -1,13 +1,10 @@
 """Account pages: thin — parse the form, call one service, render."""
 
-from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -15,38 +12,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from sscard.domain.masking import mask_phone
 
 from . import forms, selectors, services
+from .decorators import citizen_required, staff_required
 from .errors import FieldErrors
 from .models import SmsPurpose
 
 SECRET_FIELDS = {"password", "password1", "password2", "sms_code", "otp_token", "csrfmiddlewaretoken"}
-
-
-def citizen_required(view):
-    """A signed-in citizen; staff are sent to their own workbench."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if request.user.is_staff:
-            return redirect("accounts:staff_home")
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def staff_required(view):
-    """A signed-in member of staff, with a verified second factor where production requires it."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        user = request.user
-        if not user.is_authenticated or not user.is_staff:
-            return redirect(f"{reverse('accounts:staff_login')}?next={request.path}")
-        if settings.STAFF_OTP_REQUIRED and not user.is_verified():
-            return redirect(f"{reverse('accounts:staff_login')}?next={request.path}")
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _apply(form, error: FieldErrors) -> None:

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from sscard.accounts.decorators import citizen_required
 from sscard.domain.masking import mask_phone
 
 from . import forms, photos, receipt, selectors, services
@@ -30,19 +28,6 @@ STEP_TITLES = {
     "photo": gettext_lazy("Photo"),
     "confirm": gettext_lazy("Check and submit"),
 }
-
-
-def citizen_required(view):
-    """A signed-in citizen; staff are sent to their own workbench."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if request.user.is_staff:
-            return redirect("accounts:staff_home")
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _own(request, code: str) -> Application:

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sscard.accounts.views import citizen_required
+from sscard.accounts.decorators import citizen_required
 from sscard.domain.casestates import State
 
 from . import selectors

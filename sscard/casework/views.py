@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from sscard.accounts.views import staff_required
+from sscard.accounts.decorators import staff_required
 from sscard.applications import photos
 from sscard.applications.models import PartnerBank
 from sscard.audit.services import record_event
