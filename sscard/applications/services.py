@@ -216,7 +216,7 @@ def _change_state(application: Application, *, to_state: str, role: str, actor=N
 
 
 def _locked(application: Application) -> Application:
-    return Application.objects.select_for_update().select_related("applicant").get(pk=application.pk)
+    return Application.objects.select_for_update(of=("self",)).select_related("applicant").get(pk=application.pk)
 
 
 def change_state(*, application: Application, to_state: str, role: str, actor=None, note: str = "",

@@ -163,7 +163,7 @@ def _open(staff, application: Application, codename: str, expected_state: str | 
     """Inside a transaction: permission, row lock, area, and the stage the member of staff saw."""
     require(staff, codename)
     expected = expected_state or application.state
-    locked = (Application.objects.select_for_update().select_related("applicant", "bank", "outlet")
+    locked = (Application.objects.select_for_update(of=("self",)).select_related("applicant", "bank", "outlet")
               .get(pk=application.pk))
     if not selectors.cases_visible_to(staff).filter(pk=locked.pk).exists():
         raise CaseworkError("area", MSG_AREA)
@@ -192,7 +192,7 @@ def _move(staff, locked: Application, to_state: str, *, note: str = "", request=
 
 
 def _casefile(application: Application) -> CaseFile:
-    casefile, _created = CaseFile.objects.select_for_update().get_or_create(application=application)
+    casefile, _created = CaseFile.objects.select_for_update(of=("self",)).get_or_create(application=application)
     return casefile
 
 
@@ -385,7 +385,7 @@ def decide_rejection(*, staff, application: Application, confirm: bool, note: st
     """A supervisor (not the proposer) confirms the rejection (the case is closed) or declines it."""
     with transaction.atomic():
         locked = _open(staff, application, "confirm_rejection", expected_state)
-        proposal = (RejectionProposal.objects.select_for_update()
+        proposal = (RejectionProposal.objects.select_for_update(of=("self",))
                     .filter(application=locked, outcome=RejectionProposal.Outcome.PENDING).first())
         if proposal is None:
             raise CaseworkError("no_pending", MSG_NO_PENDING)
@@ -498,7 +498,7 @@ def export_bank_request(*, staff, bank, request=None) -> BankExchange:
     require(staff, "bank_exchange")
     adapter = banks.adapter_for(bank)
     with transaction.atomic():
-        cases = list(selectors.awaiting_bank(staff).filter(bank=bank).select_for_update()
+        cases = list(selectors.awaiting_bank(staff).filter(bank=bank).select_for_update(of=("self",))
                      .select_related("applicant"))
         if not cases:
             raise CaseworkError("empty", MSG_NOTHING_TO_SEND)
@@ -535,7 +535,7 @@ def import_bank_response(*, staff, exchange: BankExchange, data: bytes, request=
     result = ImportResult()
     with transaction.atomic():
         items = {item.application.office_code: item for item in
-                 BankExchangeItem.objects.select_for_update().filter(exchange=exchange).select_related("application")}
+                 BankExchangeItem.objects.select_for_update(of=("self",)).filter(exchange=exchange).select_related("application")}
         visible = set(selectors.cases_visible_to(staff).filter(bank_items__exchange=exchange)
                       .values_list("office_code", flat=True))
         errors, todo = [], []
@@ -557,7 +557,7 @@ def import_bank_response(*, staff, exchange: BankExchange, data: bytes, request=
                 else:
                     errors.append(LineError(answer.line, L_ANSWERED, {"code": code}))
                 continue
-            locked = Application.objects.select_for_update().get(pk=item.application_id)
+            locked = Application.objects.select_for_update(of=("self",)).get(pk=item.application_id)
             if locked.state != State.BANK_PREOPENING:
                 errors.append(LineError(answer.line, L_STAGE, {"code": code, "stage": _stage(locked.state)}))
                 continue
@@ -602,7 +602,7 @@ def create_batch(*, staff, manufacturer: Manufacturer, request=None) -> Producti
     require(staff, "production_batch")
     makers = list(Manufacturer.objects.filter(active=True).prefetch_related("banks"))
     with transaction.atomic():
-        ready = [a for a in selectors.ready_for_production(staff).select_for_update()
+        ready = [a for a in selectors.ready_for_production(staff).select_for_update(of=("self",))
                  .select_related("bank", "applicant")
                  if getattr(selectors.manufacturer_for(a, makers), "pk", None) == manufacturer.pk]
         if not ready:
@@ -640,7 +640,7 @@ def import_batch_result(*, staff, batch: ProductionBatch, data: bytes, request=N
     result = ImportResult()
     with transaction.atomic():
         items = {item.application.office_code: item for item in
-                 BatchItem.objects.select_for_update().filter(batch=batch)
+                 BatchItem.objects.select_for_update(of=("self",)).filter(batch=batch)
                  .select_related("application", "application__bank", "card")}
         visible = set(selectors.cases_visible_to(staff).filter(batch_item__batch=batch)
                       .values_list("office_code", flat=True))
@@ -766,7 +766,7 @@ def import_tracking(*, staff, data: bytes, request=None) -> ImportResult:
         visible = selectors.cases_visible_to(staff)
         errors, todo = [], []
         for line in lines:
-            locked = visible.select_for_update().filter(office_code=line.office_code).first()
+            locked = visible.select_for_update(of=("self",)).filter(office_code=line.office_code).first()
             if locked is None:
                 errors.append(LineError(line.line, L_NOT_VISIBLE, {"code": line.office_code}))
                 continue
@@ -807,7 +807,7 @@ def confirm_receipt(*, user, application: Application, request=None):
     if application.applicant_id != user.pk:
         raise CaseworkError("not_yours", MSG_NOT_YOURS)
     with transaction.atomic():
-        locked = Application.objects.select_for_update().get(pk=application.pk)
+        locked = Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
         if locked.state != State.POSTED:
             raise CaseworkError("not_allowed", MSG_STAGE, {"stage": _stage(locked.state)})
         try:
@@ -828,7 +828,7 @@ def receive_batch_at_outlet(*, staff, batch: ProductionBatch, request=None) -> i
     """The clerk receives a batch: its produced pick-up cards for the clerk's outlets are at the counter."""
     require(staff, "outlet_counter")
     with transaction.atomic():
-        cases = list(selectors.cases_visible_to(staff).select_for_update()
+        cases = list(selectors.cases_visible_to(staff).select_for_update(of=("self",))
                      .filter(batch_item__batch=batch, batch_item__card__isnull=False, delivery="pickup",
                              state=State.IN_PRODUCTION))
         now, count = timezone.now(), 0
