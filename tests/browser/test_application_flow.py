@@ -124,6 +124,9 @@ def apply_online(page, assert_accessible, screenshot, console_errors, *, lang, p
     screenshot(page, f"apply-5-photo-crop-{lang}")
     page.locator('button[value="preview"]').click()
     expect(page.locator(".card-photo img")).to_be_visible()
+    # the image is private and served by a view: wait until the browser has loaded and decoded it
+    page.wait_for_function("() => { const img = document.querySelector('.card-photo img');"
+                           " return img && img.complete && img.naturalWidth > 0; }")
     assert page.locator(".card-photo img").evaluate("img => img.naturalWidth") == 358
     assert_accessible(page)
     screenshot(page, f"apply-6-photo-checked-{lang}")
