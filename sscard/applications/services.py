@@ -210,7 +210,7 @@ def _change_state(application: Application, *, to_state: str, role: str, actor=N
             body=_("Your social security card application %(code)s is now at the stage: %(stage)s.")
             % {"code": display, "stage": plain} + (f"\n{note}" if note else ""),
             sms=_("[Social security card] Application %(code)s: %(stage)s. Details online.")
-            % {"code": display, "stage": plain},
+            % {"code": display, "stage": plain} + (f" {note}" if note else ""),
         )
     return change
 

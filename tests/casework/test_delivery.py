@@ -75,6 +75,10 @@ def test_the_clerk_receives_a_batch_marks_cards_ready_and_the_citizen_learns_whe
     message = Message.objects.filter(user=application.applicant).order_by("-id").first()
     outlet = wuchang()
     assert outlet.address in message.body and outlet.hours in message.body
+    from sscard.notify.models import OutboxSms
+
+    sms = OutboxSms.objects.filter(phone=application.applicant.phone).order_by("-id").first()
+    assert sms is not None and outlet.address in sms.text and outlet.hours in sms.text
 
 
 def test_hand_over_checks_the_holders_identity(clerk):
