@@ -1,6 +1,8 @@
 """Data the scenarios need, created inside Django with the benchmark's settings (run as a subprocess).
 
     python -m bench.fixtures citizens --count 64 --out users.tsv
+    python -m bench.fixtures submitters --first 100000 --count 4000 --out cookies.txt --photo photo.jpg
+    python -m bench.fixtures lookup-limit --per-minute 10000000
 
 Accounts are created through `sscard.accounts.services.create_citizen`, as at a counter: realistic rows
 (argon2 hash, audit event, welcome message), a few milliseconds of hashing each.
@@ -47,12 +49,85 @@ def create_citizens(count: int, out: str) -> None:
         handle.writelines(lines)
 
 
+def create_submitters(first: int, count: int, out: str, photo: str) -> None:
+    """Citizens ready to apply, each with an open session; one Cookie header per line.
+
+    Accounts share one precomputed password hash and their sessions are written straight into the session
+    store (what a login leaves there): the submission scenario measures applying, not argon2 (measured by
+    the login scenario). Each citizen can apply once (one active application per person), so every flow of
+    the scenario uses a citizen of its own.
+    """
+    from django.conf import settings
+    from django.contrib.auth.hashers import make_password
+    from django.utils import timezone
+
+    from sscard.accounts.models import User
+    from tests.applications.images import portrait
+
+    engine = __import__(settings.SESSION_ENGINE, fromlist=["SessionStore"])
+    password_hash = make_password(PASSWORD)
+    now = timezone.now()
+    users = []
+    for n in range(first, first + count):
+        real_name, id_number, phone = citizen_identity(n)
+        users.append(User(username=f"bench-{n}", password=password_hash, real_name=real_name,
+                          id_number=id_number, phone=phone, phone_verified_at=now,
+                          terms_version=settings.TERMS_VERSION, terms_accepted_at=now))
+    User.objects.bulk_create(users, batch_size=2000, ignore_conflicts=True)
+    lines = []
+    for user in User.objects.filter(username__in=[u.username for u in users]).order_by("pk"):
+        if user.card_applications.exists():
+            continue
+        session = engine.SessionStore()
+        session["_auth_user_id"] = str(user.pk)
+        session["_auth_user_backend"] = "sscard.accounts.backends.CitizenBackend"
+        session["_auth_user_hash"] = user.get_session_auth_hash()
+        session["_last_seen"] = int(timezone.now().timestamp())
+        session.create()
+        lines.append(f"sessionid={session.session_key}\n")
+    with open(out, "w") as handle:
+        handle.writelines(lines)
+    with open(photo, "wb") as handle:
+        handle.write(portrait())
+    from sscard.applications.models import Outlet, PartnerBank
+
+    bank = PartnerBank.objects.filter(active=True).order_by("order", "pk").first()
+    outlet = Outlet.objects.filter(active=True).order_by("order", "pk").first()
+    with open(f"{out}.ids", "w") as handle:
+        handle.write(f"{bank.pk}\t{outlet.pk}\n")
+
+
+def set_lookup_limit(per_minute: int) -> None:
+    """Raise the per-client progress look-up limit in the benchmark database (wrk is one client).
+
+    The field is a PositiveSmallIntegerField (at most 32,767 per minute); on PostgreSQL the benchmark
+    database's column is widened so that the limit never interferes with the measurement.
+    """
+    from django.db import connection
+
+    from sscard.applications.models import ServiceSettings
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE applications_servicesettings "
+                           "ALTER COLUMN progress_lookups_per_minute TYPE integer")
+    row = ServiceSettings.load()
+    ServiceSettings.objects.filter(pk=row.pk).update(progress_lookups_per_minute=per_minute)
+
+
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.fixtures")
     sub = parser.add_subparsers(dest="what", required=True)
     citizens = sub.add_parser("citizens")
     citizens.add_argument("--count", type=int, default=64)
     citizens.add_argument("--out", required=True)
+    submitters = sub.add_parser("submitters")
+    submitters.add_argument("--first", type=int, default=100_000)
+    submitters.add_argument("--count", type=int, default=1000)
+    submitters.add_argument("--out", required=True)
+    submitters.add_argument("--photo", required=True)
+    limit = sub.add_parser("lookup-limit")
+    limit.add_argument("--per-minute", type=int, default=10_000_000)
     args = parser.parse_args(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sscard.settings")
     import django
@@ -60,6 +135,10 @@ def main(argv: list[str]) -> None:
     django.setup()
     if args.what == "citizens":
         create_citizens(args.count, args.out)
+    elif args.what == "submitters":
+        create_submitters(args.first, args.count, args.out, args.photo)
+    elif args.what == "lookup-limit":
+        set_lookup_limit(args.per_minute)
 
 
 if __name__ == "__main__":

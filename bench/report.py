@@ -37,12 +37,12 @@ def markdown(data: dict) -> str:
     for profile in data["profiles"]:
         lines += [f"## {profile['name']} ({profile['description']})", "",
                   "| Scenario | Conn. | req/s | p50 ms | p99 ms | ceiling req/s | ceiling p50 | ceiling p99 "
-                  "| ratio | wrk CPU | server CPU | goal |",
-                  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+                  "| ratio | wrk CPU | server CPU | CPU ms/req | goal |",
+                  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
         notes = []
         for row in profile["scenarios"]:
             if row.get("skipped"):
-                lines.append(f"| {row['title']} | – | – | – | – | – | – | – | – | – | – | skipped |")
+                lines.append(f"| {row['title']} | – | – | – | – | – | – | – | – | – | – | – | skipped |")
                 notes.append(f"- {row['title']}: skipped — {row['skipped']}")
                 continue
             r, c = row["result"], row.get("ceiling") or {}
@@ -56,7 +56,19 @@ def markdown(data: dict) -> str:
                 f"| {row['title']} | {row['connections']} | {rps} | {_fmt(r['p50_ms'], 2)} | "
                 f"{_fmt(r['p99_ms'], 2)} | {_fmt(c.get('rps'))} | {_fmt(c.get('p50_ms'), 2)} | "
                 f"{_fmt(c.get('p99_ms'), 2)} | {_fmt(row.get('ratio'), 2)} | {_fmt(r['wrk_cpu_pct'], 0, '%')} | "
-                f"{_fmt(r['server_cpu_pct'], 0, '%')} | {goal} |")
+                f"{_fmt(r['server_cpu_pct'], 0, '%')} | {_fmt(r.get('server_cpu_ms_per_request'), 2)} | {goal} |")
+            if row.get("server_cpu_ms_per_flow") is not None:
+                notes.append(f"- {row['title']}: {row['flows_per_s']} completed flows/s, "
+                             f"{row['server_cpu_ms_per_flow']} ms of server CPU per completed flow")
+            if row.get("repeats"):
+                notes.append(f"- {row['title']}: {row['repeats']} requests repeated a code (the key file "
+                             "was exhausted), so not every request was cold")
+            if row.get("vs_10k"):
+                v = row["vs_10k"]
+                notes.append(f"- {row['title']} against 10,000 applications: p50 {v['p50_1m_ms']} vs {v['p50_10k_ms']} ms "
+                             f"(×{v['p50_ratio']}), p99 {v['p99_1m_ms']} vs {v['p99_10k_ms']} ms, server CPU "
+                             f"{v['cpu_ms_1m']} vs {v['cpu_ms_10k']} ms/request (×{v['cpu_ratio']}): "
+                             + ("flat" if v["flat"] else "not flat"))
             for problem in row.get("problems", []):
                 notes.append(f"- {row['title']}: {problem}")
         if notes:

@@ -88,6 +88,49 @@ class Profile:
         shutil.rmtree(self.workdir, ignore_errors=True)
 
 
+LARGE_PG_DATABASE = os.environ.get("BENCH_PG_LARGE_DATABASE", "sscard_bench_1m")
+CACHE_DIR = Path(os.environ.get("BENCH_CACHE_DIR", Path.home() / ".cache" / "sscard-bench"))
+
+
+def large_profile(applications: int) -> tuple[Profile, Path]:
+    """A PostgreSQL profile on a database of `applications` synthetic applications, and its look-up keys.
+
+    Generating a million applications takes minutes, so the database (and its key file, in CACHE_DIR) is
+    kept between runs and reused while it still matches; it is migrated like any deployment.
+    """
+    import psycopg
+
+    profile = Profile.create("postgres")
+    base = PG_ADMIN_URL.rsplit("/", 1)[0]
+    url = f"{base}/{LARGE_PG_DATABASE}"
+    profile.env["SSCARD_DATABASE_URL"] = url
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    codes = CACHE_DIR / f"{LARGE_PG_DATABASE}-codes.tsv"
+    reusable = False
+    if codes.exists():
+        try:
+            with psycopg.connect(url, connect_timeout=5) as conn:
+                count = conn.execute("SELECT count(*) FROM applications_application").fetchone()[0]
+                first = codes.open().readline().split("\t")[0]
+                known = conn.execute("SELECT 1 FROM applications_application WHERE office_code = %s",
+                                     [first]).fetchone()
+            reusable = count >= applications and known is not None
+        except psycopg.Error:
+            reusable = False
+    if not reusable:
+        print(f"[postgres] generating {applications:,} applications into {LARGE_PG_DATABASE} "
+              "(kept for later runs)", flush=True)
+        _recreate_pg_database(LARGE_PG_DATABASE)
+        profile.manage("migrate", "--noinput")
+        profile.manage("generate_data", "--applications", str(applications), "--seed", "1",
+                       "--out-codes", str(codes), quiet=False)
+    else:
+        profile.manage("migrate", "--noinput")
+    profile.manage("collectstatic", "--noinput")
+    profile.python("-m", "bench.fixtures", "lookup-limit", "--per-minute", "10000000")
+    return profile, codes
+
+
 def _recreate_pg_database(name: str) -> None:
     import psycopg
 

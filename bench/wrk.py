@@ -77,7 +77,7 @@ def run(*, url: str, script: str, connections: int, duration_s: float, threads: 
     threads = max(1, min(threads, connections))
     command = [wrk_binary(), f"-t{threads}", f"-c{connections}", f"-d{max(1, round(duration_s))}s",
                f"--timeout={timeout_s}s", "-s", str(LUA_DIR / script), url]
-    process_env = {**os.environ, "BENCH_LUA_DIR": str(LUA_DIR), **(env or {})}
+    process_env = {**os.environ, "BENCH_LUA_DIR": str(LUA_DIR), "BENCH_THREADS": str(threads), **(env or {})}
     server_before = cpu_probe() if cpu_probe else 0.0
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         process = subprocess.Popen(command, stdout=out, stderr=err, env=process_env)

@@ -39,12 +39,13 @@ function done(summary, latency, requests)
     latency:percentile(99), latency:percentile(99.9), table.concat(parts, ", ")))
 end
 
--- Read a data file (one record per line) prepared by the harness.
-function read_lines(path)
+-- Read a data file (one record per line) prepared by the harness; at most `limit` lines when given.
+function read_lines(path, limit)
   local lines = {}
   local f = assert(io.open(path, "r"))
   for line in f:lines() do
     if line ~= "" then table.insert(lines, line) end
+    if limit and #lines >= limit then break end
   end
   f:close()
   return lines

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sscard.domain.masking import mask_phone
 
-from .models import Message, OutboxSms
+from .models import Message, OutboxSms, PendingDelivery
 
 
 @admin.register(Message)
@@ -29,6 +29,32 @@ class OutboxSmsAdmin(admin.ModelAdmin):
     @admin.display(description=_("mobile phone"))
     def masked_phone(self, obj):
         return mask_phone(obj.phone)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PendingDelivery)
+class PendingDeliveryAdmin(admin.ModelAdmin):
+    """Read-only: what is waiting to be delivered, and what went wrong. The text is never shown."""
+
+    list_display = ("created_at", "channel", "masked_recipient", "purpose", "status", "attempts", "sent_at",
+                    "worker")
+    list_filter = ("status", "channel", "purpose")
+    fields = ("created_at", "channel", "masked_recipient", "purpose", "status", "attempts", "last_error",
+              "next_attempt_at", "sent_at", "gateway", "gateway_message_id", "worker")
+    readonly_fields = fields
+    date_hierarchy = "created_at"
+
+    @admin.display(description=_("recipient"))
+    def masked_recipient(self, obj):
+        return mask_phone(obj.recipient)
 
     def has_add_permission(self, request):
         return False

@@ -45,3 +45,47 @@ class OutboxSms(models.Model):
 
     def __str__(self) -> str:
         return f"{self.purpose} {self.created_at:%Y-%m-%d %H:%M:%S}"
+
+
+class PendingDelivery(models.Model):
+    """The outbox: one message to deliver, written in the same transaction as the change that caused it.
+
+    A committed change therefore always has its message: the `deliver` task (a worker, or this process when
+    there is no broker) sends it and records the outcome here; the beat sweeper re-queues rows whose task
+    never reached the broker or never ran. The text is kept only until it has been delivered.
+    """
+
+    class Channel(models.TextChoices):
+        SMS = "sms", _("SMS")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, default=Channel.SMS)
+    recipient = models.CharField(_("recipient"), max_length=64)
+    purpose = models.CharField(_("purpose"), max_length=64)
+    text = models.TextField(_("text"), blank=True)  # emptied once delivered (it may hold a one-time code)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)  # masked, never the text
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"))
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    gateway = models.CharField(_("gateway"), max_length=32, blank=True)
+    gateway_message_id = models.CharField(_("gateway message ID"), max_length=64, blank=True)
+    worker = models.CharField(_("delivered by"), max_length=128, blank=True)  # worker host name, or "in-process"
+
+    class Meta:
+        verbose_name = _("message to deliver")
+        verbose_name_plural = _("outbox (messages to deliver)")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The sweeper's and the oldest-pending metric's query: small, only undelivered rows.
+            models.Index(fields=["next_attempt_at"], condition=models.Q(status="pending"),
+                         name="notify_delivery_pending_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.purpose} {self.status}"

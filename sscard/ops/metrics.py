@@ -147,8 +147,31 @@ class QueueDepthCollector:
         return [up, depth]
 
 
+class OutboxCollector:
+    """`sscard_outbox_oldest_pending_seconds` and `sscard_outbox_pending`: undelivered messages in the
+    outbox (docs/deploy.md, "Outbox"), read from the database at scrape time."""
+
+    def collect(self):
+        oldest = GaugeMetricFamily("sscard_outbox_oldest_pending_seconds",
+                                   "Age of the oldest message waiting in the outbox (0 when none).")
+        pending = GaugeMetricFamily("sscard_outbox_pending", "Messages waiting in the outbox.")
+        try:
+            from sscard.notify.models import PendingDelivery
+            from sscard.notify.services import oldest_pending_age_seconds
+
+            age = oldest_pending_age_seconds()
+            count = PendingDelivery.objects.filter(status=PendingDelivery.Status.PENDING).count()
+        except Exception as error:  # noqa: BLE001 - a scrape must not fail because of the database
+            log.warning("outbox metrics unavailable: %s", type(error).__name__)
+            return []
+        oldest.add_metric([], age)
+        pending.add_metric([], count)
+        return [oldest, pending]
+
+
 _queue_registry = CollectorRegistry(auto_describe=False)
 _queue_registry.register(QueueDepthCollector())
+_queue_registry.register(OutboxCollector())
 
 
 def render() -> bytes:

@@ -24,3 +24,9 @@ def en_client(client):
 def citizen_client(en_client, citizen):
     en_client.force_login(citizen, backend="django.contrib.auth.backends.ModelBackend")
     return en_client
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "worker: starts a real Celery worker against Redis and PostgreSQL "
+                   "(skipped with a printed reason unless SSCARD_CELERY_WORKER_TEST=1, as in CI)")

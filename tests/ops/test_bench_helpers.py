@@ -27,3 +27,16 @@ def test_cpu_of_this_process_tree_is_counted():
 def test_machine_description_names_cpu_cores_and_memory():
     info = machine()
     assert info["cores"] >= 1 and info["memory_gib"] > 0 and info["cpu_model"]
+
+
+def test_lookup_cost_is_flat_only_when_cpu_and_median_stay_close():
+    from bench.scenarios import _flat
+
+    def row(p50, cpu):
+        return {"result": {"p50_ms": p50, "p99_ms": 3 * p50, "server_cpu_ms_per_request": cpu}}
+
+    assert _flat({"progress_cold": row(10, 4.0), "progress_1m": row(11, 4.4)})["flat"] is True
+    assert _flat({"progress_cold": row(10, 4.0), "progress_1m": row(30, 4.1)})["flat"] is False
+    assert _flat({"progress_cold": row(10, 4.0), "progress_1m": row(10, 6.0)})["flat"] is False
+    assert _flat({"progress_cold": row(10, 4.0)}) is None
+    assert _flat({"progress_cold": row(10, 4.0), "progress_1m": {"skipped": "failed"}}) is None
