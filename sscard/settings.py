@@ -43,6 +43,8 @@ DEBUG = env_bool("SSCARD_DEBUG", False)
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("SSCARD_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("SSCARD_CSRF_TRUSTED_ORIGINS", "")
+# How many reverse proxies (load balancers) in front of the web nodes append to X-Forwarded-For.
+TRUSTED_PROXY_HOPS = int(os.environ.get("SSCARD_TRUSTED_PROXY_HOPS", "0"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",

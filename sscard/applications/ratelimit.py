@@ -7,10 +7,12 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 
+from sscard.web.client import client_address
+
 
 def client_key(request) -> str:
     """A keyed hash of the client address: the limit never stores the address itself."""
-    address = request.META.get("REMOTE_ADDR", "") or "unknown"
+    address = client_address(request) or "unknown"
     return hmac.new(settings.SECRET_KEY.encode(), f"ratelimit|{address}".encode(), hashlib.sha256).hexdigest()[:32]
 
 

@@ -68,7 +68,9 @@ def _clean_data(event_type: str, data: dict | None) -> dict:
 def _ip_hash(request) -> str:
     if request is None:
         return ""
-    address = (getattr(request, "META", {}) or {}).get("REMOTE_ADDR", "")
+    from sscard.web.client import client_address
+
+    address = client_address(request)
     if not address:
         return ""
     from django.conf import settings
