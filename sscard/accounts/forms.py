@@ -122,6 +122,22 @@ class ChangePhoneForm(forms.Form):
                                widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
 
 
+class ChangePasswordForm(forms.Form):
+    old_password = forms.CharField(label=_("Current password"), strip=False,
+                                   widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    password1 = forms.CharField(label=_("New password"), strip=False,
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+                                help_text=password_validators_help_text_html)
+    password2 = forms.CharField(label=_("New password again"), strip=False,
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
+            self.add_error("password2", _("The two passwords are not the same."))
+        return data
+
+
 class StaffLoginForm(forms.Form):
     username = forms.CharField(label=_("Staff username"), max_length=150,
                                widget=forms.TextInput(attrs={"autocomplete": "username"}))

@@ -12,6 +12,7 @@ urlpatterns = [
     path("home", views.home, name="home"),
     path("profile", views.profile, name="profile"),
     path("profile/phone", views.change_phone, name="change_phone"),
+    path("profile/password", views.change_password, name="change_password"),
     path("staff/login", views.staff_login, name="staff_login"),
     path("staff/", views.staff_home, name="staff_home"),
 ]

@@ -3,6 +3,7 @@
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -181,6 +182,23 @@ def change_phone(request: HttpRequest) -> HttpResponse:
                     messages.success(request, _("Your mobile number has been changed."))
                     return redirect("accounts:profile")
     return render(request, "accounts/change_phone.html", {"form": form})
+
+
+@citizen_required
+@require_http_methods(["GET", "POST"])
+def change_password(request: HttpRequest) -> HttpResponse:
+    form = forms.ChangePasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_password(user=request.user, old_password=form.cleaned_data["old_password"],
+                                     password=form.cleaned_data["password1"], request=request)
+        except FieldErrors as error:
+            _apply(form, error)
+        else:
+            update_session_auth_hash(request, request.user)
+            messages.success(request, _("Your password has been changed."))
+            return redirect("accounts:profile")
+    return render(request, "accounts/change_password.html", {"form": form})
 
 
 @require_http_methods(["GET", "POST"])

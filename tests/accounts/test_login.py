@@ -188,3 +188,22 @@ class TestSmsLimits:
                                                        "sms_code": right})
         assert "Too many wrong codes" in response.content.decode()
         assert not response.wsgi_request.user.is_authenticated
+
+
+@pytest.mark.django_db
+def test_password_change_needs_the_current_password_and_keeps_the_session(client, citizen):
+    client.force_login(citizen, backend="sscard.accounts.backends.CitizenBackend")
+    url = reverse("accounts:change_password")
+    response = client.post(url, {"old_password": "wrong", "password1": "Another-pass-77",
+                                 "password2": "Another-pass-77"})
+    assert "The current password is wrong." in response.content.decode()
+    response = client.post(url, {"old_password": PASSWORD, "password1": citizen.phone,
+                                 "password2": citizen.phone})
+    assert "must not contain your ID number or mobile phone" in response.content.decode()
+    response = client.post(url, {"old_password": PASSWORD, "password1": "Another-pass-77",
+                                 "password2": "Another-pass-77"})
+    assert response.status_code == 302
+    citizen.refresh_from_db()
+    assert citizen.check_password("Another-pass-77")
+    assert client.get("/accounts/home").status_code == 200  # still logged in
+    assert AuditEvent.objects.filter(event_type="account.password_changed", actor=citizen).exists()

@@ -103,7 +103,8 @@ def test_registration_and_login_work_without_javascript(make_page, assert_access
     expect(page).to_have_url(re.compile(r"/accounts/home$"))
 
 
-ACCOUNT_PAGES = ["accounts:home", "accounts:profile", "accounts:change_phone", "notify:inbox"]
+ACCOUNT_PAGES = ["accounts:home", "accounts:profile", "accounts:change_phone", "accounts:change_password",
+                 "notify:inbox"]
 PUBLIC_PAGES = ["web:index", "accounts:login", "accounts:register", "accounts:password_reset",
                 "accounts:staff_login", "web:terms", "web:privacy"]
 
