@@ -358,16 +358,24 @@ def exchange_detail(request: HttpRequest, number: str) -> HttpResponse:
                                                       "errors": errors, "nav": "bank"})
 
 
+def _audited_download(request: HttpRequest, data: bytes, content_type: str, filename: str, *, event_type: str,
+                      subject_type: str, subject_id: str) -> HttpResponse:
+    """A file of personal data leaves the agency: never cached, always audited."""
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    record_event(event_type=event_type, actor=request.user, request=request, subject_type=subject_type,
+                 subject_id=subject_id)
+    return response
+
+
 @workbench
 def exchange_file(request: HttpRequest, number: str) -> HttpResponse:
     _need(request, "bank_exchange")
     exchange = get_object_or_404(BankExchange, number=number)
-    response = HttpResponse(services.read_bank_request(exchange), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{exchange.number}-request.csv"'
-    response["Cache-Control"] = "private, no-store"
-    record_event(event_type="casework.bank_request_downloaded", actor=request.user, request=request,
-                 subject_type="bank_exchange", subject_id=exchange.number)
-    return response
+    return _audited_download(request, services.read_bank_request(exchange), "text/csv; charset=utf-8",
+                             f"{exchange.number}-request.csv", event_type="casework.bank_request_downloaded",
+                             subject_type="bank_exchange", subject_id=exchange.number)
 
 
 # --- Production ---------------------------------------------------------------------------------------------
@@ -427,12 +435,9 @@ def batch_detail(request: HttpRequest, number: str) -> HttpResponse:
 def batch_archive(request: HttpRequest, number: str) -> HttpResponse:
     _need(request, "production_batch")
     batch = get_object_or_404(ProductionBatch, number=number)
-    response = HttpResponse(services.read_batch_archive(batch), content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="{batch.number}.zip"'
-    response["Cache-Control"] = "private, no-store"
-    record_event(event_type="casework.batch_downloaded", actor=request.user, request=request,
-                 subject_type="production_batch", subject_id=batch.number)
-    return response
+    return _audited_download(request, services.read_batch_archive(batch), "application/zip",
+                             f"{batch.number}.zip", event_type="casework.batch_downloaded",
+                             subject_type="production_batch", subject_id=batch.number)
 
 
 # --- Delivery -----------------------------------------------------------------------------------------------
