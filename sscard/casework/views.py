@@ -336,26 +336,35 @@ def bank_export(request: HttpRequest) -> HttpResponse:
 def exchange_detail(request: HttpRequest, number: str) -> HttpResponse:
     _need(request, "bank_exchange")
     exchange = get_object_or_404(BankExchange, number=number)
-    form, errors = forms.UploadForm(), []
-    if request.method == "POST":
-        form = forms.UploadForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                result = services.import_bank_response(staff=request.user, exchange=exchange, data=form.read(),
-                                                       request=request)
-            except ImportRejected as rejected:
-                errors = rejected.errors
-                messages.error(request, _("The file was not imported: nothing changed. Fix the lines below "
-                                          "and import it again."))
-            except services.CaseworkError as error:
-                messages.error(request, error.translated())
-            else:
-                _import_feedback(request, result)
-                return redirect("casework:exchange", number=exchange.number)
+    form, errors, done = _upload(request, lambda data: services.import_bank_response(
+        staff=request.user, exchange=exchange, data=data, request=request))
+    if done:
+        return redirect("casework:exchange", number=exchange.number)
     items = exchange.items.select_related("application").filter(
         application__in=selectors.cases_visible_to(request.user))
     return render(request, "casework/exchange.html", {"exchange": exchange, "items": items, "form": form,
                                                       "errors": errors, "nav": "bank"})
+
+
+def _upload(request: HttpRequest, importer):
+    """Handle an uploaded exchange file: returns (form, line errors, imported?). All-or-nothing imports say
+    what is wrong line by line; a refused action says why."""
+    if request.method != "POST":
+        return forms.UploadForm(), [], False
+    form = forms.UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return form, [], False
+    try:
+        result = importer(form.read())
+    except ImportRejected as rejected:
+        messages.error(request, _("The file was not imported: nothing changed. Fix the lines below "
+                                  "and import it again."))
+        return form, rejected.errors, False
+    except services.CaseworkError as error:
+        messages.error(request, error.translated())
+        return form, [], False
+    _import_feedback(request, result)
+    return form, [], True
 
 
 def _audited_download(request: HttpRequest, data: bytes, content_type: str, filename: str, *, event_type: str,
@@ -407,23 +416,12 @@ def batch_detail(request: HttpRequest, number: str) -> HttpResponse:
     if not (_can(request, "production_batch") or _can(request, "outlet_counter")):
         raise PermissionDenied
     batch = get_object_or_404(ProductionBatch, number=number)
-    form, errors = forms.UploadForm(), []
     if request.method == "POST":
         _need(request, "production_batch")
-        form = forms.UploadForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                result = services.import_batch_result(staff=request.user, batch=batch, data=form.read(),
-                                                      request=request)
-            except ImportRejected as rejected:
-                errors = rejected.errors
-                messages.error(request, _("The file was not imported: nothing changed. Fix the lines below "
-                                          "and import it again."))
-            except services.CaseworkError as error:
-                messages.error(request, error.translated())
-            else:
-                _import_feedback(request, result)
-                return redirect("casework:batch", number=batch.number)
+    form, errors, done = _upload(request, lambda data: services.import_batch_result(
+        staff=request.user, batch=batch, data=data, request=request))
+    if done:
+        return redirect("casework:batch", number=batch.number)
     items = (batch.items.select_related("application", "card")
              .filter(application__in=selectors.cases_visible_to(request.user)))
     return render(request, "casework/batch.html", {
@@ -445,19 +443,10 @@ def batch_archive(request: HttpRequest, number: str) -> HttpResponse:
 @workbench
 def post(request: HttpRequest) -> HttpResponse:
     _need(request, "dispatch_post")
-    form, errors = forms.UploadForm(), []
-    if request.method == "POST":
-        form = forms.UploadForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                result = services.import_tracking(staff=request.user, data=form.read(), request=request)
-            except ImportRejected as rejected:
-                errors = rejected.errors
-                messages.error(request, _("The file was not imported: nothing changed. Fix the lines below "
-                                          "and import it again."))
-            else:
-                _import_feedback(request, result)
-                return redirect("casework:post")
+    form, errors, done = _upload(request, lambda data: services.import_tracking(
+        staff=request.user, data=data, request=request))
+    if done:
+        return redirect("casework:post")
     waiting = (selectors.cases_visible_to(request.user)
                .filter(state=State.IN_PRODUCTION, delivery="post", batch_item__card__isnull=False))
     return render(request, "casework/post.html", {"form": form, "errors": errors, "waiting": waiting,
