@@ -112,7 +112,8 @@ def set_lookup_limit(per_minute: int) -> None:
             cursor.execute("ALTER TABLE applications_servicesettings "
                            "ALTER COLUMN progress_lookups_per_minute TYPE integer")
     row = ServiceSettings.load()
-    ServiceSettings.objects.filter(pk=row.pk).update(progress_lookups_per_minute=per_minute)
+    row.progress_lookups_per_minute = per_minute
+    row.save(update_fields=["progress_lookups_per_minute"])
 
 
 def main(argv: list[str]) -> None:

@@ -3,7 +3,7 @@
 Look-ups and submissions use synthetic data from `manage.py generate_data` (10,000 applications in the main
 database, 1,000,000 in a second PostgreSQL database kept between runs) and citizens with open sessions
 (`bench.fixtures submitters`). The per-client look-up limit is raised in the benchmark database (wrk is a
-single client): `bench.fixtures lookup-limit`.
+single client) before the server starts: `bench.fixtures lookup-limit` (bench/server.py, Profile.prepare).
 """
 
 import secrets
@@ -119,7 +119,6 @@ def _login_home(ctx: Context) -> Run:
 
 MAIN_APPLICATIONS = 10_000
 LARGE_APPLICATIONS = 1_000_000
-LOOKUP_LIMIT_PER_MINUTE = 10_000_000
 
 
 def _progress_codes(ctx: Context) -> Path:
@@ -129,7 +128,6 @@ def _progress_codes(ctx: Context) -> Path:
         path = ctx.workdir / "codes-main.tsv"
         ctx.profile.manage("generate_data", "--applications", str(MAIN_APPLICATIONS), "--seed", "1",
                            "--out-codes", str(path))
-        ctx.profile.python("-m", "bench.fixtures", "lookup-limit", "--per-minute", str(LOOKUP_LIMIT_PER_MINUTE))
         ctx.cache[key] = path
     return ctx.cache[key]
 

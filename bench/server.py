@@ -83,6 +83,9 @@ class Profile:
             redis.Redis.from_url(REDIS_URL).flushdb()
         self.manage("migrate", "--noinput")
         self.manage("collectstatic", "--noinput")
+        # Before any server starts: the service settings are cached by the servers (30 s on the embedded
+        # default's per-process cache), so a later change could reach them only after a while.
+        self.python("-m", "bench.fixtures", "lookup-limit", "--per-minute", "10000000")
 
     def cleanup(self) -> None:
         shutil.rmtree(self.workdir, ignore_errors=True)

@@ -113,7 +113,6 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
     )
@@ -273,4 +272,6 @@ CELERY_BEAT_SCHEDULE: dict = {
     # The outbox sweeper (docs/deploy.md, "Outbox"): re-queues messages whose task was lost.
     "notify-sweep-outbox": {"task": "sscard.notify.sweep_outbox", "schedule": 60.0,
                             "options": {"expires": 55}},  # no pile-up while workers are down
+    # Seals the access log (public look-ups) into the audit chain (docs/architecture.md, "Audit").
+    "audit-seal-access": {"task": "sscard.audit.seal_access_events", "schedule": 60.0, "options": {"expires": 55}},
 }

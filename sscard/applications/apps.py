@@ -4,3 +4,14 @@ from django.apps import AppConfig
 class ApplicationsConfig(AppConfig):
     name = "sscard.applications"
     label = "applications"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from .models import ServiceSettings, Stage
+        from .selectors import forget_configuration
+
+        for model in (ServiceSettings, Stage):
+            for signal in (post_save, post_delete):
+                signal.connect(forget_configuration, sender=model,
+                               dispatch_uid=f"sscard.applications.forget_configuration.{model.__name__}")

@@ -17,15 +17,17 @@ def client_key(request) -> str:
 
 
 def hit(request, scope: str, limit: int, window: int = 60) -> bool:
-    """Count one attempt; False when the client has used up `limit` attempts in the current window."""
+    """Count one attempt; False when the client has used up `limit` attempts in the current window.
+
+    One cache round trip for a client already counted in this window (INCR), two for its first attempt.
+    """
     bucket = int(time.time() // window)
     key = f"rl:{scope}:{client_key(request)}:{bucket}"
-    if cache.add(key, 1, timeout=window + 5):
-        count = 1
-    else:
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, timeout=window + 5)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # first attempt in this window (or the key just expired)
+        if cache.add(key, 1, timeout=window + 5):
             count = 1
+        else:  # another request created it in between
+            count = cache.incr(key)
     return count <= limit

@@ -6,6 +6,8 @@ import hmac
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_noop
@@ -33,8 +35,29 @@ MSG_CARD = gettext_noop("This person already has a social security card. A lost 
               "again: report the loss and apply for a replacement instead.")
 
 
+# The service settings and the stage table are read on every look-up and form page and change a few times a
+# year: they are cached (Redis in production, per process on the embedded default) and dropped from the cache
+# whenever a row is saved or deleted (signals in apps.py). Other processes of the embedded default see an
+# admin's change within CONFIG_CACHE_SECONDS.
+CONFIG_CACHE_SECONDS = 30
+SETTINGS_CACHE_KEY = "applications:config:settings:v1"
+STAGES_CACHE_KEY = "applications:config:stages:v1"
+
+
+def forget_configuration(**kwargs) -> None:
+    """Drop the cached settings and stages (a signal receiver: a row was saved or deleted); again once the
+    transaction commits, in case another request cached the old row in between."""
+    keys = [SETTINGS_CACHE_KEY, STAGES_CACHE_KEY]
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
+
+
 def service_settings() -> ServiceSettings:
-    return ServiceSettings.load()
+    row = cache.get(SETTINGS_CACHE_KEY)
+    if row is None:
+        row = ServiceSettings.load()
+        cache.set(SETTINGS_CACHE_KEY, row, CONFIG_CACHE_SECONDS)
+    return row
 
 
 def active_banks() -> QuerySet[PartnerBank]:
@@ -106,15 +129,20 @@ def application_of(user, code: str) -> Application | None:
     return applications_of(user).filter(office_code=compact).first()
 
 
-def stage_map() -> dict[str, Stage]:
-    return {stage.code: stage for stage in Stage.objects.all()}
+def stage_map() -> dict[str, str]:
+    """Each state's plain stage (what the citizen sees), as configured in the Stage table."""
+    stages = cache.get(STAGES_CACHE_KEY)
+    if stages is None:
+        stages = dict(Stage.objects.values_list("code", "plain_stage"))
+        cache.set(STAGES_CACHE_KEY, stages, CONFIG_CACHE_SECONDS)
+    return stages
 
 
-def plain_stage_of(state: str, stages: dict[str, Stage] | None = None) -> str:
+def plain_stage_of(state: str, stages: dict[str, str] | None = None) -> str:
     stages = stage_map() if stages is None else stages
-    stage = stages.get(state)
-    if stage is not None:
-        return stage.plain_stage
+    plain = stages.get(state)
+    if plain is not None:
+        return plain
     for default in casestates.DEFAULT_STAGES:
         if default.state == state:
             return default.plain
@@ -135,23 +163,28 @@ class TimelineEntry:
     note: str = ""
 
 
+def public_timeline(changes, stages: dict[str, str] | None = None) -> list[TimelineEntry]:
+    """What the public progress page shows of a history of (state, time) pairs: plain stages, consecutive
+    repeats merged, no notes."""
+    stages = stage_map() if stages is None else stages
+    entries: list[TimelineEntry] = []
+    for state, at in changes:
+        plain = plain_stage_of(state, stages)
+        if entries and entries[-1].plain_stage == plain:
+            continue
+        entries.append(TimelineEntry(state="", label="", plain_stage=plain, plain_label=plain_label(plain), at=at))
+    return entries
+
+
 def timeline(application: Application, *, public: bool = False) -> list[TimelineEntry]:
     """The application's history. Public: plain stages only (consecutive repeats merged), no notes."""
     stages = stage_map()
-    entries: list[TimelineEntry] = []
-    for change in application.changes.all():
-        plain = plain_stage_of(change.to_state, stages)
-        if public and entries and entries[-1].plain_stage == plain:
-            continue
-        entries.append(TimelineEntry(
-            state="" if public else change.to_state,
-            label="" if public else change.state_label,
-            plain_stage=plain,
-            plain_label=plain_label(plain),
-            at=change.at,
-            note="" if public else change.note,
-        ))
-    return entries
+    if public:
+        return public_timeline(((change.to_state, change.at) for change in application.changes.all()), stages)
+    return [TimelineEntry(state=change.to_state, label=change.state_label,
+                          plain_stage=(plain := plain_stage_of(change.to_state, stages)),
+                          plain_label=plain_label(plain), at=change.at, note=change.note)
+            for change in application.changes.all()]
 
 
 def open_corrections(application: Application) -> list[CorrectionItem]:
@@ -204,22 +237,28 @@ def progress(code: str, id_suffix: str) -> ProgressResult:
         if error.code == "check":
             raise ProgressLookupError("probable_typo", error.message, "code") from None
         raise ProgressLookupError("invalid_code", error.message, "code") from None
-    application = (Application.objects.filter(office_code=parsed.compact)
-                   .prefetch_related(Prefetch("changes", queryset=StatusChange.objects.order_by("at", "id")))
-                   .first())
-    # Compare in constant time, and do the same work whether or not the code exists.
-    expected = application.subject_id_number[-6:].upper() if application else "\0" * 6
-    if not hmac.compare_digest(expected.encode(), suffix.encode()) or application is None:
+    # One lean query (the application joined to its history, only the columns shown, no model instances):
+    # this is the busiest public URL. It does the same work whether or not the code exists.
+    rows = list(Application.objects.filter(office_code=parsed.compact)
+                .order_by("changes__at", "changes__id")
+                .values_list("subject_id_number", "state", "submitted_at", "expected_completion",
+                             "changes__to_state", "changes__at"))
+    # Compare in constant time.
+    expected = rows[0][0][-6:].upper() if rows else "\0" * 6
+    if not hmac.compare_digest(expected.encode(), suffix.encode()) or not rows:
         raise ProgressLookupError("not_found", MSG_NO_MATCH)
-    plain = plain_stage_of(application.state)
-    closed = application.state in casestates.TERMINAL
+    _id_number, state, submitted_at, expected_completion = rows[0][:4]
+    changes = [(to_state, at) for *_, to_state, at in rows if to_state is not None]
+    stages = stage_map()
+    plain = plain_stage_of(state, stages)
+    closed = state in casestates.TERMINAL
     return ProgressResult(
-        office_code=application.display_code,
+        office_code=officecode.format_code(parsed.compact),
         plain_stage=plain,
         plain_label=plain_label(plain),
-        submitted_on=timezone.localdate(application.submitted_at),
-        expected_completion=None if closed else application.expected_completion,
-        timeline=timeline(application, public=True),
+        submitted_on=timezone.localdate(submitted_at),
+        expected_completion=None if closed else expected_completion,
+        timeline=public_timeline(changes, stages),
         closed=closed,
     )
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from sscard.audit.services import record_event
+from sscard.audit.services import record_access, record_event
 from sscard.domain import casestates, officecode
 from sscard.domain.casestates import Role, State, TransitionError
 from sscard.notify.services import post_message, send_sms
@@ -302,18 +302,19 @@ def resubmit(*, application: Application, user, fields: dict, photo: str = "", p
 # --- Public progress look-up (a read, but audited and rate-limited) ----------------------------------------
 
 def progress_lookup(*, request, code: str, id_suffix: str):
-    """Rate-limited, audited look-up shared by the page and the API. Returns (result, error, limited)."""
+    """Rate-limited look-up shared by the page and the API, written to the access log (sealed into the audit
+    chain every minute; see sscard.audit.services). Returns (result, error, limited)."""
     limit = selectors.service_settings().progress_lookups_per_minute
     if not hit(request, "progress", limit):
-        record_event(event_type="card_application.progress_rate_limited", request=request,
-                     subject_type=SUBJECT_TYPE)
+        record_access(event_type="card_application.progress_rate_limited", request=request,
+                      subject_type=SUBJECT_TYPE)
         return None, None, True
     try:
         result = selectors.progress(code, id_suffix)
     except selectors.ProgressLookupError as error:
-        record_event(event_type="card_application.progress_lookup", request=request, subject_type=SUBJECT_TYPE,
-                     data={"outcome": error.code})
+        record_access(event_type="card_application.progress_lookup", request=request, subject_type=SUBJECT_TYPE,
+                      data={"outcome": error.code})
         return None, error, False
-    record_event(event_type="card_application.progress_lookup", request=request, subject_type=SUBJECT_TYPE,
-                 subject_id=officecode.normalize(result.office_code), data={"outcome": "found"})
+    record_access(event_type="card_application.progress_lookup", request=request, subject_type=SUBJECT_TYPE,
+                  subject_id=officecode.normalize(result.office_code), data={"outcome": "found"})
     return result, None, False

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import AuditEvent
+from .models import AccessEvent, AuditEvent
 
 
 @admin.register(AuditEvent)
@@ -15,6 +15,29 @@ class AuditEventAdmin(admin.ModelAdmin):
     show_full_result_count = False
     fields = ("seq", "occurred_at", "event_type", "actor", "actor_label", "subject_type", "subject_id", "data",
               "ip_hash", "prev_hash", "hash")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AccessEvent)
+class AccessEventAdmin(admin.ModelAdmin):
+    """Read-only, like the audit events: the access log (public look-ups), sealed into the chain."""
+
+    list_display = ("id", "occurred_at", "event_type", "subject_type", "subject_id")
+    list_filter = ("event_type",)
+    search_fields = ("subject_id",)
+    ordering = ("-id",)
+    date_hierarchy = "occurred_at"
+    show_full_result_count = False
+    fields = ("id", "occurred_at", "event_type", "subject_type", "subject_id", "data", "ip_hash")
     readonly_fields = fields
 
     def has_add_permission(self, request):

@@ -1,4 +1,5 @@
-"""Database-level guard: the audit table refuses UPDATE and DELETE, whatever client sends them.
+"""Database-level guard: the audit tables (events and the access log) refuse UPDATE and DELETE, whatever
+client sends them.
 
 PostgreSQL: a row trigger refuses UPDATE and DELETE; a statement trigger refuses TRUNCATE unless the
 session setting `sscard.audit_purge` is `on`.
@@ -16,41 +17,53 @@ from contextlib import contextmanager
 from django.db import connections
 
 TABLE = "audit_auditevent"
-SQLITE_UPDATE_TRIGGER = "audit_auditevent_no_update"
-SQLITE_DELETE_TRIGGER = "audit_auditevent_no_delete"
+# The access log (high-volume anonymous reads, sealed into the chain in batches) is guarded the same way.
+ACCESS_TABLE = "audit_accessevent"
 PG_FUNCTION = "audit_auditevent_append_only"
-PG_ROW_TRIGGER = "audit_auditevent_no_update_delete"
-PG_TRUNCATE_TRIGGER = "audit_auditevent_no_truncate"
 MESSAGE = "audit events are append-only"
 
-SQLITE_INSTALL = [
-    f"""CREATE TRIGGER IF NOT EXISTS {SQLITE_UPDATE_TRIGGER} BEFORE UPDATE ON {TABLE}
-        BEGIN SELECT RAISE(ABORT, '{MESSAGE}: UPDATE refused'); END""",
-    f"""CREATE TRIGGER IF NOT EXISTS {SQLITE_DELETE_TRIGGER} BEFORE DELETE ON {TABLE}
-        WHEN NOT sscard_audit_purge_permitted()
-        BEGIN SELECT RAISE(ABORT, '{MESSAGE}: DELETE refused'); END""",
-]
-SQLITE_REMOVE = [f"DROP TRIGGER IF EXISTS {SQLITE_UPDATE_TRIGGER}", f"DROP TRIGGER IF EXISTS {SQLITE_DELETE_TRIGGER}"]
 
-PG_INSTALL = [
-    f"""CREATE OR REPLACE FUNCTION {PG_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
+def _sqlite_install(table: str) -> list[str]:
+    return [
+        f"""CREATE TRIGGER IF NOT EXISTS {table}_no_update BEFORE UPDATE ON {table}
+            BEGIN SELECT RAISE(ABORT, '{MESSAGE}: UPDATE refused'); END""",
+        f"""CREATE TRIGGER IF NOT EXISTS {table}_no_delete BEFORE DELETE ON {table}
+            WHEN NOT sscard_audit_purge_permitted()
+            BEGIN SELECT RAISE(ABORT, '{MESSAGE}: DELETE refused'); END""",
+    ]
+
+
+def _sqlite_remove(table: str) -> list[str]:
+    return [f"DROP TRIGGER IF EXISTS {table}_no_update", f"DROP TRIGGER IF EXISTS {table}_no_delete"]
+
+
+PG_FUNCTION_SQL = f"""CREATE OR REPLACE FUNCTION {PG_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
             IF TG_OP = 'TRUNCATE' AND current_setting('sscard.audit_purge', true) = 'on' THEN
                 RETURN NULL;
             END IF;
             RAISE EXCEPTION '{MESSAGE}: % refused', TG_OP USING ERRCODE = 'insufficient_privilege';
         END;
-        $$""",
-    f"""CREATE TRIGGER {PG_ROW_TRIGGER} BEFORE UPDATE OR DELETE ON {TABLE}
-        FOR EACH ROW EXECUTE FUNCTION {PG_FUNCTION}()""",
-    f"""CREATE TRIGGER {PG_TRUNCATE_TRIGGER} BEFORE TRUNCATE ON {TABLE}
-        FOR EACH STATEMENT EXECUTE FUNCTION {PG_FUNCTION}()""",
-]
-PG_REMOVE = [
-    f"DROP TRIGGER IF EXISTS {PG_TRUNCATE_TRIGGER} ON {TABLE}",
-    f"DROP TRIGGER IF EXISTS {PG_ROW_TRIGGER} ON {TABLE}",
-    f"DROP FUNCTION IF EXISTS {PG_FUNCTION}()",
-]
+        $$"""
+
+
+def _pg_install(table: str) -> list[str]:
+    return [
+        PG_FUNCTION_SQL,
+        f"""CREATE TRIGGER {table}_no_update_delete BEFORE UPDATE OR DELETE ON {table}
+            FOR EACH ROW EXECUTE FUNCTION {PG_FUNCTION}()""",
+        f"""CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table}
+            FOR EACH STATEMENT EXECUTE FUNCTION {PG_FUNCTION}()""",
+    ]
+
+
+def _pg_remove(table: str, *, drop_function: bool) -> list[str]:
+    statements = [f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}",
+                  f"DROP TRIGGER IF EXISTS {table}_no_update_delete ON {table}"]
+    if drop_function:
+        statements.append(f"DROP FUNCTION IF EXISTS {PG_FUNCTION}()")
+    return statements
+
 
 _state = threading.local()
 
@@ -65,12 +78,21 @@ def register_sqlite_functions(sender=None, connection=None, **kwargs) -> None:
         connection.connection.create_function("sscard_audit_purge_permitted", 0, _purge_permitted)
 
 
-def install_sql(vendor: str) -> list[str]:
-    return {"sqlite": SQLITE_INSTALL, "postgresql": PG_INSTALL}.get(vendor, [])
+def install_sql(vendor: str, table: str = TABLE) -> list[str]:
+    if vendor == "sqlite":
+        return _sqlite_install(table)
+    if vendor == "postgresql":
+        return _pg_install(table)
+    return []
 
 
-def remove_sql(vendor: str) -> list[str]:
-    return {"sqlite": SQLITE_REMOVE, "postgresql": PG_REMOVE}.get(vendor, [])
+def remove_sql(vendor: str, table: str = TABLE) -> list[str]:
+    if vendor == "sqlite":
+        return _sqlite_remove(table)
+    if vendor == "postgresql":
+        # The trigger function is shared: only the audit table's own migration drops it.
+        return _pg_remove(table, drop_function=table == TABLE)
+    return []
 
 
 @contextmanager

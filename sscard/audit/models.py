@@ -110,3 +110,59 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"head at #{self.last_seq}"
+
+
+class AccessEvent(models.Model):
+    """The access log: high-volume reads by anonymous clients (public progress look-ups).
+
+    Appended with one INSERT and no lock, so look-ups never queue behind each other or behind audited
+    writes. Every minute `services.seal_access_events` (Celery beat; `manage.py audit_seal` by hand) seals
+    the rows written since the last seal into the hash chain: one `audit.access_sealed` event records the id
+    range, the row count and a SHA-256 digest of the rows, so a sealed row cannot be changed, removed or
+    added without `manage.py audit_verify` noticing. Like the events, rows are never updated or deleted
+    (model, queryset and database trigger refuse it).
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    occurred_at = models.DateTimeField(_("occurred at"), editable=False)
+    event_type = models.CharField(_("event type"), max_length=64, editable=False)
+    subject_type = models.CharField(_("subject type"), max_length=64, blank=True, editable=False)
+    subject_id = models.CharField(_("subject"), max_length=64, blank=True, editable=False)
+    data = models.JSONField(_("data"), default=dict, blank=True, editable=False)
+    ip_hash = models.CharField(_("client address (keyed hash)"), max_length=64, blank=True, editable=False)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("access event")
+        verbose_name_plural = _("access events")
+        ordering = ["id"]
+        indexes = [models.Index(fields=["subject_type", "subject_id", "id"], name="audit_access_subject_idx")]
+        default_permissions = ("view",)
+
+    def __str__(self) -> str:
+        return f"access #{self.id} {self.event_type}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding or kwargs.get("force_update") or kwargs.get("update_fields"):
+            raise AuditLogImmutable("access events are append-only: update refused")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditLogImmutable("access events are append-only: delete refused")
+
+
+def access_row_digest_line(row: tuple) -> bytes:
+    """One access event as canonical JSON: what a seal's digest covers.
+
+    `row` is (id, occurred_at, event_type, subject_type, subject_id, data, ip_hash).
+    """
+    id_, occurred_at, event_type, subject_type, subject_id, data, ip_hash = row
+    payload = {"id": id_, "occurred_at": occurred_at.astimezone(UTC).isoformat(timespec="microseconds"),
+               "event_type": event_type, "subject_type": subject_type, "subject_id": subject_id,
+               "data": data, "ip_hash": ip_hash}
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode() + b"\n"
+
+
+ACCESS_DIGEST_FIELDS = ("id", "occurred_at", "event_type", "subject_type", "subject_id", "data", "ip_hash")

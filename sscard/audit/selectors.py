@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from .models import GENESIS_HASH, AuditChainHead, AuditEvent
+from .models import GENESIS_HASH, AccessEvent, AuditChainHead, AuditEvent
 
 
 def events_for_subject(subject_type: str, subject_id: str) -> QuerySet[AuditEvent]:
@@ -62,3 +62,42 @@ def verify_chain(*, chunk_size: int = 2000) -> ChainReport:
             problem = f"the chain head (seq={head.last_seq}) does not match the last event"
         return ChainReport(count=count, first_break=ChainBreak(expected_seq, None, problem))
     return ChainReport(count=count, first_break=None)
+
+
+@dataclass(frozen=True)
+class AccessSealReport:
+    seals: int
+    sealed_rows: int
+    unsealed_rows: int
+    problem: str | None  # the first seal that does not match the access log, or None
+
+    @property
+    def intact(self) -> bool:
+        return self.problem is None
+
+
+def verify_access_seals() -> AccessSealReport:
+    """Recompute every seal of the access log (`audit.access_sealed` events, in chain order): each must
+    start where the one before ended and match the rows in its range, count and digest."""
+    from .services import ACCESS_SEALED, access_digest
+
+    expected_after, seals, sealed_rows = 0, 0, 0
+    for event in AuditEvent.objects.filter(event_type=ACCESS_SEALED).order_by("seq").iterator():
+        data = event.data
+        after_id, last_id = int(data["after_id"]), int(data["last_id"])
+        problem = None
+        if after_id != expected_after:
+            problem = f"it starts after id={after_id}, the seal before it ended at id={expected_after}"
+        else:
+            count, digest = access_digest(after_id, last_id)
+            if count != data["count"]:
+                problem = f"it sealed {data['count']} rows, the log now has {count} in ids {after_id + 1}..{last_id}"
+            elif digest != data["sha256"]:
+                problem = f"the rows in ids {after_id + 1}..{last_id} were altered"
+        if problem:
+            return AccessSealReport(seals, sealed_rows, 0, f"access seal at event seq={event.seq}: {problem}")
+        seals += 1
+        sealed_rows += data["count"]
+        expected_after = last_id
+    unsealed = AccessEvent.objects.filter(id__gt=expected_after).count()
+    return AccessSealReport(seals, sealed_rows, unsealed, None)

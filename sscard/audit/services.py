@@ -1,18 +1,33 @@
-"""Append-only, hash-chained audit log: the one way to write it."""
+"""Append-only, hash-chained audit log, and the access log sealed into it: the one way to write them.
+
+Two kinds of record:
+- `record_event`: an audited action (a change, a staff read of personal data, a login...). Chained at once,
+  in the caller's transaction, serialised on the chain head.
+- `record_access`: a high-volume anonymous read (the public progress look-up). One INSERT without any lock;
+  `seal_access_events` seals what was written into the chain every minute (Celery beat).
+"""
 
 import hashlib
 import hmac
 import json
 import logging
 import re
+from datetime import timedelta
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.utils import timezone
 
 from sscard.domain.masking import mask_id_number, mask_phone
 
-from .models import GENESIS_HASH, AuditChainHead, AuditEvent
+from .models import (
+    ACCESS_DIGEST_FIELDS,
+    GENESIS_HASH,
+    AccessEvent,
+    AuditChainHead,
+    AuditEvent,
+    access_row_digest_line,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -136,3 +151,78 @@ def record_event(*, event_type: str, actor=None, subject_type: str = "", subject
         head.last_seq, head.last_hash = event.seq, event.hash
         head.save(update_fields=["last_seq", "last_hash"])
     return event
+
+
+def record_access(*, event_type: str, subject_type: str = "", subject_id: str = "", data: dict | None = None,
+                  request=None) -> None:
+    """Append one access event (no chain lock: see the module docstring). Personal data is masked as in
+    `record_event`. Write it in autocommit (outside long transactions): the sealer seals rows a few seconds
+    old, so a row committed much later than it was numbered would read as a forgery.
+
+    One plain INSERT rather than `Model.save()`: this runs on every public look-up, the busiest URL, and the
+    ORM's per-save work cost more than the insert itself (docs/deploy.md, "Benchmarks").
+    """
+    connection = connections[router.db_for_write(AccessEvent)]
+    ops = connection.ops
+    with connection.cursor() as cursor:
+        cursor.execute(_ACCESS_INSERT % connection.ops.quote_name(AccessEvent._meta.db_table), [
+            ops.adapt_datetimefield_value(timezone.now()),
+            event_type,
+            subject_type,
+            mask_personal_data(str(subject_id or "")),
+            ops.adapt_json_value(_clean_data(event_type, data), None),
+            _ip_hash(request),
+        ])
+
+
+_ACCESS_INSERT = ("INSERT INTO %s (occurred_at, event_type, subject_type, subject_id, data, ip_hash) "
+                  "VALUES (%%s, %%s, %%s, %%s, %%s, %%s)")
+
+
+ACCESS_SEALED = "audit.access_sealed"
+# Rows younger than this are left for the next seal (an insert numbered but not yet committed).
+SEAL_DELAY_SECONDS = 5
+SEAL_BATCH = 50_000
+
+
+def access_digest(after_id: int, last_id: int, *, chunk_size: int = 5000) -> tuple[int, str]:
+    """(count, SHA-256) of the access events with after_id < id <= last_id, in id order."""
+    digest, count = hashlib.sha256(), 0
+    rows = (AccessEvent.objects.filter(id__gt=after_id, id__lte=last_id).order_by("id")
+            .values_list(*ACCESS_DIGEST_FIELDS))
+    for row in rows.iterator(chunk_size=chunk_size):
+        digest.update(access_row_digest_line(row))
+        count += 1
+    return count, digest.hexdigest()
+
+
+def last_sealed_access_id() -> int:
+    last = AuditEvent.objects.filter(event_type=ACCESS_SEALED).order_by("-seq").values_list("data", flat=True).first()
+    return int(last["last_id"]) if last else 0
+
+
+def oldest_unsealed_access_age_seconds() -> float:
+    """Age of the oldest access event after the last seal (0 when everything is sealed)."""
+    oldest = (AccessEvent.objects.filter(id__gt=last_sealed_access_id()).order_by("id")
+              .values_list("occurred_at", flat=True).first())
+    return max(0.0, (timezone.now() - oldest).total_seconds()) if oldest else 0.0
+
+
+def seal_access_events(*, batch: int = SEAL_BATCH, now=None) -> list[AuditEvent]:
+    """Seal the access events written since the last seal (at least SEAL_DELAY_SECONDS old) into the chain,
+    `batch` rows per seal event. Returns the seal events written (none when there was nothing to seal)."""
+    cutoff = (now or timezone.now()) - timedelta(seconds=SEAL_DELAY_SECONDS)
+    seals = []
+    while True:
+        with transaction.atomic():
+            _lock_head()  # one sealer at a time: the next range starts where the last seal ended
+            after_id = last_sealed_access_id()
+            ids = list(AccessEvent.objects.filter(id__gt=after_id, occurred_at__lte=cutoff).order_by("id")
+                       .values_list("id", flat=True)[:batch])
+            if not ids:
+                return seals
+            count, digest = access_digest(after_id, ids[-1])
+            seals.append(record_event(event_type=ACCESS_SEALED, subject_type="audit.access_log", data={
+                "after_id": after_id, "last_id": ids[-1], "count": count, "sha256": digest}))
+        if len(ids) < batch:
+            return seals

@@ -169,9 +169,28 @@ class OutboxCollector:
         return [oldest, pending]
 
 
+class AccessLogCollector:
+    """`sscard_access_log_oldest_unsealed_seconds`: age of the oldest access-log row (public look-ups) not yet
+    sealed into the audit chain. Beat seals every minute; a growing age means the beat or worker is down."""
+
+    def collect(self):
+        oldest = GaugeMetricFamily("sscard_access_log_oldest_unsealed_seconds",
+                                   "Age of the oldest access event not yet sealed into the audit chain (0 when none).")
+        try:
+            from sscard.audit.services import oldest_unsealed_access_age_seconds
+
+            age = oldest_unsealed_access_age_seconds()
+        except Exception as error:  # noqa: BLE001 - a scrape must not fail because of the database
+            log.warning("access log metrics unavailable: %s", type(error).__name__)
+            return []
+        oldest.add_metric([], age)
+        return [oldest]
+
+
 _queue_registry = CollectorRegistry(auto_describe=False)
 _queue_registry.register(QueueDepthCollector())
 _queue_registry.register(OutboxCollector())
+_queue_registry.register(AccessLogCollector())
 
 
 def render() -> bytes:

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from sscard.applications import services
 from sscard.applications.models import Application, CorrectionItem, StatusChange
+from tests.applications.helpers import edit
 
 pytestmark = pytest.mark.django_db
 
@@ -95,7 +96,7 @@ def test_citizens_are_notified_only_of_stages_configured_to_notify(application, 
     before = Message.objects.filter(user=citizen).count()
     services.change_state(application=application, to_state="under_review", role="reviewer")
     assert Message.objects.filter(user=citizen).count() == before  # under_review: notify_citizen off
-    Stage.objects.filter(code="bank_preopening").update(notify_citizen=True)
+    edit(Stage.objects.get(code="bank_preopening"), notify_citizen=True)
     services.change_state(application=application, to_state="bank_preopening", role="reviewer")
     assert Message.objects.filter(user=citizen).count() == before + 1
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from sscard.applications import selectors
 from sscard.applications.models import Holiday, Outlet, PartnerBank, ServiceSettings, Stage
 from sscard.domain import casestates
+from tests.applications.helpers import edit
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +36,7 @@ def test_stages_are_seeded_for_every_state_as_in_the_domain_defaults():
 
 def test_the_plain_stage_is_data(db):
     assert selectors.plain_stage_of("bank_preopening") == "in_review"
-    Stage.objects.filter(code="bank_preopening").update(plain_stage="in_production")
+    edit(Stage.objects.get(code="bank_preopening"), plain_stage="in_production")
     assert selectors.plain_stage_of("bank_preopening") == "in_production"
 
 
@@ -48,8 +49,7 @@ def test_expected_completion_counts_working_days_on_the_holiday_calendar():
 
 
 def test_the_service_page_shows_the_configured_values(client):
-    ServiceSettings.objects.filter(pk=1).update(processing_days=25, replacement_fee_fen=1550,
-                                                transit_cities="武汉市\n宜昌市")
+    edit(ServiceSettings.load(), processing_days=25, replacement_fee_fen=1550, transit_cities="武汉市\n宜昌市")
     Outlet.objects.create(name="测试网点", city="宜昌市", address="宜昌市某路 1 号", hours="9–17")
     PartnerBank.objects.filter(code="cmb").update(active=False)
     page = client.get(reverse("applications:service")).content.decode()

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from sscard.applications.models import Application, ApplicationDraft, ServiceSettings
+from tests.applications.helpers import edit
 
 from .conftest import PERSONAL, child_id, delivery_data, step_url
 
@@ -142,7 +143,7 @@ def test_a_child_from_seven_needs_a_photo(logged_in, fill):
 
 
 def test_the_photo_age_threshold_is_configurable(logged_in, fill):
-    ServiceSettings.objects.filter(pk=1).update(photo_required_age=12)
+    edit(ServiceSettings.load(), photo_required_age=12)
     kid = child_id(date.today() - timedelta(days=10 * 365), seq=205)
     fill(logged_in, applicant={"applying_for": "child", "child_name": "张小明", "child_id_number": kid,
                                "relationship": "parent"}, photo=False)
@@ -168,7 +169,7 @@ def test_child_rules(logged_in, data, field, message):
 
 
 def test_the_guardian_age_is_configurable(logged_in):
-    ServiceSettings.objects.filter(pk=1).update(guardian_age=18)
+    edit(ServiceSettings.load(), guardian_age=18)
     post = {"applying_for": "child", "child_name": "张小明", "child_id_number": child_id(date.today().replace(
         year=date.today().year - 17) - timedelta(days=2)), "relationship": "parent"}
     assert logged_in.post(step_url("applicant"), post).status_code == 302

@@ -10,6 +10,7 @@ from PIL import Image
 from sscard.applications import photos
 from sscard.applications.models import Application, ApplicationDraft, ServiceSettings
 from sscard.domain import photo_rules
+from tests.applications.helpers import edit
 
 from . import images
 from .conftest import photo_file, step_url
@@ -67,7 +68,7 @@ def test_a_real_jpeg_named_png_is_accepted(at_photo_step):
 
 
 def test_files_over_the_limit_are_refused(at_photo_step):
-    ServiceSettings.objects.filter(pk=1).update(upload_max_mb=1)
+    edit(ServiceSettings.load(), upload_max_mb=1)
     big = images.portrait() + b"\0" * (1024 * 1024)
     error_page(post_photo(at_photo_step, photo_file(big)), "The file is larger than 1 MB.")
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 from sscard.applications import services
 from sscard.applications.models import Application, ServiceSettings
 from sscard.domain import officecode
+from tests.applications.helpers import edit
 
 pytestmark = pytest.mark.django_db
 
@@ -112,7 +113,7 @@ def test_the_api_answers_wrong_code_and_wrong_suffix_alike_and_flags_typos(clien
 
 
 def test_lookups_are_rate_limited_per_client(client, application, citizen):
-    ServiceSettings.objects.filter(pk=1).update(progress_lookups_per_minute=3)
+    edit(ServiceSettings.load(), progress_lookups_per_minute=3)
     for _ in range(3):
         assert client.get(API, {"code": application.office_code, "id_suffix": citizen.id_number[-6:]}).status_code == 200
     limited = client.get(API, {"code": application.office_code, "id_suffix": citizen.id_number[-6:]})
@@ -132,15 +133,30 @@ def test_the_default_rate_is_30_per_minute(client, db):
     assert statuses[:30].count(429) == 0 and statuses[30] == 429
 
 
-def test_lookups_are_audited_without_the_id_ending(client, application, citizen):
-    from sscard.audit.models import AuditEvent
+def test_lookups_are_logged_without_the_id_ending_and_sealed_into_the_audit_chain(client, application, citizen):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from sscard.audit.models import AccessEvent, AuditEvent
+    from sscard.audit.selectors import verify_access_seals
+    from sscard.audit.services import seal_access_events
 
     client.get(API, {"code": application.office_code, "id_suffix": citizen.id_number[-6:]})
     client.get(API, {"code": mistype(application.office_code), "id_suffix": citizen.id_number[-6:]})
-    events = list(AuditEvent.objects.filter(event_type="card_application.progress_lookup").order_by("seq"))
+    events = list(AccessEvent.objects.filter(event_type="card_application.progress_lookup").order_by("id"))
     assert [e.data["outcome"] for e in events] == ["found", "probable_typo"]
     assert events[0].subject_id == application.office_code
     assert all(citizen.id_number[-6:] not in str(e.data) for e in events)
+    assert all(e.ip_hash and "127.0.0.1" not in e.ip_hash for e in events)
+    # Look-ups take no lock on the audit chain: they are sealed into it in batches.
+    seals = seal_access_events(now=timezone.now() + timedelta(minutes=1))
+    assert len(seals) == 1 and seals[0].data["count"] == AccessEvent.objects.count()
+    assert AuditEvent.objects.filter(event_type="audit.access_sealed").count() == 1
+    report = verify_access_seals()
+    assert report.intact and report.sealed_rows == AccessEvent.objects.count() and report.unsealed_rows == 0
+    call_command("audit_verify")
 
 
 def test_a_closed_application_shows_no_expected_date(client, application, citizen, logged_in):

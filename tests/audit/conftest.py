@@ -8,9 +8,10 @@ from sscard.audit import guard
 
 @contextmanager
 def _guard_removed():
-    """Drop the append-only triggers for the rest of the test (the test's transaction restores them)."""
+    """Drop the append-only triggers for the rest of the test (the test's transaction restores them): the
+    access log's first, since on PostgreSQL the audit table's removal also drops the shared function."""
     with connection.cursor() as cursor:
-        for statement in guard.remove_sql(connection.vendor):
+        for statement in guard.remove_sql(connection.vendor, guard.ACCESS_TABLE) + guard.remove_sql(connection.vendor):
             cursor.execute(statement)
     yield
 
