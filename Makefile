@@ -7,6 +7,8 @@ SHELL := /bin/bash
 
 PORT ?= 8000
 PYTEST_ARGS ?=
+# e.g. BENCH_ARGS="--quick --profile sqlite --scenario progress_warm"
+BENCH_ARGS ?=
 # Languages `make messages` extracts strings for (Django locale names).
 MESSAGE_LOCALES ?= zh_Hans es
 
@@ -79,11 +81,12 @@ test: translations
 	@$(UV) run pytest $(PYTEST_ARGS)
 
 bench: sync
-	@if [ -f bench/__main__.py ]; then \
-	  $(UV) run python -m bench; \
-	else \
-	  echo "Benchmarks come with issue 5: nothing to run yet."; \
+	@if ! command -v wrk >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	  echo ">>> installing Debian's wrk (the load generator)"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get -q -o DPkg::Lock::Timeout=600 install -y wrk >/dev/null \
+	    || { apt-get -q update >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get -q install -y wrk >/dev/null; }; \
 	fi
+	@$(UV) run python -m bench $(BENCH_ARGS)
 
 lint: sync
 	@$(UV) run ruff check .

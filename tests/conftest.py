@@ -64,10 +64,15 @@ def _static_files_without_manifest(django_test_environment):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Start and end every test with an empty cache: rate-limit counters and cached sessions live there."""
+    """Start and end every test with an empty cache: rate-limit counters, cached sessions and the cached
+    configuration live there (and in each process's short-lived copy of the configuration)."""
+    from sscard.applications.selectors import reset_local_configuration
+
     cache.clear()
+    reset_local_configuration()
     yield
     cache.clear()
+    reset_local_configuration()
 
 
 def pytest_collection_modifyitems(config, items):

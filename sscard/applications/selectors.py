@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import time
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -36,28 +37,50 @@ MSG_CARD = gettext_noop("This person already has a social security card. A lost 
 
 
 # The service settings and the stage table are read on every look-up and form page and change a few times a
-# year: they are cached (Redis in production, per process on the embedded default) and dropped from the cache
-# whenever a row is saved or deleted (signals in apps.py). Other processes of the embedded default see an
-# admin's change within CONFIG_CACHE_SECONDS.
+# year. They are kept for a few seconds in each process (no round trip at all), behind the shared cache (Redis
+# in production, per process on the embedded default), and dropped from both whenever a row is saved or
+# deleted (signals in apps.py). Other processes see an administrator's change within LOCAL_SECONDS (shared
+# cache) or CONFIG_CACHE_SECONDS (embedded default). Callers must not modify what they get.
 CONFIG_CACHE_SECONDS = 30
+LOCAL_SECONDS = 5
 SETTINGS_CACHE_KEY = "applications:config:settings:v1"
 STAGES_CACHE_KEY = "applications:config:stages:v1"
+_local: dict[str, tuple[float, object]] = {}
+
+
+def reset_local_configuration() -> None:
+    """Forget this process's copies (tests call it between tests; the database was rolled back)."""
+    _local.clear()
 
 
 def forget_configuration(**kwargs) -> None:
     """Drop the cached settings and stages (a signal receiver: a row was saved or deleted); again once the
     transaction commits, in case another request cached the old row in between."""
     keys = [SETTINGS_CACHE_KEY, STAGES_CACHE_KEY]
-    cache.delete_many(keys)
-    transaction.on_commit(lambda: cache.delete_many(keys))
+
+    def forget():
+        _local.clear()
+        cache.delete_many(keys)
+
+    forget()
+    transaction.on_commit(forget)
+
+
+def _configuration(key: str, load):
+    now = time.monotonic()
+    local = _local.get(key)
+    if local is not None and local[0] > now:
+        return local[1]
+    value = cache.get(key)
+    if value is None:
+        value = load()
+        cache.set(key, value, CONFIG_CACHE_SECONDS)
+    _local[key] = (now + LOCAL_SECONDS, value)
+    return value
 
 
 def service_settings() -> ServiceSettings:
-    row = cache.get(SETTINGS_CACHE_KEY)
-    if row is None:
-        row = ServiceSettings.load()
-        cache.set(SETTINGS_CACHE_KEY, row, CONFIG_CACHE_SECONDS)
-    return row
+    return _configuration(SETTINGS_CACHE_KEY, ServiceSettings.load)
 
 
 def active_banks() -> QuerySet[PartnerBank]:
@@ -131,11 +154,7 @@ def application_of(user, code: str) -> Application | None:
 
 def stage_map() -> dict[str, str]:
     """Each state's plain stage (what the citizen sees), as configured in the Stage table."""
-    stages = cache.get(STAGES_CACHE_KEY)
-    if stages is None:
-        stages = dict(Stage.objects.values_list("code", "plain_stage"))
-        cache.set(STAGES_CACHE_KEY, stages, CONFIG_CACHE_SECONDS)
-    return stages
+    return _configuration(STAGES_CACHE_KEY, lambda: dict(Stage.objects.values_list("code", "plain_stage")))
 
 
 def plain_stage_of(state: str, stages: dict[str, str] | None = None) -> str:
