@@ -163,3 +163,20 @@ def test_a_closed_application_shows_no_expected_date(client, application, citize
     services.withdraw(application=application, user=citizen)
     body = client.get(API, {"code": application.office_code, "id_suffix": citizen.id_number[-6:]}).json()
     assert body["stage"] == "closed" and body["closed"] is True and body["expected_completion"] is None
+
+
+def test_the_compiled_lookup_query_returns_what_the_orm_returns(application, citizen):
+    from sscard.applications import selectors
+    from sscard.applications.models import Application
+
+    services.withdraw(application=application, user=citizen)  # two history rows
+    orm = list(Application.objects.filter(office_code=application.office_code)
+               .order_by("changes__at", "changes__id")
+               .values_list("subject_id_number", "state", "submitted_at", "expected_completion",
+                            "changes__to_state", "changes__at"))
+    assert len(orm) == 2
+    assert selectors._progress_rows(application.office_code) == orm  # types converted alike (dates, datetimes)
+    assert selectors._progress_rows("K7QMX3P9C4R") == []
+    with pytest.raises(ValueError):
+        selectors._CompiledValuesQuery(lambda x: Application.objects.filter(pk=1, office_code=x)
+                                       .values_list("pk"))._compile("default", ("A",))
