@@ -5,7 +5,8 @@ import hmac
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, caches
+from django.core.cache.backends.redis import RedisCache
 
 from sscard.web.client import client_address
 
@@ -16,18 +17,32 @@ def client_key(request) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), f"ratelimit|{address}".encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def hit(request, scope: str, limit: int, window: int = 60) -> bool:
-    """Count one attempt; False when the client has used up `limit` attempts in the current window.
+def _count_in_redis(key: str, timeout: int) -> int:
+    """SET NX EX + INCR in one pipelined round trip (Django's `incr` costs two: EXISTS, then INCR)."""
+    cache = caches[DEFAULT_CACHE_ALIAS]
+    full_key = cache.make_and_validate_key(key)
+    client = cache._cache.get_client(full_key, write=True)  # the cache's own redis-py client and pool
+    pipe = client.pipeline(transaction=False)
+    pipe.set(full_key, 0, ex=timeout, nx=True)
+    pipe.incr(full_key)
+    return int(pipe.execute()[1])
 
-    One cache round trip for a client already counted in this window (INCR), two for its first attempt.
-    """
+
+def _count_in_cache(key: str, timeout: int) -> int:
+    """Any other cache (local memory on the embedded default): add, or increment what is there."""
+    cache = caches[DEFAULT_CACHE_ALIAS]
+    try:
+        return cache.incr(key)
+    except ValueError:  # first attempt in this window (or the key just expired)
+        if cache.add(key, 1, timeout=timeout):
+            return 1
+        return cache.incr(key)  # another request created it in between
+
+
+def hit(request, scope: str, limit: int, window: int = 60) -> bool:
+    """Count one attempt; False when the client has used up `limit` attempts in the current window."""
     bucket = int(time.time() // window)
     key = f"rl:{scope}:{client_key(request)}:{bucket}"
-    try:
-        count = cache.incr(key)
-    except ValueError:  # first attempt in this window (or the key just expired)
-        if cache.add(key, 1, timeout=window + 5):
-            count = 1
-        else:  # another request created it in between
-            count = cache.incr(key)
+    redis = isinstance(caches[DEFAULT_CACHE_ALIAS], RedisCache)
+    count = (_count_in_redis if redis else _count_in_cache)(key, window + 5)
     return count <= limit

@@ -180,3 +180,20 @@ def test_the_compiled_lookup_query_returns_what_the_orm_returns(application, cit
     with pytest.raises(ValueError):
         selectors._CompiledValuesQuery(lambda x: Application.objects.filter(pk=1, office_code=x)
                                        .values_list("pk"))._compile("default", ("A",))
+
+
+def test_the_rate_limit_counts_per_window_and_starts_again_in_the_next(rf, db, monkeypatch):
+    from types import SimpleNamespace
+
+    from django.core.cache import cache
+
+    from sscard.applications import ratelimit
+
+    clock = SimpleNamespace(now=1_800_000_000.0)
+    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: clock.now))
+    request, other = rf.get("/", REMOTE_ADDR="10.9.8.7"), rf.get("/", REMOTE_ADDR="10.9.8.8")
+    assert [ratelimit.hit(request, "t", 3) for _ in range(5)] == [True, True, True, False, False]
+    assert ratelimit.hit(other, "t", 3) is True  # per client
+    assert cache.get(f"rl:t:{ratelimit.client_key(request)}:{int(clock.now // 60)}") == 5
+    clock.now += 60
+    assert ratelimit.hit(request, "t", 3) is True  # a new window
