@@ -6,6 +6,9 @@ from datetime import date
 
 from django import forms
 from django.utils import timezone
+from django.utils.choices import BaseChoiceIterator, flatten_choices, normalize_choices
+from django.utils.html import conditional_escape, escape
+from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +28,113 @@ def _region_label(code: str, name: str) -> str:
         return name
     region = regions.get_region(code)
     return f"{name} ({region.name_en})" if region is not None and region.name_en else name
+
+
+class FixedChoices(BaseChoiceIterator):
+    """Choices built from fixed data (the region table, the code lists) once per language and shared by every
+    form: Django takes a BaseChoiceIterator as it is, instead of building and normalizing the lists again for
+    every form and every validation (hundreds of cities per address)."""
+
+    def __init__(self, build):
+        self.build = build
+        self._by_language: dict[str, list] = {}
+        self._markup_by_language: dict[str, list] = {}
+        self._values: frozenset[str] | None = None
+
+    def _choices(self) -> list:
+        language = get_language() or ""
+        choices = self._by_language.get(language)
+        if choices is None:
+            choices = self._by_language[language] = normalize_choices(self.build())
+        return choices
+
+    def __iter__(self):
+        return iter(self._choices())
+
+    def values(self) -> frozenset[str]:
+        """Every selectable value (the same in every language)."""
+        if self._values is None:
+            self._values = frozenset(str(value) for value, _label in flatten_choices(self._choices()))
+        return self._values
+
+    def option_markup(self) -> list[tuple[str | None, str, str]]:
+        """The <option> and <optgroup> markup of a select, as Django's widget templates write it, once per
+        language: (value, markup, markup when selected) for each option, (None, markup, "") for the optgroups'
+        tags."""
+        language = get_language() or ""
+        markup = self._markup_by_language.get(language)
+        if markup is None:
+            markup = self._markup_by_language[language] = _option_markup(self._choices())
+        return markup
+
+    def __copy__(self):  # immutable: forms copy their fields, and the widgets their choices, per instance
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
+
+
+def _template_value(value) -> str:
+    """`{{ value|stringformat:'s' }}` in an autoescaping template."""
+    text = str(value)
+    return text if isinstance(value, SafeData) else escape(text)
+
+
+def _option_markup(choices) -> list[tuple[str | None, str, str]]:
+    """What django/forms/widgets/select.html and select_option.html write for each option (see
+    ChoiceWidget.optgroups: an option is selected by the checked_attribute, {"selected": True})."""
+    def option(value, label):
+        head = f'\n  <option value="{_template_value(value)}"'
+        tail = f">{conditional_escape(str(label))}</option>\n"
+        return str(value), head + tail, head + " selected" + tail
+
+    markup = []
+    for value, label in choices:
+        value = "" if value is None else value
+        if isinstance(label, (list, tuple)):
+            markup.append((None, f'\n  <optgroup label="{conditional_escape(str(value))}">', ""))
+            markup.extend(option(sub_value, sub_label) for sub_value, sub_label in label)
+            markup.append((None, "\n  </optgroup>", ""))
+        else:
+            markup.append(option(value, label))
+    return markup
+
+
+class FixedSelect(forms.Select):
+    """A select on FixedChoices whose options' markup is made once per language: Django renders each of the
+    hundreds of options through two templates (about 10 ms per address). The markup is the same as that of
+    Django's own widget templates (tests/applications/test_fixed_choices.py compares them)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        if not isinstance(self.choices, FixedChoices) or self.allow_multiple_selected:
+            return super().render(name, value, attrs, renderer)
+        values = self.format_value(value)
+        attrs = self.build_attrs(self.attrs, attrs)
+        parts = [f'<select name="{conditional_escape(name)}"']
+        parts += [f" {conditional_escape(key)}" + ("" if item is True else f'="{_template_value(item)}"')
+                  for key, item in attrs.items() if item is not False]
+        parts.append(">")
+        selected = False
+        for option_value, markup, markup_selected in self.choices.option_markup():
+            if not selected and option_value is not None and option_value in values:
+                parts.append(markup_selected)
+                selected = True
+            else:
+                parts.append(markup)
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))
+
+
+class FixedChoiceField(forms.ChoiceField):
+    """A ChoiceField on FixedChoices: the posted value is looked up in a set, not searched in the lists."""
+
+    widget = FixedSelect
+
+    def valid_value(self, value):
+        choices = self.choices
+        if isinstance(choices, FixedChoices):
+            return str(value) in choices.values()
+        return super().valid_value(value)
 
 
 def province_choices():
@@ -50,6 +160,12 @@ def district_choices():
     return choices
 
 
+PROVINCE_CHOICES = FixedChoices(province_choices)
+CITY_CHOICES = FixedChoices(city_choices)
+DISTRICT_CHOICES = FixedChoices(district_choices)
+ETHNIC_CHOICES = FixedChoices(ethnic_choices)
+
+
 def clean_address(form: forms.Form, prefix: str) -> None:
     """Check that the chosen city lies in the province and the district in the city (for Hubei, where the
     district list is complete; elsewhere the district goes into the detailed address)."""
@@ -73,14 +189,14 @@ def clean_address(form: forms.Form, prefix: str) -> None:
 def address_fields(prefix: str, required: bool = True) -> dict[str, forms.Field]:
     attrs = {"data-region": prefix}
     return {
-        f"{prefix}_province": forms.ChoiceField(label=_("Province"), required=required, choices=province_choices,
-                                                widget=forms.Select(attrs={**attrs, "data-level": "province"})),
-        f"{prefix}_city": forms.ChoiceField(label=_("City"), required=required, choices=city_choices,
-                                            widget=forms.Select(attrs={**attrs, "data-level": "city"})),
-        f"{prefix}_district": forms.ChoiceField(
-            label=_("District or county"), required=False, choices=district_choices,
+        f"{prefix}_province": FixedChoiceField(label=_("Province"), required=required, choices=PROVINCE_CHOICES,
+                                               widget=FixedSelect(attrs={**attrs, "data-level": "province"})),
+        f"{prefix}_city": FixedChoiceField(label=_("City"), required=required, choices=CITY_CHOICES,
+                                           widget=FixedSelect(attrs={**attrs, "data-level": "city"})),
+        f"{prefix}_district": FixedChoiceField(
+            label=_("District or county"), required=False, choices=DISTRICT_CHOICES,
             help_text=_("Required for addresses in Hubei. Elsewhere, write the district in the detailed address."),
-            widget=forms.Select(attrs={**attrs, "data-level": "district"})),
+            widget=FixedSelect(attrs={**attrs, "data-level": "district"})),
         f"{prefix}_detail": forms.CharField(label=_("Street, building and room"), required=required, max_length=120,
                                             min_length=4),
     }
@@ -100,22 +216,31 @@ class StepForm(forms.Form):
         return {name: self.data.get(self.add_prefix(name)) for name in self.fields
                 if not isinstance(self.fields[name], forms.FileField)}
 
+    def kept(self) -> dict | None:
+        """The validated values the draft keeps for the confirmation and the submission (JSON: dates as ISO
+        text, banks and outlets by id), or None for a step whose rules are all checked again there."""
+        return None
+
 
 class ApplicantForm(StepForm):
     applying_for = forms.ChoiceField(
         label=_("Who is the card for?"), initial="self", widget=forms.RadioSelect,
-        choices=[("self", _("For myself")), ("child", _("For a child in my care"))])
+        choices=FixedChoices(lambda: [("self", _("For myself")), ("child", _("For a child in my care"))]))
     child_name = forms.CharField(label=_("Child's name"), required=False, max_length=30)
     child_id_number = forms.CharField(label=_("Child's ID number"), required=False, max_length=32,
                                       help_text=_("18 characters, as on the household register or ID card."))
-    relationship = forms.ChoiceField(label=_("Your relationship to the child"), required=False,
-                                     choices=[("", _("— choose —"))] + Relationship.choices)
+    relationship = FixedChoiceField(label=_("Your relationship to the child"), required=False,
+                                    choices=FixedChoices(lambda: [("", _("— choose —"))] + Relationship.choices))
 
-    def __init__(self, *args, user, settings_row: ServiceSettings, today: date | None = None, **kwargs):
+    def __init__(self, *args, user, settings_row: ServiceSettings, today: date | None = None,
+                 check_blocker: bool = True, **kwargs):
+        """`check_blocker=False` leaves out the one-person-one-card rule (two queries), for callers that only
+        need the subject (the photo step) or that check the rule themselves (the submission)."""
         super().__init__(*args, **kwargs)
         self.user = user
         self.settings_row = settings_row
         self.today = today or timezone.localdate()
+        self.check_blocker = check_blocker
         self.blocker = None
         self.fields["applying_for"].choices = [
             ("self", _("For myself")),
@@ -123,6 +248,8 @@ class ApplicantForm(StepForm):
         ]
 
     def _block(self, field: str, id_number: str) -> None:
+        if not self.check_blocker:
+            return
         blocker = selectors.blocking_reason(id_number, user=self.user)
         if blocker is not None:
             self.blocker = blocker
@@ -190,20 +317,21 @@ class ApplicantForm(StepForm):
 
 
 class PersonalForm(StepForm):
-    ethnicity = forms.ChoiceField(label=_("Ethnic group"), initial="01")
-    nationality = forms.ChoiceField(label=_("Nationality"), choices=Nationality.choices, initial=Nationality.CHN)
+    ethnicity = FixedChoiceField(label=_("Ethnic group"), initial="01", choices=ETHNIC_CHOICES)
+    nationality = FixedChoiceField(label=_("Nationality"), choices=FixedChoices(lambda: Nationality.choices),
+                                   initial=Nationality.CHN)
     document_valid_until = forms.DateField(
         label=_("ID document valid until"), required=False,
         help_text=_("The end date printed on the document, as YYYY-MM-DD. Tick \"long-term\" if it has none."),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     document_long_term = forms.BooleanField(label=_("Long-term validity"), required=False)
-    occupation = forms.ChoiceField(label=_("Occupation"), choices=[("", _("— choose —"))] + Occupation.choices)
+    occupation = FixedChoiceField(label=_("Occupation"),
+                                  choices=FixedChoices(lambda: [("", _("— choose —"))] + Occupation.choices))
     employer = forms.CharField(label=_("Employer or school (optional)"), required=False, max_length=100)
 
     def __init__(self, *args, today: date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today or timezone.localdate()
-        self.fields["ethnicity"].choices = ethnic_choices()
         self.fields.update(address_fields("res"))
         self.fields["res_province"].label = _("Residential address: province")
         self.order_fields(["ethnicity", "nationality", "document_valid_until", "document_long_term", "occupation",
@@ -233,6 +361,11 @@ class PersonalForm(StepForm):
                 "employer": d.get("employer") or "", "res_province": d["res_province"], "res_city": d["res_city"],
                 "res_district": d.get("res_district") or "", "res_detail": d["res_detail"]}
 
+    def kept(self) -> dict:
+        fields = self.model_fields()
+        until = fields["document_valid_until"]
+        return {**fields, "document_valid_until": until.isoformat() if until else None}
+
 
 class BankChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
@@ -247,8 +380,8 @@ class OutletChoiceField(forms.ModelChoiceField):
 class DeliveryForm(StepForm):
     bank = BankChoiceField(label=_("Partner bank"), queryset=PartnerBank.objects.none(), empty_label=_("— choose —"),
                            help_text=_("The card is also a bank card of this bank: an account is pre-opened for you."))
-    delivery = forms.ChoiceField(label=_("How do you want to receive the card?"), choices=Delivery.choices,
-                                 widget=forms.RadioSelect)
+    delivery = FixedChoiceField(label=_("How do you want to receive the card?"),
+                                choices=FixedChoices(lambda: Delivery.choices), widget=forms.RadioSelect)
     outlet = OutletChoiceField(label=_("Service outlet for pick-up"), required=False, queryset=Outlet.objects.none(),
                                empty_label=_("— choose —"))
     recipient_name = forms.CharField(label=_("Recipient"), required=False, max_length=30)
@@ -299,6 +432,10 @@ class DeliveryForm(StepForm):
             "post_district": (d.get("post_district") or "") if post else "",
             "post_detail": d["post_detail"] if post else "",
         }
+
+    def kept(self) -> dict:
+        fields = self.model_fields()
+        return {**fields, "bank": fields["bank"].pk, "outlet": fields["outlet"].pk if fields["outlet"] else None}
 
 
 class PhotoForm(forms.Form):

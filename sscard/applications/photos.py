@@ -7,14 +7,16 @@ applicant's own photo is only shown through a login-checked view.
 from __future__ import annotations
 
 import io
+import math
 import uuid
 import warnings
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext_noop
-from PIL import Image, ImageOps, ImageStat, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageOps, ImageStat, UnidentifiedImageError
 
 from sscard.domain import photo_rules
 from sscard.domain.photo_rules import CARD_HEIGHT, CARD_WIDTH, BorderStats
@@ -49,6 +51,28 @@ class CheckedUpload:
     format: str  # "JPEG" or "PNG"
     width: int  # after EXIF orientation
     height: int
+    # The opened picture: headers read and checked; its pixels are decoded by make_card_photo, at the scale it needs.
+    image: Image.Image | None = field(default=None, repr=False, compare=False)
+
+
+# EXIF orientations (1–8) that swap width and height, and those whose upright picture runs the other way along
+# its x or y axis than the stored pixels.
+_SWAPPED = frozenset({5, 6, 7, 8})
+_X_REVERSED = frozenset({2, 3, 6, 7})
+_Y_REVERSED = frozenset({3, 4, 7, 8})
+
+
+@contextmanager
+def _decoding():
+    """Decompression bombs and damaged files raise PhotoError while pixels (or EXIF) are read."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            yield
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise PhotoError(MSG_BOMB) from None
+    except (OSError, SyntaxError, ValueError):
+        raise PhotoError(MSG_BROKEN) from None
 
 
 def _open(data: bytes) -> Image.Image:
@@ -62,28 +86,29 @@ def _open(data: bytes) -> Image.Image:
             raise PhotoError(MSG_TYPE) from None
 
 
-def _load(data: bytes) -> Image.Image:
-    """Decode a checked upload, refusing bombs before any pixel is decoded, and apply EXIF orientation."""
+def _open_checked(data: bytes) -> Image.Image:
+    """Open an upload and check its type and pixel count from the headers, before any pixel is decoded."""
     image = _open(data)
     if image.format not in ACCEPTED_FORMATS:
         raise PhotoError(MSG_TYPE)
     width, height = image.size
     if width * height > photo_rules.MAX_PIXELS:
         raise PhotoError(MSG_BOMB)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image.load()
-            image = ImageOps.exif_transpose(image)
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise PhotoError(MSG_BOMB) from None
-    except (OSError, SyntaxError, ValueError):
-        raise PhotoError(MSG_BROKEN) from None
     return image
 
 
+def _orientation(image: Image.Image) -> int:
+    """The EXIF orientation (1 when there is none). A JPEG's EXIF is in its headers; reading a PNG's may
+    decode the picture (its eXIf chunk may follow the pixels)."""
+    with _decoding():
+        orientation = image.getexif().get(ExifTags.Base.Orientation, 1)
+    return orientation if isinstance(orientation, int) else 1
+
+
 def check_upload(uploaded, *, max_mb: int) -> CheckedUpload:
-    """Read an uploaded file (Django UploadedFile or bytes) and check it by content. Raises PhotoError."""
+    """Read an uploaded file (Django UploadedFile or bytes) and check it by content: size, type, pixel count
+    (decompression bombs) and dimensions after EXIF orientation, all from the headers. Raises PhotoError.
+    A damaged file is refused by make_card_photo, which decodes the pixels."""
     if uploaded is None:
         raise PhotoError(MSG_EMPTY)
     limit = max_mb * 1024 * 1024
@@ -97,10 +122,46 @@ def check_upload(uploaded, *, max_mb: int) -> CheckedUpload:
         raise PhotoError(MSG_EMPTY)
     if len(data) > limit:
         raise PhotoError(MSG_TOO_BIG, params={"mb": max_mb})
-    image = _load(data)
-    if not photo_rules.source_big_enough(*image.size):
+    image = _open_checked(data)
+    width, height = image.size
+    if _orientation(image) in _SWAPPED:
+        width, height = height, width
+    if not photo_rules.source_big_enough(width, height):
         raise PhotoError(photo_rules.MSG_TOO_SMALL)
-    return CheckedUpload(data=data, format=_open(data).format, width=image.size[0], height=image.size[1])
+    return CheckedUpload(data=data, format=image.format, width=width, height=height, image=image)
+
+
+def _decode_for_card(checked: CheckedUpload, box: tuple[int, int, int, int]):
+    """The upload decoded and upright, and the crop box (x0, y0, x1, y1) in its pixels.
+
+    A large JPEG is decoded at 1/2, 1/4 or 1/8 of its size (libjpeg scales while decoding: much less work
+    than decoding every pixel and scaling down afterwards) when the crop keeps at least the card's 358×441
+    pixels at that scale.
+    """
+    image = checked.image if checked.image is not None else _open_checked(checked.data)
+    checked.image = None  # decoded below: not to be decoded (or drafted) twice
+    orientation = _orientation(image)
+    x, y, w, h = box
+    scale = 1
+    if image.format == "JPEG":
+        factor = max(CARD_WIDTH / w, CARD_HEIGHT / h)  # the crop scaled by this has exactly the card's size
+        if factor <= 0.5:
+            stored_w, stored_h = image.size
+            drafted = image.draft(image.mode, (math.ceil(stored_w * factor), math.ceil(stored_h * factor)))
+            if drafted is not None:
+                scale = round(stored_w / drafted[1][2])
+    with _decoding():
+        image.load()
+        ImageOps.exif_transpose(image, in_place=True)
+    if scale == 1:
+        return image, (x, y, x + w, y + h)
+    # Decoded pixel i covers the original pixels [i·scale, (i+1)·scale); the last one of a row or column may
+    # cover fewer, which shifts the picture by a fraction of a pixel along an axis the orientation reverses.
+    width, height = image.size
+    dx = width - checked.width / scale if orientation in _X_REVERSED else 0.0
+    dy = height - checked.height / scale if orientation in _Y_REVERSED else 0.0
+    return image, (max(0.0, x / scale + dx), max(0.0, y / scale + dy),
+                   min(float(width), (x + w) / scale + dx), min(float(height), (y + h) / scale + dy))
 
 
 def parse_crop(values: dict, width: int, height: int) -> tuple[int, int, int, int]:
@@ -116,7 +177,7 @@ def parse_crop(values: dict, width: int, height: int) -> tuple[int, int, int, in
 
 def border_stats(image: Image.Image, strip: int = 10) -> BorderStats:
     """Statistics of the top, left and right border strips (the bottom is the person's shoulders)."""
-    rgb = image.convert("RGB")
+    rgb = image if image.mode == "RGB" else image.convert("RGB")
     w, h = rgb.size
     boxes = [(0, 0, w, strip), (0, strip, strip, h * 2 // 3), (w - strip, strip, w, h * 2 // 3)]
     regions = [rgb.crop(b) for b in boxes]
@@ -162,16 +223,25 @@ def encode_in_range(image: Image.Image, *, min_kb: int, max_kb: int) -> bytes:
     return found
 
 
+def card_image(checked: CheckedUpload, crop: dict) -> Image.Image:
+    """The upload, upright, cropped to the card's frame (the crop fields, or the centred box) and scaled to
+    358×441, in RGB (transparency on white). Raises PhotoError for a bad crop or a damaged file."""
+    box = parse_crop(crop, checked.width, checked.height)
+    image, source = _decode_for_card(checked, box)
+    if image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        backdrop = Image.new("RGB", image.size, (255, 255, 255))
+        backdrop.paste(rgba, mask=rgba.getchannel("A"))
+        image = backdrop
+    elif image.mode != "RGB":
+        image = image.convert("RGB")
+    return image.resize((CARD_WIDTH, CARD_HEIGHT), Image.LANCZOS, box=source)
+
+
 def make_card_photo(checked: CheckedUpload, crop: dict, *, min_kb: int, max_kb: int) -> bytes:
     """Crop and scale to 358×441, check the background, encode as JPEG in range. Raises PhotoError with
     every background problem found."""
-    image = _load(checked.data)
-    x, y, w, h = parse_crop(crop, image.size[0], image.size[1])
-    if image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info):
-        backdrop = Image.new("RGB", image.size, (255, 255, 255))
-        backdrop.paste(image.convert("RGBA"), mask=image.convert("RGBA").getchannel("A"))
-        image = backdrop
-    card = image.convert("RGB").crop((x, y, x + w, y + h)).resize((CARD_WIDTH, CARD_HEIGHT), Image.LANCZOS)
+    card = card_image(checked, crop)
     problems = photo_rules.background_problems(border_stats(card))
     if problems:
         raise PhotoError(*problems)

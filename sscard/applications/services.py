@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import dataclass
+from datetime import date
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -58,20 +59,85 @@ def get_or_start_draft(*, user) -> ApplicationDraft:
     return draft
 
 
-def save_draft_step(*, draft: ApplicationDraft, step: str, data: dict, next_step: str) -> ApplicationDraft:
-    """Keep what a step's form posted (already validated) and move the draft on to `next_step`."""
-    draft.data = {**draft.data, step: data}
-    draft.step = next_step
+# draft.data holds, by step, what the step's form posted (to show the form again) and, under KEPT, the values
+# the form validated (JSON), so that the confirmation page and the submission need not validate every step
+# again: review_draft checks only what may have changed since.
+KEPT = "kept"
+KEPT_VERSION = 1  # raise when the kept values change shape: older drafts are then validated again
+
+
+def save_draft_step(*, draft: ApplicationDraft, step: str, data: dict, next_step: str,
+                    kept: dict | None = None) -> ApplicationDraft:
+    """Keep what a step's form posted (already validated) and its validated values `kept` (JSON, if the step
+    has any), and move the draft on to `next_step`."""
+    _set_step(draft, step, data, next_step, kept)
     draft.save(update_fields=["data", "step", "updated_at"])
     return draft
 
 
-def set_draft_photo(*, draft: ApplicationDraft, photo: str, original: str) -> ApplicationDraft:
-    old = (draft.photo, draft.photo_original)
-    draft.photo, draft.photo_original = photo, original
-    draft.save(update_fields=["photo", "photo_original", "updated_at"])
-    transaction.on_commit(lambda: photos.delete(*old))
+def save_photo_step(*, draft: ApplicationDraft, photo: str = "", original: str = "") -> ApplicationDraft:
+    """The photo step: the new photo, if one was uploaded (the replaced files are deleted once committed),
+    and the move on to the confirmation, in one write."""
+    update = ["data", "step", "updated_at"]
+    if photo:
+        old = (draft.photo, draft.photo_original)
+        draft.photo, draft.photo_original = photo, original
+        update += ["photo", "photo_original"]
+        transaction.on_commit(lambda: photos.delete(*old))
+    _set_step(draft, "photo", {"has_photo": bool(draft.photo)}, "confirm")
+    draft.save(update_fields=update)
     return draft
+
+
+def _set_step(draft: ApplicationDraft, step: str, data: dict, next_step: str, kept: dict | None = None) -> None:
+    kept_steps = {name: value for name, value in (draft.data.get(KEPT) or {}).items() if name != step}
+    if kept is not None:
+        kept_steps[step] = {"version": KEPT_VERSION, "values": kept}
+    draft.data = {**draft.data, step: data, KEPT: kept_steps}
+    draft.step = next_step
+
+
+def kept_values(draft: ApplicationDraft, step: str) -> dict | None:
+    """The values validated when the step was posted; None for a draft that kept none (saved before they were
+    kept, or in an older shape): its answers are then validated again."""
+    kept = (draft.data.get(KEPT) or {}).get(step)
+    if not isinstance(kept, dict) or kept.get("version") != KEPT_VERSION:
+        return None
+    return kept["values"]
+
+
+@dataclass
+class DraftReview:
+    """A completed draft checked again: the application's fields, or the first step that needs attention."""
+
+    fields: dict | None = None
+    invalid_step: str | None = None
+
+
+def review_draft(*, draft: ApplicationDraft, subject: dict, subject_age: int, personal: dict, delivery: dict,
+                 settings_row, today: date | None = None) -> DraftReview:
+    """Check a draft again before it is confirmed or submitted, from the values kept when each step was
+    validated: what may have changed since is checked again — the document's validity (the date moves on),
+    the bank and the outlet (still active), and whether a photo is needed (the subject's age, the settings).
+    `subject` and `subject_age` come from the applicant step, checked again by the caller (its rules depend
+    on the account, the date, the settings and the one-person-one-card rule)."""
+    today = today or timezone.localdate()
+    until = date.fromisoformat(personal["document_valid_until"]) if personal["document_valid_until"] else None
+    if until is not None and until < today:
+        return DraftReview(invalid_step="personal")
+    bank = selectors.active_banks().filter(pk=delivery["bank"]).first()
+    if bank is None:
+        return DraftReview(invalid_step="delivery")
+    outlet = None
+    if delivery["outlet"] is not None:
+        outlet = selectors.active_outlets().filter(pk=delivery["outlet"]).first()
+        if outlet is None:
+            return DraftReview(invalid_step="delivery")
+    if subject_age >= settings_row.photo_required_age and not draft.photo:
+        return DraftReview(invalid_step="photo")
+    fields = {**subject, **personal, **delivery, "document_valid_until": until, "bank": bank, "outlet": outlet,
+              "photo": draft.photo, "photo_original": draft.photo_original}
+    return DraftReview(fields=fields)
 
 
 def discard_draft(*, user) -> None:
@@ -133,6 +199,8 @@ def submit_application(*, user, token, fields: dict, request=None) -> Submission
     id_number = fields["subject_id_number"].upper()
     blocker = selectors.blocking_reason(id_number, user=user)
     if blocker is not None:
+        if blocker.application is not None and blocker.application.idempotency_key == token:
+            return Submission(blocker.application, False)  # just made by a concurrent request with this token
         raise ApplicationError(blocker.kind, blocker.message, blocker.params, blocker.application)
 
     settings_row = selectors.service_settings()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -75,24 +77,40 @@ def _bind(step: str, draft: ApplicationDraft, user, data=None, files=None, setti
     raise ValueError(step)
 
 
+def _subject(draft: ApplicationDraft, user, settings_row, *, check_blocker: bool = True):
+    """The applicant step checked again as a whole (bound form; is_valid() tells). Its rules depend on what may
+    change while a draft waits: the date (ages), the account, the settings, other applications."""
+    applicant = forms.ApplicantForm(draft.data.get("applicant") or {}, user=user, settings_row=settings_row,
+                                    check_blocker=check_blocker)
+    applicant.is_valid()
+    return applicant
+
+
 def _photo_required(draft: ApplicationDraft, user, settings_row) -> bool:
-    applicant = forms.ApplicantForm(draft.data.get("applicant") or {}, user=user, settings_row=settings_row)
-    if not applicant.is_valid():
+    applicant = _subject(draft, user, settings_row, check_blocker=False)  # the subject's age is all it needs
+    if applicant.errors:
         return True
     return applicant.subject_age() >= settings_row.photo_required_age
 
 
-def _revalidate(draft: ApplicationDraft, user, settings_row):
-    """Bind every completed step to what the draft kept; returns (forms by step, first invalid step)."""
-    bound = {}
-    for step in ("applicant", "personal", "delivery"):
-        form = _bind(step, draft, user, data=draft.data.get(step) or {}, settings_row=settings_row)
-        bound[step] = form
-        if not form.is_valid():
-            return bound, step
-    if _photo_required(draft, user, settings_row) and not draft.photo:
-        return bound, "photo"
-    return bound, None
+def _review(draft: ApplicationDraft, user, settings_row, *, check_blocker: bool = True) -> services.DraftReview:
+    """Check a completed draft again before it is confirmed or submitted: the applicant step as a whole, the
+    other steps from the values kept when they were validated (see services.review_draft).
+    `check_blocker=False` leaves the one-person-one-card rule to the submission, which checks it anyway."""
+    applicant = _subject(draft, user, settings_row, check_blocker=check_blocker)
+    if applicant.errors:
+        return services.DraftReview(invalid_step="applicant")
+    kept = {}
+    for step in ("personal", "delivery"):
+        kept[step] = services.kept_values(draft, step)
+        if kept[step] is None:  # a draft saved before validated values were kept: validate its answers again
+            form = _bind(step, draft, user, data=draft.data.get(step) or {}, settings_row=settings_row)
+            if not form.is_valid():
+                return services.DraftReview(invalid_step=step)
+            kept[step] = form.kept()
+    return services.review_draft(draft=draft, subject=applicant.subject_fields(),
+                                 subject_age=applicant.subject_age(), personal=kept["personal"],
+                                 delivery=kept["delivery"], settings_row=settings_row)
 
 
 def _steps_context(current: str, reached: str) -> list[dict]:
@@ -101,6 +119,12 @@ def _steps_context(current: str, reached: str) -> list[dict]:
              "done": i < reached_index and name != current, "reachable": i <= reached_index,
              "url": reverse("applications:apply_step", args=[name])}
             for i, name in enumerate(STEP_NAMES)]
+
+
+def _step_context(step: str, draft: ApplicationDraft, settings_row) -> dict:
+    return {"step": step, "steps": partial(_steps_context, step, draft.step),  # built only if a page is shown
+            "draft": draft, "settings": settings_row, "step_title": STEP_TITLES[step],
+            "step_number": STEP_NAMES.index(step) + 1, "step_count": len(STEP_NAMES)}
 
 
 def _next(step: str) -> str:
@@ -126,9 +150,7 @@ def apply_step(request: HttpRequest, step: str) -> HttpResponse:
     if STEP_NAMES.index(step) > STEP_NAMES.index(draft.step if draft.step in STEP_NAMES else "applicant"):
         return redirect("applications:apply_step", step=draft.step)
     settings_row = _settings()
-    context = {"step": step, "steps": _steps_context(step, draft.step), "draft": draft, "settings": settings_row,
-               "step_title": STEP_TITLES[step], "step_number": STEP_NAMES.index(step) + 1,
-               "step_count": len(STEP_NAMES)}
+    context = _step_context(step, draft, settings_row)
     if step == "photo":
         return _photo_step(request, draft, settings_row, context)
     if step == "confirm":
@@ -138,7 +160,7 @@ def apply_step(request: HttpRequest, step: str) -> HttpResponse:
         form = _bind(step, draft, request.user, data=request.POST, settings_row=settings_row)
         if form.is_valid():
             with transaction.atomic():
-                services.save_draft_step(draft=draft, step=step, data=form.raw(),
+                services.save_draft_step(draft=draft, step=step, data=form.raw(), kept=form.kept(),
                                          next_step=max(_next(step), draft.step, key=STEP_NAMES.index))
             return redirect("applications:apply_step", step=_next(step))
     else:
@@ -173,11 +195,10 @@ def _photo_step(request, draft, settings_row, context):
         if form.is_valid():
             with transaction.atomic():
                 if form.card_photo is not None:
-                    original = photos.store_original(form.checked)
-                    photo = photos.store_card_photo(form.card_photo)
-                    services.set_draft_photo(draft=draft, photo=photo, original=original)
-                services.save_draft_step(draft=draft, step="photo", data={"has_photo": bool(draft.photo)},
-                                         next_step="confirm")
+                    services.save_photo_step(draft=draft, original=photos.store_original(form.checked),
+                                             photo=photos.store_card_photo(form.card_photo))
+                else:
+                    services.save_photo_step(draft=draft)
             if form.card_photo is not None and request.POST.get("action") == "preview":
                 messages.success(request, _("The photo was cropped and checked. Here is how it will look."))
                 return redirect("applications:apply_step", step="photo")
@@ -227,22 +248,13 @@ def _summary(fields: dict) -> list[tuple[str, str]]:
     return rows
 
 
-def _collect_fields(bound: dict, draft: ApplicationDraft) -> dict:
-    fields = {**bound["applicant"].subject_fields(), **bound["personal"].model_fields(),
-              **bound["delivery"].model_fields()}
-    fields["photo"] = draft.photo
-    fields["photo_original"] = draft.photo_original
-    return fields
-
-
 def _confirm_page(request, draft, settings_row, context, form=None, error=None):
-    bound, invalid = _revalidate(draft, request.user, settings_row)
-    if invalid is not None:
+    review = _review(draft, request.user, settings_row)
+    if review.invalid_step is not None:
         messages.error(request, _("Some answers need your attention before you can submit."))
-        ApplicationDraft.objects.filter(pk=draft.pk).update(step=invalid, updated_at=timezone.now())
-        return redirect(reverse("applications:apply_step", args=[invalid]) + "?check=1")
-    fields = _collect_fields(bound, draft)
-    context.update(form=form or forms.ConfirmForm(initial={"token": draft.token}), summary=_summary(fields),
+        ApplicationDraft.objects.filter(pk=draft.pk).update(step=review.invalid_step, updated_at=timezone.now())
+        return redirect(reverse("applications:apply_step", args=[review.invalid_step]) + "?check=1")
+    context.update(form=form or forms.ConfirmForm(initial={"token": draft.token}), summary=_summary(review.fields),
                    has_photo=bool(draft.photo), error=error, cache_buster=int(draft.updated_at.timestamp()),
                    expected=selectors.expected_completion(timezone.localdate(), settings_row.processing_days))
     return render(request, "applications/step_confirm.html", context)
@@ -250,17 +262,16 @@ def _confirm_page(request, draft, settings_row, context, form=None, error=None):
 
 def _submit(request):
     """POST of the last step. A resent form (same token) leads to the application it already made."""
-    token = request.POST.get("token", "")
-    done = Application.objects.filter(applicant=request.user, idempotency_key=_uuid_or_none(token)).first()
-    if done is not None:
-        return redirect("applications:done", code=done.office_code)
+    token = _uuid_or_none(request.POST.get("token", ""))
     draft = ApplicationDraft.objects.filter(applicant=request.user).first()
+    if draft is None or draft.token != token:  # the draft goes when its application is made
+        done = Application.objects.filter(applicant=request.user, idempotency_key=token).first()
+        if done is not None:
+            return redirect("applications:done", code=done.office_code)
     if draft is None:
         return redirect("applications:apply")
     settings_row = _settings()
-    context = {"step": "confirm", "steps": _steps_context("confirm", draft.step), "draft": draft,
-               "settings": settings_row, "step_title": STEP_TITLES["confirm"], "step_number": len(STEP_NAMES),
-               "step_count": len(STEP_NAMES)}
+    context = _step_context("confirm", draft, settings_row)
     if draft.step != "confirm":
         return redirect("applications:apply_step", step=draft.step)
     form = forms.ConfirmForm(request.POST)
@@ -269,17 +280,18 @@ def _submit(request):
     if form.cleaned_data["token"] != draft.token:
         messages.error(request, _("This form was already used. Please check your answers and submit again."))
         return redirect("applications:apply_step", step="confirm")
-    bound, invalid = _revalidate(draft, request.user, settings_row)
-    if invalid is not None:
-        # A concurrent request with the same token may have just submitted (and the one-card rule now
-        # sees that application): lead to it instead of reporting a problem.
+    # The one-person-one-card rule is checked by submit_application (which must check it anyway); when it
+    # refuses, the confirmation page checks the draft again and leads to the applicant step.
+    review = _review(draft, request.user, settings_row, check_blocker=False)
+    if review.invalid_step is not None:
+        # A concurrent request with the same token may have just submitted: lead to its application.
         done = Application.objects.filter(applicant=request.user, idempotency_key=draft.token).first()
         if done is not None:
             return redirect("applications:done", code=done.office_code)
         return _confirm_page(request, draft, settings_row, context, form=form)
     try:
-        submission = services.submit_application(user=request.user, token=draft.token,
-                                                 fields=_collect_fields(bound, draft), request=request)
+        submission = services.submit_application(user=request.user, token=draft.token, fields=review.fields,
+                                                 request=request)
     except services.ApplicationError as error:
         return _confirm_page(request, draft, settings_row, context, form=form, error=error.translated())
     return redirect("applications:done", code=submission.application.office_code)

@@ -82,9 +82,9 @@ def test_concurrent_service_calls_with_one_token_return_the_same_application(see
     from sscard.applications import views
 
     draft = ApplicationDraft.objects.get()
-    bound, invalid = views._revalidate(draft, citizen, services.selectors.service_settings())
-    assert invalid is None
-    fields = views._collect_fields(bound, draft)
+    review = views._review(draft, citizen, services.selectors.service_settings())
+    assert review.invalid_step is None
+    fields = review.fields
 
     def call(_i):
         return services.submit_application(user=citizen, token=draft.token, fields=fields).application.pk

@@ -5,7 +5,7 @@ import io
 import pytest
 from django.conf import settings
 from django.urls import reverse
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from sscard.applications import photos
 from sscard.applications.models import Application, ApplicationDraft, ServiceSettings
@@ -189,3 +189,71 @@ def test_replacing_the_photo_keeps_one(at_photo_step):
     # Continuing without a new file keeps the photo.
     assert at_photo_step.post(step_url("photo"), {"action": "continue"}).status_code == 302
     assert ApplicationDraft.objects.get().photo == second
+
+
+# --- Large JPEGs are decoded at a reduced scale -------------------------------------------------------------
+
+def _asymmetric_picture(width, height):
+    """A picture that looks different mirrored or turned: a wrong mapping of the crop shows."""
+    image = Image.linear_gradient("L").resize((width, height)).convert("RGB")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle([width // 10, height // 8, width // 3, height // 3], fill=(220, 30, 30))
+    draw.ellipse([width // 2, height // 2, width * 9 // 10, height * 7 // 8], fill=(20, 60, 200))
+    return image
+
+
+# The stored pixels that, turned by EXIF orientation n, give the upright picture.
+_UNDO = {1: None, 2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180,
+         4: Image.Transpose.FLIP_TOP_BOTTOM, 5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_90,
+         7: Image.Transpose.TRANSVERSE, 8: Image.Transpose.ROTATE_270}
+
+
+def _jpeg_with_orientation(upright, orientation):
+    stored = upright if _UNDO[orientation] is None else upright.transpose(_UNDO[orientation])
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    out = io.BytesIO()
+    stored.save(out, format="JPEG", quality=95, exif=exif.tobytes())
+    return out.getvalue()
+
+
+def _reference_card(data, box):
+    """The card as made from every decoded pixel: upright, cropped, scaled."""
+    from PIL import ImageOps
+
+    image = ImageOps.exif_transpose(Image.open(io.BytesIO(data)).convert("RGB"))
+    x, y, w, h = box
+    return image.crop((x, y, x + w, y + h)).resize((358, 441), Image.LANCZOS)
+
+
+def _mean_difference(a, b):
+    from PIL import ImageChops, ImageStat
+
+    return sum(ImageStat.Stat(ImageChops.difference(a, b)).mean) / 3
+
+
+@pytest.mark.parametrize("orientation", range(1, 9))
+def test_a_large_jpeg_is_decoded_at_a_reduced_scale_with_the_same_crop_in_every_orientation(orientation):
+    upright = _asymmetric_picture(3001, 3999)  # sizes not divisible by the scale: partial last blocks
+    data = _jpeg_with_orientation(upright, orientation)
+    checked = photos.check_upload(data, max_mb=10)
+    assert (checked.width, checked.height) == (3001, 3999)
+    crop = {"crop_x": "150", "crop_y": "420", "crop_w": "1790", "crop_h": "2205"}  # off-centre, 5× the card
+    image, _box = photos._decode_for_card(photos.check_upload(data, max_mb=10), (150, 420, 1790, 2205))
+    assert image.size == (751, 1000)  # decoded at 1/4 of each side (the crop keeps 447×551 pixels)
+    card = photos.card_image(checked, crop)
+    assert card.size == (358, 441) and card.mode == "RGB"
+    # About 0.09 (of 255) from the reference; moving the crop by 5 of its 1790 pixels would give 0.25.
+    assert _mean_difference(card, _reference_card(data, (150, 420, 1790, 2205))) < 0.2
+
+
+def test_a_crop_smaller_than_twice_the_card_is_decoded_in_full():
+    data = _jpeg_with_orientation(_asymmetric_picture(1600, 2000), 6)
+    checked = photos.check_upload(data, max_mb=10)
+    image, box = photos._decode_for_card(checked, (100, 100, 600, 739))
+    assert image.size == (1600, 2000) and box == (100, 100, 700, 839)
+
+
+def test_a_damaged_large_jpeg_is_refused_at_reduced_scale_too(at_photo_step):
+    data = _jpeg_with_orientation(_asymmetric_picture(2400, 3000), 1)
+    error_page(post_photo(at_photo_step, photo_file(data[: len(data) * 2 // 3])), "could not be read")

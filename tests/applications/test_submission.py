@@ -132,3 +132,25 @@ def test_staff_cannot_use_the_citizen_form(client, db):
     staff = User.objects.create_user(username="clerk", password="x-Strong-pass-1", is_staff=True)
     client.force_login(staff)
     assert client.get(reverse("applications:apply")).status_code == 302
+
+
+def test_a_submission_overtaken_by_its_own_double_click_returns_the_application_made(logged_in, citizen, fill,
+                                                                                    monkeypatch):
+    """The other request (same token) commits between this one's token check and its one-card check."""
+    from sscard.applications import selectors, services, views
+
+    fill(logged_in)
+    draft = ApplicationDraft.objects.get()
+    fields = views._review(draft, citizen, selectors.service_settings()).fields
+    real = selectors.blocking_reason
+    made = []
+
+    def overtaken(id_number, *, user=None):
+        monkeypatch.setattr(selectors, "blocking_reason", real)
+        made.append(services.submit_application(user=citizen, token=draft.token, fields=fields).application)
+        return real(id_number, user=user)
+
+    monkeypatch.setattr(selectors, "blocking_reason", overtaken)
+    submission = services.submit_application(user=citizen, token=draft.token, fields=fields)
+    assert submission.application == made[0] and not submission.created
+    assert Application.objects.count() == 1
