@@ -8,10 +8,10 @@ class ApplicationsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
-        from .models import ServiceSettings, Stage
+        from .models import Holiday, ServiceSettings, Stage
         from .selectors import forget_configuration
 
-        for model in (ServiceSettings, Stage):
+        for model in (ServiceSettings, Stage, Holiday):
             for signal in (post_save, post_delete):
                 signal.connect(forget_configuration, sender=model,
                                dispatch_uid=f"sscard.applications.forget_configuration.{model.__name__}")

@@ -36,15 +36,16 @@ MSG_CARD = gettext_noop("This person already has a social security card. A lost 
               "again: report the loss and apply for a replacement instead.")
 
 
-# The service settings and the stage table are read on every look-up and form page and change a few times a
-# year. They are kept for a few seconds in each process (no round trip at all), behind the shared cache (Redis
-# in production, per process on the embedded default), and dropped from both whenever a row is saved or
-# deleted (signals in apps.py). Other processes see an administrator's change within LOCAL_SECONDS (shared
+# The service settings, the stage table and the holiday calendar are read on every look-up, form page or
+# deadline and change a few times a year. They are kept for a few seconds in each process (no round trip at
+# all), behind the shared cache (Redis in production, per process on the embedded default), and dropped from
+# both whenever a row is saved or deleted (signals in apps.py). Other processes see an administrator's change within LOCAL_SECONDS (shared
 # cache) or CONFIG_CACHE_SECONDS (embedded default). Callers must not modify what they get.
 CONFIG_CACHE_SECONDS = 30
 LOCAL_SECONDS = 5
 SETTINGS_CACHE_KEY = "applications:config:settings:v1"
 STAGES_CACHE_KEY = "applications:config:stages:v1"
+HOLIDAYS_CACHE_KEY = "applications:config:holidays:v1"
 _local: dict[str, tuple[float, object]] = {}
 
 
@@ -56,7 +57,7 @@ def reset_local_configuration() -> None:
 def forget_configuration(**kwargs) -> None:
     """Drop the cached settings and stages (a signal receiver: a row was saved or deleted); again once the
     transaction commits, in case another request cached the old row in between."""
-    keys = [SETTINGS_CACHE_KEY, STAGES_CACHE_KEY]
+    keys = [SETTINGS_CACHE_KEY, STAGES_CACHE_KEY, HOLIDAYS_CACHE_KEY]
 
     def forget():
         _local.clear()
@@ -91,14 +92,20 @@ def active_outlets() -> QuerySet[Outlet]:
     return Outlet.objects.filter(active=True)
 
 
-def holiday_sets(start: date | None = None) -> tuple[set[date], set[date]]:
-    rows = Holiday.objects.all()
-    if start is not None:
-        rows = rows.filter(date__gte=start)
+def _load_holidays() -> tuple[frozenset[date], frozenset[date]]:
     holidays, makeup = set(), set()
-    for day, is_workday in rows.values_list("date", "is_workday"):
+    for day, is_workday in Holiday.objects.values_list("date", "is_workday"):
         (makeup if is_workday else holidays).add(day)
-    return holidays, makeup
+    return frozenset(holidays), frozenset(makeup)
+
+
+def holiday_sets(start: date | None = None) -> tuple[frozenset[date], frozenset[date]]:
+    """(public holidays, make-up working days) of the calendar, from `start` on when given. Cached like the
+    settings (a few dozen rows a year, read by every deadline and expected date)."""
+    holidays, makeup = _configuration(HOLIDAYS_CACHE_KEY, _load_holidays)
+    if start is None:
+        return holidays, makeup
+    return frozenset(d for d in holidays if d >= start), frozenset(d for d in makeup if d >= start)
 
 
 def expected_completion(start: date, processing_days: int | None = None) -> date:
