@@ -210,18 +210,24 @@ def oldest_unsealed_access_age_seconds() -> float:
 
 def seal_access_events(*, batch: int = SEAL_BATCH, now=None) -> list[AuditEvent]:
     """Seal the access events written since the last seal (at least SEAL_DELAY_SECONDS old) into the chain,
-    `batch` rows per seal event. Returns the seal events written (none when there was nothing to seal)."""
+    `batch` rows per seal event. Returns the seal events written (none when there was nothing to seal).
+
+    The digest is computed before the chain lock is taken (rows never change), so audited writes wait only for
+    the seal event itself; a sealer that finds the range sealed by another in the meantime starts again.
+    """
     cutoff = (now or timezone.now()) - timedelta(seconds=SEAL_DELAY_SECONDS)
     seals = []
     while True:
+        after_id = last_sealed_access_id()
+        ids = list(AccessEvent.objects.filter(id__gt=after_id, occurred_at__lte=cutoff).order_by("id")
+                   .values_list("id", flat=True)[:batch])
+        if not ids:
+            return seals
+        count, digest = access_digest(after_id, ids[-1])
         with transaction.atomic():
-            _lock_head()  # one sealer at a time: the next range starts where the last seal ended
-            after_id = last_sealed_access_id()
-            ids = list(AccessEvent.objects.filter(id__gt=after_id, occurred_at__lte=cutoff).order_by("id")
-                       .values_list("id", flat=True)[:batch])
-            if not ids:
-                return seals
-            count, digest = access_digest(after_id, ids[-1])
+            _lock_head()
+            if last_sealed_access_id() != after_id:
+                continue  # another sealer sealed this range first
             seals.append(record_event(event_type=ACCESS_SEALED, subject_type="audit.access_log", data={
                 "after_id": after_id, "last_id": ids[-1], "count": count, "sha256": digest}))
         if len(ids) < batch:

@@ -140,3 +140,22 @@ def test_the_oldest_unsealed_access_is_a_metric(client, monkeypatch):
     assert 7 * 60 - 5 < metric() < 7 * 60 + 60
     seal_access_events(now=timezone.now() + LATER)
     assert metric() == 0
+
+
+def test_two_sealers_at_once_never_seal_a_range_twice(monkeypatch):
+    from sscard.audit import services
+
+    accesses(3)
+    later = timezone.now() + LATER
+    real_digest, raced = services.access_digest, []
+
+    def digest_while_another_sealer_wins(after_id, last_id, **kwargs):
+        if not raced:  # the first sealer computes its digest (outside the lock) while a second one seals
+            raced.append(seal_access_events(now=later))
+        return real_digest(after_id, last_id, **kwargs)
+
+    monkeypatch.setattr(services, "access_digest", digest_while_another_sealer_wins)
+    assert seal_access_events(now=later) == []  # it found the range sealed and had nothing left
+    assert [s.data["count"] for s in raced[0]] == [3]
+    assert AuditEvent.objects.filter(event_type="audit.access_sealed").count() == 1
+    assert verify_access_seals().intact
