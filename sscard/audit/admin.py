@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from sscard.web.admin import ReadOnlyAdmin
+
 from .models import AccessEvent, AuditEvent
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     """Read-only: nobody adds, changes or deletes audit events, not even a superuser."""
 
     list_display = ("seq", "occurred_at", "event_type", "actor_label", "subject_type", "subject_id")
@@ -17,18 +19,9 @@ class AuditEventAdmin(admin.ModelAdmin):
               "ip_hash", "prev_hash", "hash")
     readonly_fields = fields
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(AccessEvent)
-class AccessEventAdmin(admin.ModelAdmin):
+class AccessEventAdmin(ReadOnlyAdmin):
     """Read-only, like the audit events: the access log (public look-ups), sealed into the chain."""
 
     list_display = ("id", "occurred_at", "event_type", "subject_type", "subject_id")
@@ -39,12 +32,3 @@ class AccessEventAdmin(admin.ModelAdmin):
     show_full_result_count = False
     fields = ("id", "occurred_at", "event_type", "subject_type", "subject_id", "data", "ip_hash")
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from sscard.web.admin import ReadOnlyAdmin
+
 from .models import (
     BankExchange,
     CaseFile,
@@ -24,37 +26,26 @@ class ManufacturerAdmin(admin.ModelAdmin):
     filter_horizontal = ("banks",)
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(CaseFile)
-class CaseFileAdmin(ReadOnly):
+class CaseFileAdmin(ReadOnlyAdmin):
     list_display = ("application", "assigned_to", "deadline", "suspended_since")
 
 
 @admin.register(RejectionProposal)
-class RejectionProposalAdmin(ReadOnly):
+class RejectionProposalAdmin(ReadOnlyAdmin):
     list_display = ("application", "reason_code", "outcome", "proposed_at", "decided_at")
 
 
 @admin.register(BankExchange)
-class BankExchangeAdmin(ReadOnly):
+class BankExchangeAdmin(ReadOnlyAdmin):
     list_display = ("number", "bank", "status", "created_at")
 
 
 @admin.register(ProductionBatch)
-class ProductionBatchAdmin(ReadOnly):
+class ProductionBatchAdmin(ReadOnlyAdmin):
     list_display = ("number", "manufacturer", "status", "created_at")
 
 
 @admin.register(ImportRun)
-class ImportRunAdmin(ReadOnly):
+class ImportRunAdmin(ReadOnlyAdmin):
     list_display = ("kind", "target", "at", "applied", "unchanged")

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from sscard.domain.masking import mask_phone
+from sscard.web.admin import ReadOnlyAdmin
 
 from .models import Message, OutboxSms, PendingDelivery
 
@@ -17,7 +18,7 @@ class MessageAdmin(admin.ModelAdmin):
 
 
 @admin.register(OutboxSms)
-class OutboxSmsAdmin(admin.ModelAdmin):
+class OutboxSmsAdmin(ReadOnlyAdmin):
     """Read-only: the outbox is what the development gateway 'sent'."""
 
     list_display = ("created_at", "masked_phone", "purpose", "gateway_message_id")
@@ -30,18 +31,9 @@ class OutboxSmsAdmin(admin.ModelAdmin):
     def masked_phone(self, obj):
         return mask_phone(obj.phone)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(PendingDelivery)
-class PendingDeliveryAdmin(admin.ModelAdmin):
+class PendingDeliveryAdmin(ReadOnlyAdmin):
     """Read-only: what is waiting to be delivered, and what went wrong. The text is never shown."""
 
     list_display = ("created_at", "channel", "masked_recipient", "purpose", "status", "attempts", "sent_at",
@@ -55,12 +47,3 @@ class PendingDeliveryAdmin(admin.ModelAdmin):
     @admin.display(description=_("recipient"))
     def masked_recipient(self, obj):
         return mask_phone(obj.recipient)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

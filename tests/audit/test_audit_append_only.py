@@ -64,3 +64,21 @@ def test_admin_shows_events_read_only(client):
     assert client.post(reverse("admin:audit_auditevent_change", args=[event.pk]),
                        {"event_type": "test.changed"}).status_code == 403
     assert AuditEvent.objects.get(pk=event.pk).event_type == "test.visible"
+
+
+def test_admin_shows_the_access_log_read_only(client):
+    from sscard.audit.models import AccessEvent
+    from sscard.audit.services import record_access
+
+    admin = get_user_model().objects.create_superuser(username="root", password="x" * 12)
+    client.force_login(admin, backend="django.contrib.auth.backends.ModelBackend")
+    record_access(event_type="test.lookup", subject_type="card_application", subject_id="K7QMX3P9C4R")
+    event = AccessEvent.objects.get()
+
+    changelist = client.get(reverse("admin:audit_accessevent_changelist"))
+    assert changelist.status_code == 200 and b"K7QMX3P9C4R" in changelist.content
+    detail = client.get(reverse("admin:audit_accessevent_change", args=[event.pk]))
+    assert detail.status_code == 200 and b'name="_save"' not in detail.content
+    assert client.get(reverse("admin:audit_accessevent_add")).status_code == 403
+    assert client.post(reverse("admin:audit_accessevent_delete", args=[event.pk]), {"post": "yes"}).status_code == 403
+    assert AccessEvent.objects.count() == 1
