@@ -81,6 +81,9 @@ def test_the_beat_task_and_the_command_seal(monkeypatch):
     out = io.StringIO()
     call_command("audit_seal", stdout=out)
     assert out.getvalue().strip() == "sealed 1 access events in 1 seal event(s)"
+    out = io.StringIO()
+    call_command("audit_seal", stdout=out)
+    assert out.getvalue().strip().startswith("nothing to seal")
     assert AuditEvent.objects.filter(event_type="audit.access_sealed").count() == 2
 
 

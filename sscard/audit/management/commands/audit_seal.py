@@ -3,7 +3,7 @@ minute in production)."""
 
 from django.core.management.base import BaseCommand
 
-from sscard.audit.services import seal_access_events
+from sscard.audit.services import SEAL_DELAY_SECONDS, seal_access_events
 
 
 class Command(BaseCommand):
@@ -12,4 +12,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         seals = seal_access_events()
         rows = sum(seal.data["count"] for seal in seals)
+        if not seals:
+            self.stdout.write(f"nothing to seal (access events younger than {SEAL_DELAY_SECONDS} s wait for the next "
+                              "seal)")
+            return
         self.stdout.write(f"sealed {rows} access events in {len(seals)} seal event(s)")
