@@ -49,9 +49,12 @@ def producer_on_broker():
     saved = (conf.task_always_eager, conf.broker_url)
 
     def reset_pools():
-        if celery_app._pool is not None:
-            celery_app._pool.force_close_all()
-            celery_app._pool = None
+        from kombu import pools
+
+        # kombu keeps one connection pool per broker URL for the whole process: close and forget them all,
+        # so the next test gets fresh ones (not the closed pool of the last).
+        pools.reset()
+        celery_app._pool = None
         celery_app.amqp._producer_pool = None
 
     reset_pools()
@@ -157,3 +160,35 @@ def test_a_real_worker_delivers_a_submissions_sms(producer_on_broker, worker):
     sms = OutboxSms.objects.get(gateway_message_id=row.gateway_message_id)
     assert sms.purpose == "card_application" and application.display_code in sms.text
     assert "sscard.notify.deliver" in worker.log_tail()
+
+
+def test_a_real_worker_seals_the_access_log(producer_on_broker, worker, monkeypatch):
+    """Beat's every-minute job, queued by hand: the public look-ups are sealed into the audit chain by the worker."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from sscard.audit.models import AuditEvent
+    from sscard.audit.selectors import verify_access_seals
+    from sscard.audit.services import record_access
+    from sscard.audit.tasks import seal_access_events
+
+    now = timezone.now()
+    with monkeypatch.context() as patch:  # look-ups made a minute ago (the sealer leaves the last 5 s)
+        patch.setattr("django.utils.timezone.now", lambda: now - timedelta(minutes=1))
+        for n in range(3):
+            record_access(event_type="card_application.progress_lookup", subject_type="card_application",
+                          subject_id=f"K7QMX3P9C4{n}", data={"outcome": "found"})
+    seal_access_events.delay()
+
+    deadline = time.monotonic() + DEADLINE_S
+    while not AuditEvent.objects.filter(event_type="audit.access_sealed").exists():
+        if worker.poll() is not None:
+            pytest.fail(f"the Celery worker exited with {worker.returncode}:\n{worker.log_tail()}")
+        if time.monotonic() > deadline:
+            pytest.fail(f"nothing sealed within {DEADLINE_S:.0f} s; worker log:\n{worker.log_tail()}")
+        time.sleep(0.2)
+    seal = AuditEvent.objects.get(event_type="audit.access_sealed")
+    assert seal.data["count"] == 3
+    assert verify_access_seals().intact
+    assert "sscard.audit.seal_access_events" in worker.log_tail()
