@@ -81,6 +81,10 @@ class ServiceSettings(models.Model):
         obj, _created = cls.objects.get_or_create(pk=1)
         return obj
 
+    def photo_required_for(self, age: int) -> bool:
+        """Whether a person of `age` (in whole years) must have a photo on the card."""
+        return age >= self.photo_required_age
+
     @property
     def transit_city_list(self) -> list[str]:
         return [line.strip() for line in self.transit_cities.splitlines() if line.strip()]

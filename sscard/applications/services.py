@@ -133,7 +133,7 @@ def review_draft(*, draft: ApplicationDraft, subject: dict, subject_age: int, pe
         outlet = selectors.active_outlets().filter(pk=delivery["outlet"]).first()
         if outlet is None:
             return DraftReview(invalid_step="delivery")
-    if subject_age >= settings_row.photo_required_age and not draft.photo:
+    if settings_row.photo_required_for(subject_age) and not draft.photo:
         return DraftReview(invalid_step="photo")
     fields = {**subject, **personal, **delivery, "document_valid_until": until, "bank": bank, "outlet": outlet,
               "photo": draft.photo, "photo_original": draft.photo_original}

@@ -90,7 +90,7 @@ def _photo_required(draft: ApplicationDraft, user, settings_row) -> bool:
     applicant = _subject(draft, user, settings_row, check_blocker=False)  # the subject's age is all it needs
     if applicant.errors:
         return True
-    return applicant.subject_age() >= settings_row.photo_required_age
+    return settings_row.photo_required_for(applicant.subject_age())
 
 
 def _review(draft: ApplicationDraft, user, settings_row, *, check_blocker: bool = True) -> services.DraftReview:

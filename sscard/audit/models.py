@@ -22,22 +22,50 @@ class AuditLogImmutable(Exception):
     """Raised on any attempt to change or delete an audit event."""
 
 
-class AuditEventQuerySet(models.QuerySet):
+class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise AuditLogImmutable("audit events are append-only: update refused")
 
     def delete(self):
         raise AuditLogImmutable("audit events are append-only: delete refused")
 
-    # Bulk writes that would bypass the chain.
+    # Bulk writes that would bypass the chain (or the access log's seal).
     def bulk_create(self, *args, **kwargs):
-        raise AuditLogImmutable("audit events are written one by one with record_event()")
+        raise AuditLogImmutable("audit events are written one by one with record_event() / record_access()")
 
     def bulk_update(self, *args, **kwargs):
         raise AuditLogImmutable("audit events are append-only: update refused")
 
 
-class AuditEvent(models.Model):
+class AppendOnlyModel(models.Model):
+    """Rows that are inserted once and never saved again or deleted (the database triggers in guard.py refuse
+    it for any other client too)."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding or kwargs.get("force_update") or kwargs.get("update_fields"):
+            raise AuditLogImmutable("audit events are append-only: update refused")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditLogImmutable("audit events are append-only: delete refused")
+
+
+def canonical_json(payload: dict) -> bytes:
+    """The bytes a hash is computed over: sorted keys, no spaces, UTF-8."""
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def canonical_time(moment) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+class AuditEvent(AppendOnlyModel):
     seq = models.BigIntegerField(_("sequence number"), unique=True, editable=False)
     occurred_at = models.DateTimeField(_("occurred at"), editable=False)
     event_type = models.CharField(_("event type"), max_length=64, db_index=True, editable=False)
@@ -53,8 +81,6 @@ class AuditEvent(models.Model):
     prev_hash = models.CharField(_("hash of the previous event"), max_length=64, unique=True, editable=False)
     hash = models.CharField(_("hash"), max_length=64, unique=True, editable=False)
 
-    objects = AuditEventQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
@@ -66,21 +92,11 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"#{self.seq} {self.event_type} ({self.actor_label})"
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding or kwargs.get("force_update") or kwargs.get("update_fields"):
-            raise AuditLogImmutable("audit events are append-only: update refused")
-        kwargs["force_insert"] = True
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AuditLogImmutable("audit events are append-only: delete refused")
-
     def canonical_payload(self) -> bytes:
         """The bytes the hash is computed over: every stored field, as canonical JSON."""
-        occurred_at = self.occurred_at.astimezone(UTC)
         payload = {
             "seq": self.seq,
-            "occurred_at": occurred_at.isoformat(timespec="microseconds"),
+            "occurred_at": canonical_time(self.occurred_at),
             "event_type": self.event_type,
             "actor_id": self.actor_id,
             "actor_label": self.actor_label,
@@ -90,7 +106,7 @@ class AuditEvent(models.Model):
             "ip_hash": self.ip_hash,
             "prev_hash": self.prev_hash,
         }
-        return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+        return canonical_json(payload)
 
     def compute_hash(self) -> str:
         return hashlib.sha256(self.canonical_payload()).hexdigest()
@@ -112,7 +128,7 @@ class AuditChainHead(models.Model):
         return f"head at #{self.last_seq}"
 
 
-class AccessEvent(models.Model):
+class AccessEvent(AppendOnlyModel):
     """The access log: high-volume reads by anonymous clients (public progress look-ups).
 
     Appended with one INSERT and no lock, so look-ups never queue behind each other or behind audited
@@ -131,8 +147,6 @@ class AccessEvent(models.Model):
     data = models.JSONField(_("data"), default=dict, blank=True, editable=False)
     ip_hash = models.CharField(_("client address (keyed hash)"), max_length=64, blank=True, editable=False)
 
-    objects = AuditEventQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("access event")
         verbose_name_plural = _("access events")
@@ -143,15 +157,6 @@ class AccessEvent(models.Model):
     def __str__(self) -> str:
         return f"access #{self.id} {self.event_type}"
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding or kwargs.get("force_update") or kwargs.get("update_fields"):
-            raise AuditLogImmutable("access events are append-only: update refused")
-        kwargs["force_insert"] = True
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AuditLogImmutable("access events are append-only: delete refused")
-
 
 def access_row_digest_line(row: tuple) -> bytes:
     """One access event as canonical JSON: what a seal's digest covers.
@@ -159,10 +164,9 @@ def access_row_digest_line(row: tuple) -> bytes:
     `row` is (id, occurred_at, event_type, subject_type, subject_id, data, ip_hash).
     """
     id_, occurred_at, event_type, subject_type, subject_id, data, ip_hash = row
-    payload = {"id": id_, "occurred_at": occurred_at.astimezone(UTC).isoformat(timespec="microseconds"),
-               "event_type": event_type, "subject_type": subject_type, "subject_id": subject_id,
-               "data": data, "ip_hash": ip_hash}
-    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode() + b"\n"
+    return canonical_json({"id": id_, "occurred_at": canonical_time(occurred_at), "event_type": event_type,
+                           "subject_type": subject_type, "subject_id": subject_id, "data": data,
+                           "ip_hash": ip_hash}) + b"\n"
 
 
 ACCESS_DIGEST_FIELDS = ("id", "occurred_at", "event_type", "subject_type", "subject_id", "data", "ip_hash")
