@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -105,11 +105,13 @@ def queue(staff, filters: QueueFilters) -> QuerySet[Application]:
     return qs.order_by("due", "submitted_at")
 
 
+def _count_by_state(cases: QuerySet[Application]) -> dict[str, int]:
+    """Cases per state, counted by the database (one GROUP BY, not a row per case)."""
+    return dict(cases.order_by().values_list("state").annotate(n=Count("pk")).values_list("state", "n"))
+
+
 def stage_counts(staff) -> list[dict]:
-    visible = cases_visible_to(staff)
-    counts = {}
-    for state in visible.values_list("state", flat=True):
-        counts[state] = counts.get(state, 0) + 1
+    counts = _count_by_state(cases_visible_to(staff))
     return [{"state": s, "label": str(STATE_LABELS[s]), "count": counts.get(s, 0)} for s in STAGE_ORDER]
 
 
@@ -183,10 +185,15 @@ def exchanges() -> QuerySet[BankExchange]:
 
 
 def manufacturer_for(application: Application, manufacturers: list[Manufacturer] | None = None):
+    return manufacturer_for_bank(application.bank_id, manufacturers)
+
+
+def manufacturer_for_bank(bank_id: int, manufacturers: list[Manufacturer] | None = None):
+    """The active manufacturer that makes the cards of this bank, else the default one."""
     manufacturers = manufacturers if manufacturers is not None else list(
         Manufacturer.objects.filter(active=True).prefetch_related("banks"))
     for maker in manufacturers:
-        if any(bank.pk == application.bank_id for bank in maker.banks.all()):
+        if any(bank.pk == bank_id for bank in maker.banks.all()):
             return maker
     return next((m for m in manufacturers if m.is_default), None)
 
@@ -200,10 +207,11 @@ def ready_for_production(staff) -> QuerySet[Application]:
 def ready_by_manufacturer(staff) -> list[dict]:
     makers = list(Manufacturer.objects.filter(active=True).prefetch_related("banks"))
     groups: dict[int, dict] = {m.pk: {"manufacturer": m, "count": 0} for m in makers}
-    for application in ready_for_production(staff):
-        maker = manufacturer_for(application, makers)
+    per_bank = ready_for_production(staff).order_by().values_list("bank_id").annotate(n=Count("pk"))
+    for bank_id, count in per_bank.values_list("bank_id", "n"):
+        maker = manufacturer_for_bank(bank_id, makers)
         if maker is not None:
-            groups[maker.pk]["count"] += 1
+            groups[maker.pk]["count"] += count
     return list(groups.values())
 
 
@@ -278,14 +286,10 @@ def dashboard(staff) -> Dashboard:
     def days(start, end) -> int:
         return workdays.working_days_between(timezone.localdate(start), timezone.localdate(end), holidays, makeup)
 
-    counts: dict[str, int] = {}
-    overdue_counts: dict[str, int] = {}
-    overdue = []
-    for application in visible.order_by("due"):
-        counts[application.state] = counts.get(application.state, 0) + 1
-        if application.state in OPEN_STATES and application.due < now_date:
-            overdue_counts[application.state] = overdue_counts.get(application.state, 0) + 1
-            overdue.append(application)
+    counts = _count_by_state(visible)
+    late = visible.filter(state__in=OPEN_STATES, due__lt=now_date)
+    overdue_counts = _count_by_state(late)
+    overdue = list(late.order_by("due"))
 
     durations: dict[str, list[int]] = {}
     totals: list[int] = []

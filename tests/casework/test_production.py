@@ -7,7 +7,7 @@ import io
 import pytest
 
 from sscard.cards.models import Card, CardState
-from sscard.casework import formats, services
+from sscard.casework import formats, selectors, services
 from sscard.casework.lines import ImportRejected
 from sscard.casework.models import BankExchangeItem, BatchItem, Manufacturer, ProductionBatch
 from sscard.domain.casestates import State
@@ -158,6 +158,8 @@ def test_cases_are_grouped_per_manufacturer(production):
     other.banks.add(PartnerBank.objects.get(code="boc"))
     icbc = new_application(state=State.IN_PRODUCTION, bank="icbc")
     boc = new_application(state=State.IN_PRODUCTION, bank="boc")
+    waiting = {g["manufacturer"].code: g["count"] for g in selectors.ready_by_manufacturer(production)}
+    assert waiting == {"default": 1, "maker2": 1}  # what the production page offers to batch
     first = services.create_batch(staff=production, manufacturer=other)
     assert [i.application for i in first.items.all()] == [boc]
     second = services.create_batch(staff=production, manufacturer=Manufacturer.objects.get(code="default"))
