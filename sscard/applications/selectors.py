@@ -39,8 +39,9 @@ MSG_CARD = gettext_noop("This person already has a social security card. A lost 
 # The service settings, the stage table and the holiday calendar are read on every look-up, form page or
 # deadline and change a few times a year. They are kept for a few seconds in each process (no round trip at
 # all), behind the shared cache (Redis in production, per process on the embedded default), and dropped from
-# both whenever a row is saved or deleted (signals in apps.py). Other processes see an administrator's change within LOCAL_SECONDS (shared
-# cache) or CONFIG_CACHE_SECONDS (embedded default). Callers must not modify what they get.
+# both whenever a row is saved or deleted (signals in apps.py). Other processes see an administrator's change
+# within LOCAL_SECONDS (shared cache) or CONFIG_CACHE_SECONDS (embedded default). Callers must not modify
+# what they get.
 CONFIG_CACHE_SECONDS = 30
 LOCAL_SECONDS = 5
 SETTINGS_CACHE_KEY = "applications:config:settings:v1"
@@ -55,7 +56,7 @@ def reset_local_configuration() -> None:
 
 
 def forget_configuration(**kwargs) -> None:
-    """Drop the cached settings and stages (a signal receiver: a row was saved or deleted); again once the
+    """Drop the cached configuration (a signal receiver: a row was saved or deleted); again once the
     transaction commits, in case another request cached the old row in between."""
     keys = [SETTINGS_CACHE_KEY, STAGES_CACHE_KEY, HOLIDAYS_CACHE_KEY]
 
@@ -99,19 +100,16 @@ def _load_holidays() -> tuple[frozenset[date], frozenset[date]]:
     return frozenset(holidays), frozenset(makeup)
 
 
-def holiday_sets(start: date | None = None) -> tuple[frozenset[date], frozenset[date]]:
-    """(public holidays, make-up working days) of the calendar, from `start` on when given. Cached like the
-    settings (a few dozen rows a year, read by every deadline and expected date)."""
-    holidays, makeup = _configuration(HOLIDAYS_CACHE_KEY, _load_holidays)
-    if start is None:
-        return holidays, makeup
-    return frozenset(d for d in holidays if d >= start), frozenset(d for d in makeup if d >= start)
+def holiday_sets() -> tuple[frozenset[date], frozenset[date]]:
+    """(public holidays, make-up working days) of the calendar. Cached like the settings (a few dozen rows a
+    year, read by every deadline and expected date)."""
+    return _configuration(HOLIDAYS_CACHE_KEY, _load_holidays)
 
 
 def expected_completion(start: date, processing_days: int | None = None) -> date:
     if processing_days is None:
         processing_days = service_settings().processing_days
-    holidays, makeup = holiday_sets(start)
+    holidays, makeup = holiday_sets()
     return workdays.add_working_days(start, processing_days, holidays, makeup)
 
 
