@@ -85,3 +85,41 @@ def pytest_collection_modifyitems(config, items):
             {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
         if transactional and "django_db_serialized_rollback" not in item.fixturenames:
             item.fixturenames.append("django_db_serialized_rollback")
+
+
+# --- The audit chain stays verifiable -------------------------------------------------------------------
+# After every test that used the database and passed, `manage.py audit_verify` must pass on what the test
+# left behind (before the test's rollback or flush): no code path may write an audit or access event that
+# breaks the hash chain or a seal. Tests that tamper with audit rows on purpose use `without_db_guard` or
+# the `breaks_audit_chain` marker.
+DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_serialized_rollback"}
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call":
+        item.sscard_call_passed = report.passed
+
+
+@pytest.fixture(autouse=True)
+def _audit_verify_after_test(request):
+    uses_db = request.node.get_closest_marker("django_db") is not None or DB_FIXTURES & set(request.fixturenames)
+    on_purpose = "without_db_guard" in request.fixturenames or request.node.get_closest_marker("breaks_audit_chain")
+    if not uses_db or on_purpose:
+        yield
+        return
+    request.getfixturevalue("_django_db_helper")  # set up first, so this check runs before its rollback
+    yield
+    if not getattr(request.node, "sscard_call_passed", False):
+        return
+    import io
+
+    from django.core.management import call_command
+
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command("audit_verify", stdout=out, stderr=err)
+    except SystemExit:
+        pytest.fail(f"audit_verify fails after this test: {err.getvalue().strip()}", pytrace=False)

@@ -3,7 +3,7 @@
 from datetime import date
 
 import pytest
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from sscard.cards.models import Card, mask_account
@@ -31,13 +31,13 @@ def test_card_numbers_and_chip_identifiers_are_unique():
     a = new_application(state=State.IN_PRODUCTION)
     b = new_application(state=State.IN_PRODUCTION)
     give_card(a, number="X00000001")
-    with pytest.raises(IntegrityError):
+    with pytest.raises(IntegrityError), transaction.atomic():
         give_card(b, number="X00000001")
 
 
 def test_expiry_must_follow_issue():
     application = new_application(state=State.IN_PRODUCTION)
-    with pytest.raises(IntegrityError):
+    with pytest.raises(IntegrityError), transaction.atomic():
         Card.objects.create(application=application, holder=application.applicant, holder_id_number="1",
                             card_number="Z00000001", chip_id="0" * 32, issue_date=date(2026, 1, 1),
                             expiry_date=date(2025, 1, 1), bank=application.bank, bank_account="1" * 16,
