@@ -1,6 +1,7 @@
 """Resident ID numbers (GB 11643-1999): public vectors, each rule's own error, and property tests."""
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -64,6 +65,15 @@ def test_numbers_with_never_published_region_codes_are_refused(number):
     assert _error(number) == "region"
 
 
+def test_birth_years_from_1900_only():
+    assert parse_id_number(make_id_number("420106", date(1900, 1, 1), 1), today=TODAY).birth_date == date(1900, 1, 1)
+    assert _error(make_id_number("420106", date(1899, 12, 31), 1)) == "birth_year"
+    assert _error(make_id_number("420106", date(1000, 1, 1), 1)) == "birth_year"
+    # A year before 1900 is reported before the region and the check character.
+    assert _error(make_id_number("990106", date(1899, 1, 1), 1)) == "birth_year"
+    assert _error(make_id_number("420106", date(1899, 1, 1), 1)[:17] + "0") == "birth_year"  # bad check too
+
+
 def test_lower_case_x_whitespace_and_full_width_input_are_accepted():
     assert parse_id_number("34052119800101007x", today=TODAY).number == "34052119800101007X"
     assert parse_id_number("  340521 19800101 007x\t", today=TODAY).number == "34052119800101007X"
@@ -76,7 +86,7 @@ def test_lower_case_x_whitespace_and_full_width_input_are_accepted():
     ("36042619910101007A", "format"), ("X60426199101010071", "format"), ("3604261991010100X1", "format"),
     ("36042619910101-071", "format"),
     ("360426199102300079", "birth_date"), ("360426199113010071", "birth_date"), ("360426000001010071", "birth_date"),
-    ("360426202607010071", "future"),
+    ("360426189912310079", "birth_year"), ("360426202607010071", "future"),
     ("990426199101010071", "region"), ("420199199101010071", "region"), ("360000199101010071", "region"),
     ("360426199101010072", "checksum"),
 ])
@@ -121,9 +131,12 @@ def test_messages_are_specific_english_sentences():
     assert idnumber.MESSAGES["birth_date"] == (
         "The birth date in the ID number (characters 7 to 14) is not a real date."
     )
+    assert idnumber.MESSAGES["birth_year"] == "The birth year in the ID number cannot be before 1900."
     assert idnumber.MESSAGES["future"] == "The birth date in the ID number is in the future."
     assert idnumber.MESSAGES["region"] == "The first six digits of the ID number are not a known region code."
-    assert set(idnumber.MESSAGES) == {"empty", "length", "format", "checksum", "birth_date", "future", "region"}
+    assert set(idnumber.MESSAGES) == {
+        "empty", "length", "format", "checksum", "birth_date", "birth_year", "future", "region",
+    }
     assert all(m.endswith(".") and m[0].isupper() for m in idnumber.MESSAGES.values())
     assert len(set(idnumber.MESSAGES.values())) == len(idnumber.MESSAGES)
     assert idnumber.gettext_noop("x") == "x"
@@ -211,3 +224,14 @@ def test_sex_follows_sequence_parity(number):
     info = parse_id_number(number, today=TODAY)
     assert info.sex == ("M" if int(number[14:17]) % 2 == 1 else "F")
 
+
+@pytest.mark.parametrize("language", ["zh_Hans", "es"])
+def test_every_id_number_message_is_translated(language):
+    import polib
+
+    path = Path(idnumber.__file__).resolve().parents[1] / "locale" / language / "LC_MESSAGES" / "django.po"
+    translated = {entry.msgid: entry.msgstr for entry in polib.pofile(str(path)) if entry.translated()}
+    assert all(translated.get(message) for message in idnumber.MESSAGES.values())
+    expected = {"zh_Hans": "身份证号码中的出生年份不能早于1900年。",
+                "es": "El año de nacimiento del número de identidad no puede ser anterior a 1900."}
+    assert translated[idnumber.MESSAGES["birth_year"]] == expected[language]
