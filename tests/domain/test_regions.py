@@ -385,3 +385,75 @@ def test_id_numbers_agree_with_stdnum_on_check_character_birth_date_and_region(c
 def test_exceptions_decide_the_id_number_as_the_lists_say(code, birth_date):
     number = make_id_number(code, birth_date, 1)
     assert is_valid_id_number(number, today=date(2025, 1, 1)) == (code in BY_CODE)
+
+
+# --- the build script ---------------------------------------------------------------------------------
+
+def _build_script():
+    import importlib.util
+    import sys
+
+    path = Path(__file__).resolve().parents[2] / "scripts" / "build_regions.py"
+    spec = importlib.util.spec_from_file_location("build_regions", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("build_regions", module)  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def _git_repo(root: Path, files: dict[str, str]) -> str:
+    import os
+    import subprocess
+
+    root.mkdir()
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.org", "HOME": str(root), "PATH": os.environ["PATH"],
+           "GIT_CONFIG_NOSYSTEM": "1"}
+    for command in (["init", "-q"], ["add", "."], ["commit", "-q", "-m", "lists"]):
+        subprocess.run(["git", "-C", str(root), *command], check=True, env=env)
+    return subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], check=True, env=env,
+                          capture_output=True, text=True).stdout.strip()
+
+
+def _tsv(source: str, revision: str, rows: str) -> str:
+    lines = ["Source\tRevision\tCode\tName"]
+    lines += [f"{source}\t{revision}\t{code}\t{name}" for code, name in (row.split() for row in rows.split(";"))]
+    return "\n".join(lines) + "\n"
+
+
+def test_build_script_takes_the_union_of_the_lists_with_years_names_and_headings(tmp_path):
+    build = _build_script()
+    areacodes = _git_repo(tmp_path / "areacodes", {
+        "data/1981.txt": "420000 湖北省\n420100 武汉市\n420121 汉阳县\n421303 曾都区\n",
+        "data/2024.txt": "420000 湖北省\n420100 武汉市\n420102 江岸区\n429004 仙桃市\n",
+    })
+    gb2260 = _git_repo(tmp_path / "gb2260", {
+        "mca/198012.tsv": _tsv("mca", "198012", "420000 湖北省;420100 武汉市;420121 汉阳县;420199 错字县"),
+        "mca/198112.tsv": _tsv("mca", "198112", "420000 湖北省;421302 曾都区"),
+        "stats/200212.tsv": _tsv("stats", "200212", "420000 湖北省;420101 市辖区;429000 省直辖县级行政单位"),
+        "stats/201810.tsv": _tsv("stats", "201810", "420000 湖北省;420171 开发区"),
+        "200212.tsv": _tsv("gb", "200212", "420000 湖北省;420100 武汉市"),
+        "200712.tsv": _tsv("gb", "200712", "420000 湖北省"),
+    })
+    output = tmp_path / "regions.tsv"
+    build.main(["--areacodes", str(tmp_path / "areacodes"), "--areacodes-commit", areacodes,
+                "--gb2260", str(tmp_path / "gb2260"), "--gb2260-commit", gb2260,
+                "--output", str(output), "--built", "2026-12-01"])
+    text = output.read_text(encoding="utf-8")
+    rows = [line.split("\t") for line in text.splitlines() if not line.startswith("#")]
+    assert rows == [
+        ["420000", "湖北省", "1980", ""],
+        ["420100", "武汉市", "1980", ""],
+        ["420101", "武汉市市辖区", "2002", "2002"],  # heading named after its city, never current
+        ["420102", "江岸区", "2024", ""],
+        ["420121", "汉阳县", "1980", "1981"],
+        ["420199", "错字县", "1980", "1980"],  # published once: kept
+        ["421302", "曾都区", "1981", "1981"],  # as published ...
+        ["421303", "曾都区", "1981", "1981"],  # ... and as corrected: both kept
+        ["429000", "湖北省直辖县级行政区划", "2002", ""],  # heading of a current code (429004)
+        ["429004", "仙桃市", "2024", ""],
+    ]  # 420171, only in the statistical list of 2018-10, is left out
+    assert "Built 2026-12-01" in text and areacodes[:12] in text and gb2260[:12] in text
