@@ -28,7 +28,10 @@ LENGTH = 18
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARACTERS = "10X98765432"
 
-ErrorCode = Literal["empty", "length", "format", "checksum", "birth_date", "future", "region"]
+ErrorCode = Literal["empty", "length", "format", "checksum", "birth_date", "birth_year", "future", "region"]
+
+# Birth years before 1900 are refused: far more likely a typing mistake in the century than a real person.
+MIN_BIRTH_YEAR = 1900
 
 MESSAGES: dict[str, str] = {
     "empty": gettext_noop("Please enter the ID number."),
@@ -38,6 +41,7 @@ MESSAGES: dict[str, str] = {
         "The last character of the ID number does not match the others: please check for a typing mistake."
     ),
     "birth_date": gettext_noop("The birth date in the ID number (characters 7 to 14) is not a real date."),
+    "birth_year": gettext_noop("The birth year in the ID number cannot be before 1900."),
     "future": gettext_noop("The birth date in the ID number is in the future."),
     "region": gettext_noop("The first six digits of the ID number are not a known region code."),
 }
@@ -90,8 +94,8 @@ def check_character(first17: str) -> str:
 def parse_id_number(value: str | None, *, today: date | None = None) -> IdNumberInfo:
     """Validate an ID number and return what it says. Raises IdNumberError for the first rule it breaks.
 
-    Checks, in order: empty, length, format, birth date real, birth date not in the future, region known,
-    check character.
+    Checks, in order: empty, length, format, birth date real, birth year not before 1900, birth date not in
+    the future, region known, check character.
     """
     number = normalize_id_number(value)
     if not number:
@@ -104,6 +108,8 @@ def parse_id_number(value: str | None, *, today: date | None = None) -> IdNumber
         birth_date = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
         raise IdNumberError("birth_date") from None
+    if birth_date.year < MIN_BIRTH_YEAR:
+        raise IdNumberError("birth_year")
     if birth_date > (today or date.today()):
         raise IdNumberError("future")
     region_code = number[:6]

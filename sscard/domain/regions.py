@@ -1,17 +1,17 @@
 """GB/T 2260 administrative division codes: the first six digits of a resident ID number.
 
-The table (`data/regions.tsv`) holds every province, every prefecture-level code (current and withdrawn
-since 1985) and every county-level code of Hubei, current and withdrawn. Withdrawn codes matter because an
-ID number keeps the code of the place where the person was first registered, however old.
+The table (`data/regions.tsv`) holds every province-, prefecture- and county-level code that the Ministry of
+Civil Affairs lists (1980 onwards) and the published GB/T 2260 editions ever printed, with the first and
+last year each was published; `data/README.md` says where it comes from and how to rebuild it. Withdrawn
+codes matter because an ID number keeps the code of the place where the person was first registered,
+however old. English names (`data/names_en.tsv`) are kept by hand for the provinces and Hubei.
 
-A code is *known* when:
+A code is *known* (an ID number may start with it) when:
 
 - it is one of the codes printed on Hong Kong, Macao and Taiwan residents' residence permits
   (810000, 820000, 830000), whose numbers follow GB 11643 too; otherwise
-- its province (first two digits + "0000") is known, and
-- for Hubei (42): the full six-digit code is in the table;
-- elsewhere: the full code is in the table, or its prefecture (first four digits + "00") is;
-- never a province code itself, nor the heading xx9000 of a province-administered group.
+- the full six-digit code is in the table,
+- and it is neither a province code itself nor the heading xx9000 of a province-administered group.
 
 Pure Python, no Django: the table is read once, on first use.
 """
@@ -24,7 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-DATA_FILE = Path(__file__).resolve().parent / "data" / "regions.tsv"
+DATA_DIR = Path(__file__).resolve().parent / "data"
+DATA_FILE = DATA_DIR / "regions.tsv"
+NAMES_EN_FILE = DATA_DIR / "names_en.tsv"
 
 HUBEI = "42"
 
@@ -39,7 +41,7 @@ RESIDENCE_PERMIT_REGIONS: dict[str, str] = {
 MUNICIPALITIES = frozenset({"11", "12", "31", "50"})
 
 _CODE_RE = re.compile(r"[0-9]{6}")
-_QUALIFIER_RE = re.compile(r"（[^（）]*）$")
+_YEAR_RE = re.compile(r"(19|20)[0-9]{2}")
 
 Level = Literal["province", "prefecture", "county"]
 
@@ -49,7 +51,13 @@ class Region:
     code: str
     name: str
     name_en: str = ""
-    historical: bool = False
+    first_year: int | None = None
+    last_year: int | None = None  # None while the code is in the newest list
+
+    @property
+    def historical(self) -> bool:
+        """Withdrawn: no longer in the newest code list (but still valid in the ID numbers issued with it)."""
+        return self.last_year is not None
 
     @property
     def level(self) -> Level:
@@ -68,27 +76,42 @@ class Region:
         return self.code[:4] + "00"
 
 
-@functools.cache
-def _table() -> dict[str, Region]:
-    table: dict[str, Region] = {}
-    with DATA_FILE.open(encoding="utf-8") as lines:
+def _rows(path: Path, columns: int):
+    with path.open(encoding="utf-8") as lines:
         for line_number, line in enumerate(lines, start=1):
             line = line.rstrip("\r\n")
             if not line or line.startswith("#"):
                 continue
             fields = line.split("\t")
-            if len(fields) < 2 or not _CODE_RE.fullmatch(fields[0]) or not fields[1]:
-                raise ValueError(
-                    f"{DATA_FILE.name}:{line_number}: expected 'code<TAB>name[<TAB>en<TAB>status]'"
-                )
-            code, name = fields[0], fields[1]
-            name_en = fields[2] if len(fields) > 2 else ""
-            status = fields[3] if len(fields) > 3 else ""
-            if status not in ("", "historical"):
-                raise ValueError(f"{DATA_FILE.name}:{line_number}: unknown status {status!r}")
-            if code in table:
-                raise ValueError(f"{DATA_FILE.name}:{line_number}: duplicate code {code}")
-            table[code] = Region(code, name, name_en, historical=status == "historical")
+            if len(fields) != columns or not _CODE_RE.fullmatch(fields[0]) or not fields[1]:
+                raise ValueError(f"{path.name}:{line_number}: expected {columns} tab-separated fields, code first")
+            yield line_number, fields
+
+
+def _year(path: Path, line_number: int, text: str) -> int:
+    if not _YEAR_RE.fullmatch(text):
+        raise ValueError(f"{path.name}:{line_number}: bad year {text!r}")
+    return int(text)
+
+
+@functools.cache
+def _table() -> dict[str, Region]:
+    names_en = {}
+    for line_number, (code, name_en) in _rows(NAMES_EN_FILE, 2):
+        if code in names_en:
+            raise ValueError(f"{NAMES_EN_FILE.name}:{line_number}: duplicate code {code}")
+        names_en[code] = name_en
+    table: dict[str, Region] = {}
+    for line_number, (code, name, first, last) in _rows(DATA_FILE, 4):
+        if code in table:
+            raise ValueError(f"{DATA_FILE.name}:{line_number}: duplicate code {code}")
+        first_year = _year(DATA_FILE, line_number, first)
+        last_year = _year(DATA_FILE, line_number, last) if last else None
+        if last_year is not None and last_year < first_year:
+            raise ValueError(f"{DATA_FILE.name}:{line_number}: last year before first year")
+        table[code] = Region(code, name, names_en.pop(code, ""), first_year, last_year)
+    if names_en:
+        raise ValueError(f"{NAMES_EN_FILE.name}: codes not in {DATA_FILE.name}: {sorted(names_en)}")
     return table
 
 
@@ -112,14 +135,9 @@ def is_known_region(code6: str) -> bool:
         return False
     if code6 in RESIDENCE_PERMIT_REGIONS:
         return True
-    table = _table()
-    province = code6[:2] + "0000"
-    if province not in table or code6 == province or code6[2:] == "9000":
+    if code6.endswith("0000") or code6[2:] == "9000":
         return False  # a province, or the heading of its province-administered group, is no place of its own
-    if code6[:2] == HUBEI:
-        return code6 in table
-    prefecture = code6[:4] + "00"
-    return code6 in table or (prefecture != province and prefecture in table)
+    return code6 in _table()
 
 
 def region_name(code6: str) -> str | None:
@@ -152,8 +170,7 @@ def region_full_name(code6: str) -> str | None:
         parts.append(prefecture.name)
     county = table.get(code6)
     if county is not None and county.level == "county":
-        # A withdrawn unit's qualifier, as in 红安县（黄冈地区）, repeats the prefecture shown just before it.
-        parts.append(_QUALIFIER_RE.sub("", county.name))
+        parts.append(county.name)
     return "".join(part for i, part in enumerate(parts) if i == 0 or part != parts[i - 1])
 
 
@@ -201,7 +218,7 @@ def prefectures(province_code2: str, *, include_historical: bool = False) -> lis
 
 
 def counties(prefecture_code: str, *, include_historical: bool = False) -> list[tuple[str, str]]:
-    """(code, name) of the county-level divisions of a prefecture known to the table (complete for Hubei)."""
+    """(code, name) of the county-level divisions of a prefecture (all codes xxxx01-xxxx99 of the table)."""
     if not (
         _valid(prefecture_code) and prefecture_code.endswith("00") and not prefecture_code.endswith("0000")
     ):
