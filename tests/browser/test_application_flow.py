@@ -189,7 +189,7 @@ def test_the_photo_step_works_without_javascript(seeded, make_page, live_server,
     from tests.applications.conftest import PERSONAL, delivery_data, step_url
 
     user = User.objects.create_user(username="nojs", password=PASSWORD, real_name="王五",
-                                    id_number="34052419800101001X", phone="13700137000")
+                                    id_number="34052119800101007X", phone="13700137000")
     client = Client()
     client.force_login(user)
     client.post(step_url("applicant"), {"applying_for": "self"})

@@ -89,7 +89,7 @@ def test_registration_errors_are_listed_and_linked_to_their_fields(phone_page, a
 
 def test_registration_and_login_work_without_javascript(make_page, assert_accessible):
     page = make_page(java_script_enabled=False)
-    person = {"real_name": "王五", "id_number": "34052419800101001X", "phone": "13700137000"}
+    person = {"real_name": "王五", "id_number": "34052119800101007X", "phone": "13700137000"}
     page.goto(reverse("accounts:register"))
     page.locator("#id_real_name").fill(person["real_name"])
     page.locator("#id_id_number").fill(person["id_number"])
