@@ -83,6 +83,7 @@ MSG_ID_MISMATCH = gettext_noop("The ID number presented does not match the cardh
 MSG_AGENT = gettext_noop("For an authorised agent, enter the agent's name and a valid ID number, and confirm that the "
                "written authorisation was checked.")
 MSG_NOT_YOURS = gettext_noop("This card is not yours.")
+MSG_FILE_AREA = gettext_noop("This file holds cases outside your area.")
 
 # Line-level messages of the imports
 L_NOT_IN_EXCHANGE = gettext_noop("Office code %(code)s is not in this request.")
@@ -530,6 +531,8 @@ def read_bank_request(exchange: BankExchange) -> bytes:
 def import_bank_response(*, staff, exchange: BankExchange, data: bytes, request=None) -> ImportResult:
     """Apply the bank's answers: all lines or none; the same file again changes nothing."""
     require(staff, "bank_exchange")
+    if not selectors.exchanges_visible_to(staff).filter(pk=exchange.pk).exists():
+        raise CaseworkError("area", MSG_FILE_AREA)
     adapter = banks.get(exchange.adapter)
     answers = adapter.parse_response(data)
     result = ImportResult()
@@ -636,6 +639,8 @@ def read_batch_archive(batch: ProductionBatch) -> bytes:
 def import_batch_result(*, staff, batch: ProductionBatch, data: bytes, request=None) -> ImportResult:
     """Create the cards the manufacturer made: every line checked, all or nothing, idempotent."""
     require(staff, "production_batch")
+    if not selectors.batches_visible_to(staff).filter(pk=batch.pk).exists():
+        raise CaseworkError("area", MSG_FILE_AREA)
     lines = formats.parse_result(data)
     result = ImportResult()
     with transaction.atomic():

@@ -1,15 +1,22 @@
 """Every back office action, allowed and refused, per role and per area (table-driven)."""
 
+from dataclasses import dataclass
+from types import SimpleNamespace
+
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.urls import reverse
 
 from sscard.applications.models import PartnerBank
+from sscard.cards.models import Card
 from sscard.casework import services
-from sscard.casework.models import Manufacturer, RejectionProposal
+from sscard.casework.models import BankExchangeItem, BatchItem, CaseFile, Manufacturer, RejectionProposal
 from sscard.casework.roles import MACHINE_ROLE, ROLE_LABELS
 from sscard.domain import casestates
 from sscard.domain.casestates import State
 
-from .conftest import give_card, jiangan, new_application, new_staff, receive, wuchang
+from .conftest import give_card, jiangan, new_application, new_staff, receive, staff_client, wuchang
 
 ROLES = list(ROLE_LABELS)  # reviewer, production, clerk, supervisor, auditor
 
@@ -163,3 +170,207 @@ def test_staff_see_only_the_cases_of_their_areas():
     assert set(cases_visible_to(city)) == {wuchang_case, jiangan_case, city_case}
     assert set(cases_visible_to(counter)) == {jiangan_case}
     assert list(cases_visible_to(nowhere)) == []
+
+
+# --- Every staff URL, per role, in and out of the area (findings: files ignored the area) -----------------
+
+BANK_OK = "office_code,outcome,account_number,reason\r\n{code},OK,6222020200001234567,\r\n"
+RESULT = ("office_code,card_number,card_id,issue_date,expiry_date,bank_account\n"
+          "{code},{number},{chip},2026-11-20,2036-11-20,6222020200001234567\n")
+
+
+def _world():
+    """One case at each step, all in Wuchang (district 420106, pick-up at the Wuchang outlet), and one bank
+    request file and one production batch holding only Wuchang cases; built by a Wuchang supervisor."""
+    builder = new_staff(["supervisor"], areas=["district:420106"])
+    w = SimpleNamespace()
+    w.here = new_application(state=State.UNDER_REVIEW)
+    w.sent = new_application(state=State.BANK_PREOPENING)
+    w.exchange = services.export_bank_request(staff=builder, bank=PartnerBank.objects.get(code="icbc"))
+    w.waiting = new_application(state=State.BANK_PREOPENING)
+    w.made = new_application(state=State.IN_PRODUCTION)
+    w.carded = new_application(state=State.IN_PRODUCTION)
+    w.batch = services.create_batch(staff=builder, manufacturer=Manufacturer.objects.get(code="default"))
+    services.import_batch_result(staff=builder, batch=w.batch, data=RESULT.format(
+        code=w.carded.office_code, number="B00000001", chip=f"{1:032X}").encode())
+    w.ready = new_application(state=State.IN_PRODUCTION)
+    w.posted = new_application(state=State.IN_PRODUCTION, delivery="post")
+    give_card(w.posted)
+    return w
+
+
+def _upload(text):
+    return {"file": SimpleUploadedFile("upload.csv", text.encode())}
+
+
+@dataclass
+class Url:
+    name: str
+    args: object = lambda w: []
+    method: str = "get"
+    data: object = None  # POST data from the world
+    marker: object = None  # GET: text whose presence makes the answer "listed", else "unlisted"
+    effect: object = None  # POST: did the action happen? (world, staff) -> bool
+
+
+URLS = {
+    "queue": Url("casework:queue", marker=lambda w: w.here.display_code),
+    "case": Url("casework:case", lambda w: [w.here.office_code]),
+    "case_photo": Url("casework:case_photo", lambda w: [w.here.office_code]),
+    "case_action": Url("casework:case_action", lambda w: [w.here.office_code, "claim"], "post",
+                       lambda w: {"claim-expected_state": State.UNDER_REVIEW},
+                       effect=lambda w, s: CaseFile.objects.filter(application=w.here, assigned_to=s).exists()),
+    "bank": Url("casework:bank", marker=lambda w: w.exchange.number),
+    "bank_export": Url("casework:bank_export", method="post",
+                       data=lambda w: {"bank": PartnerBank.objects.get(code="icbc").pk},
+                       effect=lambda w, s: BankExchangeItem.objects.filter(application=w.waiting).exists()),
+    "exchange": Url("casework:exchange", lambda w: [w.exchange.number]),
+    "exchange_import": Url("casework:exchange", lambda w: [w.exchange.number], "post",
+                           lambda w: _upload(BANK_OK.format(code=w.sent.office_code)),
+                           effect=lambda w, s: _state(w.sent) == State.IN_PRODUCTION),
+    "exchange_file": Url("casework:exchange_file", lambda w: [w.exchange.number]),
+    "production": Url("casework:production", marker=lambda w: w.batch.number),
+    "batch_create": Url("casework:batch_create", method="post",
+                        data=lambda w: {"manufacturer": Manufacturer.objects.get(code="default").pk},
+                        effect=lambda w, s: BatchItem.objects.filter(application=w.ready).exists()),
+    "batch": Url("casework:batch", lambda w: [w.batch.number]),
+    "batch_import": Url("casework:batch", lambda w: [w.batch.number], "post",
+                        lambda w: _upload(RESULT.format(code=w.made.office_code, number="B00000002",
+                                                        chip=f"{2:032X}")),
+                        effect=lambda w, s: Card.objects.filter(application=w.made).exists()),
+    "batch_archive": Url("casework:batch_archive", lambda w: [w.batch.number]),
+    "post": Url("casework:post"),
+    "post_import": Url("casework:post", method="post",
+                       data=lambda w: _upload(f"office_code,tracking_number\n{w.posted.office_code},SF1234567890\n"),
+                       effect=lambda w, s: _state(w.posted) == State.POSTED),
+    "outlet": Url("casework:outlet", marker=lambda w: w.batch.number),
+    "outlet_batch": Url("casework:outlet_batch", lambda w: [w.batch.number, "receive"], "post", lambda w: {},
+                        effect=lambda w, s: CaseFile.objects.filter(
+                            application=w.carded, received_at_outlet__isnull=False).exists()),
+    "dashboard": Url("casework:dashboard"),
+    "dashboard_csv": Url("casework:dashboard_csv", lambda w: ["overdue"]),
+}
+
+# Written by hand from the roles (sscard/casework/roles.py) and the area rule: what each role gets,
+# (in its area, out of its area). The auditor reads every area (no area of its own), so both are the same.
+#   listed / unlisted: 200, and the case or file of the other area is / is not on the page
+#   done / refused: the POST was answered (redirect or the page again) and the action did / did not happen
+NO = (403, 403)
+EXPECTED = {
+    #                   reviewer                 production               clerk                    supervisor               auditor
+    "queue":           (("listed", "unlisted"), ("listed", "unlisted"), ("listed", "unlisted"), ("listed", "unlisted"), ("listed", "listed")),
+    "case":            ((200, 404),             (200, 404),             (200, 404),             (200, 404),             (200, 200)),
+    "case_photo":      ((200, 404),             (200, 404),             (200, 404),             (200, 404),             (200, 200)),
+    "case_action":     (("done", 404),          ("done", 404),          ("refused", 404),       ("done", 404),          ("refused", "refused")),
+    "bank":            (NO,                     ("listed", "unlisted"), NO,                     ("listed", "unlisted"), NO),
+    "bank_export":     (NO,                     ("done", "refused"),    NO,                     ("done", "refused"),    NO),
+    "exchange":        (NO,                     (200, 404),             NO,                     (200, 404),             NO),
+    "exchange_import": (NO,                     ("done", 404),          NO,                     ("done", 404),          NO),
+    "exchange_file":   (NO,                     (200, 404),             NO,                     (200, 404),             NO),
+    "production":      (NO,                     ("listed", "unlisted"), NO,                     ("listed", "unlisted"), NO),
+    "batch_create":    (NO,                     ("done", "refused"),    NO,                     ("done", "refused"),    NO),
+    "batch":           (NO,                     (200, 404),             (200, 404),             (200, 404),             NO),
+    "batch_import":    (NO,                     ("done", 404),          NO,                     ("done", 404),          NO),
+    "batch_archive":   (NO,                     (200, 404),             NO,                     (200, 404),             NO),
+    "post":            (NO,                     (200, 200),             NO,                     (200, 200),             NO),
+    "post_import":     (NO,                     ("done", "refused"),    NO,                     ("done", "refused"),    NO),
+    "outlet":          (NO,                     NO,                     ("listed", "unlisted"), ("listed", "unlisted"), NO),
+    "outlet_batch":    (NO,                     NO,                     ("done", 404),          ("done", 404),          NO),
+    "dashboard":       (NO,                     NO,                     NO,                     (200, 200),             (200, 200)),
+    "dashboard_csv":   (NO,                     NO,                     NO,                     (200, 200),             (200, 200)),
+}
+ROLE_ORDER = ("reviewer", "production", "clerk", "supervisor", "auditor")
+
+
+def _state(application):
+    application.refresh_from_db()
+    return application.state
+
+
+def _answer(url: Url, world, staff):
+    client = staff_client(staff)
+    path = reverse(url.name, args=url.args(world))
+    response = client.get(path) if url.method == "get" else client.post(path, url.data(world))
+    if response.status_code in (403, 404):
+        return response.status_code
+    if url.method == "post":
+        assert response.status_code in (200, 302), response.status_code
+        return "done" if url.effect(world, staff) else "refused"
+    assert response.status_code == 200, response.status_code
+    if url.marker is None:
+        return 200
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return "listed" if url.marker(world).encode() in body else "unlisted"
+
+
+def test_the_table_covers_every_staff_url():
+    from sscard.casework import urls
+
+    assert {p.name for p in urls.urlpatterns} == {u.name.split(":")[1] for u in URLS.values()}
+    assert set(EXPECTED) == set(URLS)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("key", list(URLS))
+def test_every_staff_url_answers_each_role_in_and_out_of_its_area(key):
+    world = _world()
+    got, wanted = {}, {}
+    for role, (in_answer, out_answer) in zip(ROLE_ORDER, EXPECTED[key], strict=True):
+        for area, expected in (("in", in_answer), ("out", out_answer)):
+            with transaction.atomic():  # each member starts from the same world
+                areas = [] if role == "auditor" else (in_area(role) if area == "in" else out_of_area(role))
+                staff = new_staff([role], areas=areas)
+                got[(role, area)] = _answer(URLS[key], world, staff)
+                wanted[(role, area)] = expected
+                transaction.set_rollback(True)
+    assert got == wanted
+
+
+@pytest.mark.django_db
+def test_a_file_mixing_areas_is_visible_only_to_staff_covering_all_its_cases():
+    """A city-level operator builds files holding two districts' cases: a member of one district sees
+    neither file, its list entry, its download nor its import; the city member sees them. The outlet
+    counter still receives its own cards of the mixed batch."""
+    city = new_staff(["supervisor"], areas=["city:420100"])
+    wuchang_case = new_application(district="420106", state=State.BANK_PREOPENING)
+    jiangan_case = new_application(district="420102", state=State.BANK_PREOPENING)
+    exchange = services.export_bank_request(staff=city, bank=PartnerBank.objects.get(code="icbc"))
+    made_here = new_application(district="420106", state=State.IN_PRODUCTION)
+    made_there = new_application(district="420102", state=State.IN_PRODUCTION)
+    batch = services.create_batch(staff=city, manufacturer=Manufacturer.objects.get(code="default"))
+    assert set(BankExchangeItem.objects.filter(exchange=exchange).values_list("application", flat=True)) == {
+        wuchang_case.pk, jiangan_case.pk}
+    assert set(batch.items.values_list("application", flat=True)) == {made_here.pk, made_there.pk}
+    services.import_batch_result(staff=city, batch=batch, data=RESULT.format(
+        code=made_here.office_code, number="B00000009", chip=f"{9:032X}").encode())
+
+    district = new_staff(["supervisor"], areas=["district:420106"])
+    answers = {
+        # url: (district member, city member)
+        reverse("casework:bank"): ("unlisted", "listed"),
+        reverse("casework:exchange", args=[exchange.number]): (404, 200),
+        reverse("casework:exchange_file", args=[exchange.number]): (404, 200),
+        reverse("casework:production"): ("unlisted", "listed"),
+        reverse("casework:batch", args=[batch.number]): (404, 200),
+        reverse("casework:batch_archive", args=[batch.number]): (404, 200),
+    }
+    for url, expected in answers.items():
+        for member, want in zip((district, city), expected, strict=True):
+            response = staff_client(member).get(url)
+            if response.status_code == 200 and url in (reverse("casework:bank"), reverse("casework:production")):
+                marker = exchange.number if "bank" in url else batch.number
+                got = "listed" if marker in response.content.decode() else "unlisted"
+            else:
+                got = response.status_code
+            assert got == want, (url, member.username)
+    for call in (lambda: services.import_bank_response(staff=district, exchange=exchange, data=BANK_OK.format(
+                     code=wuchang_case.office_code).encode()),
+                 lambda: services.import_batch_result(staff=district, batch=batch, data=RESULT.format(
+                     code=made_here.office_code, number="B00000009", chip=f"{9:032X}").encode())):
+        with pytest.raises(services.CaseworkError) as refused:
+            call()
+        assert refused.value.code == "area"
+    assert _state(wuchang_case) == State.BANK_PREOPENING
+    clerk = new_staff(["clerk"], areas=[f"outlet:{wuchang().pk}"])
+    assert services.receive_batch_at_outlet(staff=clerk, batch=batch) == 1
+    assert CaseFile.objects.get(application=made_here).received_at_outlet is not None
