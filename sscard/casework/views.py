@@ -177,12 +177,22 @@ def _detail_context(request, application, *, bound=None, revealed=None) -> dict:
     }
 
 
+def _audit_read(request, application, event_type: str) -> None:
+    """Every staff read of a case's personal data (its page, its photo) is an audit event."""
+    record_event(event_type=event_type, actor=request.user, request=request, subject_type=services.SUBJECT,
+                 subject_id=application.office_code)
+
+
+def _render_case(request, application, context: dict) -> HttpResponse:
+    """The case page shows the case's personal data: each time it is shown is an audited read."""
+    _audit_read(request, application, "casework.case_viewed")
+    return render(request, "casework/case.html", context)
+
+
 @workbench
 def case_detail(request: HttpRequest, code: str) -> HttpResponse:
     application = _case(request, code)
-    record_event(event_type="casework.case_viewed", actor=request.user, request=request,
-                 subject_type=services.SUBJECT, subject_id=application.office_code)
-    return render(request, "casework/case.html", _detail_context(request, application))
+    return _render_case(request, application, _detail_context(request, application))
 
 
 @workbench
@@ -192,6 +202,7 @@ def case_photo(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404
     response = HttpResponse(photos.read(application.photo), content_type="image/jpeg")
     response["Cache-Control"] = "private, no-store"
+    _audit_read(request, application, "casework.photo_viewed")
     return response
 
 
@@ -201,7 +212,7 @@ def _run(request, application, action: str, form, call) -> HttpResponse:
         messages.error(request, _("Please correct the form below."))
         context = _detail_context(request, application, bound={action: form})
         context["open_form"] = action
-        return render(request, "casework/case.html", context)
+        return _render_case(request, application, context)
     try:
         result = call(form.cleaned_data)
     except services.CaseworkError as error:
@@ -286,7 +297,7 @@ def case_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
             messages.error(request, error.translated())
             return redirect("casework:case", code=application.office_code)
         context = _detail_context(request, application, revealed={form.cleaned_data["field"]: value})
-        response = render(request, "casework/case.html", context)
+        response = _render_case(request, application, context)
         response["Cache-Control"] = "no-store"
         return response
     if action not in handlers:
