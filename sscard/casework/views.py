@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from functools import wraps
 
 from django.contrib import messages
@@ -20,6 +19,7 @@ from sscard.applications import photos
 from sscard.applications.models import PartnerBank
 from sscard.audit.services import record_event
 from sscard.cards.models import Card
+from sscard.domain import spreadsheet
 from sscard.domain.casestates import State
 from sscard.domain.masking import mask_phone
 
@@ -526,7 +526,7 @@ class _Echo:
 
 
 def _stream_csv(filename: str, header: list[str], rows) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
+    writer = spreadsheet.writer(_Echo())  # formulas escaped, like every export
 
     def generate():
         yield "\ufeff"  # so spreadsheet programs read UTF-8
