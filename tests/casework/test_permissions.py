@@ -7,6 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import reverse
+from django.utils import translation
 
 from sscard.applications.models import PartnerBank
 from sscard.audit.models import AuditEvent
@@ -429,6 +430,8 @@ def test_a_file_mixing_areas_is_visible_only_to_staff_covering_all_its_cases():
         with pytest.raises(services.CaseworkError) as refused:
             call()
         assert refused.value.code == "area"
+        with translation.override("zh-hans"):
+            assert refused.value.translated() == "此文件包含不属于您负责辖区的办件。"
     assert _state(wuchang_case) == State.BANK_PREOPENING
     clerk = new_staff(["clerk"], areas=[f"outlet:{wuchang().pk}"])
     assert services.receive_batch_at_outlet(staff=clerk, batch=batch) == 1
