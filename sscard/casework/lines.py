@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from sscard.domain import spreadsheet
+
 MSG_ENCODING = gettext_noop("The file is not UTF-8 text.")
 MSG_EMPTY = gettext_noop("The file is empty.")
 MSG_HEADER = gettext_noop("The first line must be the header: %(header)s")
@@ -63,8 +65,10 @@ def read_csv(data: bytes, header: list[str]) -> list[tuple[int, list[str]]]:
 
 
 def write_csv(header: list[str], rows) -> bytes:
+    """A CSV file for a bank or a manufacturer; cells that a spreadsheet would run as formulas are escaped
+    (`sscard.domain.spreadsheet`)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = spreadsheet.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
     writer.writerows(rows)
     return buffer.getvalue().encode("utf-8")

@@ -19,6 +19,7 @@ from sscard.domain.casestates import State
 from .models import (
     BankExchange,
     BankExchangeItem,
+    BatchItem,
     CaseAction,
     CaseFile,
     Manufacturer,
@@ -180,8 +181,35 @@ def awaiting_bank(staff) -> QuerySet[Application]:
             .order_by("submitted_at"))
 
 
-def exchanges() -> QuerySet[BankExchange]:
-    return BankExchange.objects.select_related("bank", "created_by")
+# A bank exchange or a production batch is one file holding the personal data (full ID numbers, phones,
+# addresses, bank accounts, photos) of every case in it. Whoever opens, downloads or answers the file sees
+# all of them, so the file goes through the same gate as its cases, with this rule for a file that mixes
+# cases of several areas (a city-level operator may build one): **the file is visible only to staff whose
+# areas cover ALL its cases** (`cases_visible_to` holds every one of them). Staff of one district cannot
+# see a file that also holds another district's cases; an auditor (every area) sees every file. The outlet
+# counter is the one partial use: a clerk receives and readies only their own outlets' cards of a batch
+# (`batch_at_counter`), never the batch's file or its list.
+
+def _files_covered_by(staff, files: QuerySet, items: QuerySet, file_field: str) -> QuerySet:
+    """`files` whose every item (in `items`, pointing to the file by `file_field`) is a case `staff` may see;
+    a file without items is nobody's."""
+    if not (staff.is_authenticated and staff.is_staff and staff.has_perm(perm("use_workbench"))):
+        return files.none()
+    files = files.filter(pk__in=items.values(file_field))
+    if area_filter(staff) is None:
+        return files
+    hidden = items.exclude(application__in=cases_visible_to(staff).values("pk")).values(file_field)
+    return files.exclude(pk__in=hidden)
+
+
+def exchanges_visible_to(staff) -> QuerySet[BankExchange]:
+    """The gate to bank exchange files: those whose every case is in the staff member's areas (see above)."""
+    return _files_covered_by(staff, BankExchange.objects.select_related("bank", "created_by"),
+                             BankExchangeItem.objects.all(), "exchange_id")
+
+
+def exchange_for(staff, number: str) -> BankExchange | None:
+    return exchanges_visible_to(staff).filter(number=number).first()
 
 
 def manufacturer_for(application: Application, manufacturers: list[Manufacturer] | None = None):
@@ -215,8 +243,22 @@ def ready_by_manufacturer(staff) -> list[dict]:
     return list(groups.values())
 
 
-def batches() -> QuerySet[ProductionBatch]:
-    return ProductionBatch.objects.select_related("manufacturer", "created_by")
+def batches_visible_to(staff) -> QuerySet[ProductionBatch]:
+    """The gate to production batches: those whose every case is in the staff member's areas (see
+    `exchanges_visible_to`)."""
+    return _files_covered_by(staff, ProductionBatch.objects.select_related("manufacturer", "created_by"),
+                             BatchItem.objects.all(), "batch_id")
+
+
+def batch_for(staff, number: str) -> ProductionBatch | None:
+    return batches_visible_to(staff).filter(number=number).first()
+
+
+def batch_at_counter(staff, number: str) -> ProductionBatch | None:
+    """A batch holding at least one case of the clerk's areas: the counter acts on those cases only (the
+    services filter every case through `cases_visible_to`); other batches are as if they did not exist."""
+    return (ProductionBatch.objects.filter(number=number, items__application__in=cases_visible_to(staff).values("pk"))
+            .distinct().first())
 
 
 def opened_account(application: Application) -> str:

@@ -83,6 +83,7 @@ MSG_ID_MISMATCH = gettext_noop("The ID number presented does not match the cardh
 MSG_AGENT = gettext_noop("For an authorised agent, enter the agent's name and a valid ID number, and confirm that the "
                "written authorisation was checked.")
 MSG_NOT_YOURS = gettext_noop("This card is not yours.")
+MSG_FILE_AREA = gettext_noop("This file holds cases outside your area.")
 
 # Line-level messages of the imports
 L_NOT_IN_EXCHANGE = gettext_noop("Office code %(code)s is not in this request.")
@@ -530,6 +531,8 @@ def read_bank_request(exchange: BankExchange) -> bytes:
 def import_bank_response(*, staff, exchange: BankExchange, data: bytes, request=None) -> ImportResult:
     """Apply the bank's answers: all lines or none; the same file again changes nothing."""
     require(staff, "bank_exchange")
+    if not selectors.exchanges_visible_to(staff).filter(pk=exchange.pk).exists():
+        raise CaseworkError("area", MSG_FILE_AREA)
     adapter = banks.get(exchange.adapter)
     answers = adapter.parse_response(data)
     result = ImportResult()
@@ -636,6 +639,8 @@ def read_batch_archive(batch: ProductionBatch) -> bytes:
 def import_batch_result(*, staff, batch: ProductionBatch, data: bytes, request=None) -> ImportResult:
     """Create the cards the manufacturer made: every line checked, all or nothing, idempotent."""
     require(staff, "production_batch")
+    if not selectors.batches_visible_to(staff).filter(pk=batch.pk).exists():
+        raise CaseworkError("area", MSG_FILE_AREA)
     lines = formats.parse_result(data)
     result = ImportResult()
     with transaction.atomic():
@@ -884,28 +889,41 @@ HOLDER, AGENT = "holder", "agent"
 
 def hand_over(*, staff, application: Application, collector: str, id_number: str, agent_name: str = "",
               authorisation_checked: bool = False, expected_state: str | None = None, request=None):
-    """Hand the card over at the counter after checking the identity of the holder or the authorised agent."""
+    """Hand the card over at the counter after checking the identity of the holder or the authorised agent.
+
+    A holder whose ID number does not match is refused, and the refusal is an audit event that stays: the
+    block commits it and the error is raised after the block (like `smscodes.check_code` and its tries)."""
     presented = idnumber.normalize_id_number(id_number)
+    refused = None
     with transaction.atomic():
         locked = _open(staff, application, "outlet_counter", expected_state)
-        if collector == HOLDER:
-            if presented != locked.subject_id_number.upper():
-                _audit(staff, locked, "handover_refused", {"collector": collector}, request=request)
-                raise CaseworkError("id_mismatch", MSG_ID_MISMATCH)
-            note = _("Card handed over to the cardholder at the counter.")
+        if collector == HOLDER and presented != locked.subject_id_number.upper():
+            _audit(staff, locked, "handover_refused", {"collector": collector}, request=request)
+            refused = CaseworkError("id_mismatch", MSG_ID_MISMATCH)
         else:
-            if not agent_name.strip() or not authorisation_checked or not idnumber.is_valid_id_number(presented):
-                raise CaseworkError("agent", MSG_AGENT)
-            note = _("Card handed over to an authorised agent (%(name)s, ID %(id)s) at the counter.") % {
-                "name": mask_name(agent_name.strip()), "id": mask_id_number(presented)}
-        change = _move(staff, locked, State.COLLECTED, note=note, request=request)
-        casefile = _casefile(locked)
-        casefile.handed_over_at = timezone.now()
-        casefile.save(update_fields=["handed_over_at"])
-        card = _card(locked)
-        if card is not None:
-            card_services.mark_delivered(card=card, actor=staff, request=request)
-        _audit(staff, locked, "handed_over", {"collector": collector, "card": card.card_number if card else ""},
-               request=request)
+            change = _hand_over(staff, locked, collector, presented, agent_name, authorisation_checked, request)
+    if refused is not None:
+        raise refused
     application.refresh_from_db()
+    return change
+
+
+def _hand_over(staff, locked: Application, collector: str, presented: str, agent_name: str,
+               authorisation_checked: bool, request):
+    if collector == HOLDER:
+        note = _("Card handed over to the cardholder at the counter.")
+    else:
+        if not agent_name.strip() or not authorisation_checked or not idnumber.is_valid_id_number(presented):
+            raise CaseworkError("agent", MSG_AGENT)
+        note = _("Card handed over to an authorised agent (%(name)s, ID %(id)s) at the counter.") % {
+            "name": mask_name(agent_name.strip()), "id": mask_id_number(presented)}
+    change = _move(staff, locked, State.COLLECTED, note=note, request=request)
+    casefile = _casefile(locked)
+    casefile.handed_over_at = timezone.now()
+    casefile.save(update_fields=["handed_over_at"])
+    card = _card(locked)
+    if card is not None:
+        card_services.mark_delivered(card=card, actor=staff, request=request)
+    _audit(staff, locked, "handed_over", {"collector": collector, "card": card.card_number if card else ""},
+           request=request)
     return change

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from functools import wraps
 
 from django.contrib import messages
@@ -20,6 +19,7 @@ from sscard.applications import photos
 from sscard.applications.models import PartnerBank
 from sscard.audit.services import record_event
 from sscard.cards.models import Card
+from sscard.domain import spreadsheet
 from sscard.domain.casestates import State
 from sscard.domain.masking import mask_phone
 
@@ -177,12 +177,22 @@ def _detail_context(request, application, *, bound=None, revealed=None) -> dict:
     }
 
 
+def _audit_read(request, application, event_type: str) -> None:
+    """Every staff read of a case's personal data (its page, its photo) is an audit event."""
+    record_event(event_type=event_type, actor=request.user, request=request, subject_type=services.SUBJECT,
+                 subject_id=application.office_code)
+
+
+def _render_case(request, application, context: dict) -> HttpResponse:
+    """The case page shows the case's personal data: each time it is shown is an audited read."""
+    _audit_read(request, application, "casework.case_viewed")
+    return render(request, "casework/case.html", context)
+
+
 @workbench
 def case_detail(request: HttpRequest, code: str) -> HttpResponse:
     application = _case(request, code)
-    record_event(event_type="casework.case_viewed", actor=request.user, request=request,
-                 subject_type=services.SUBJECT, subject_id=application.office_code)
-    return render(request, "casework/case.html", _detail_context(request, application))
+    return _render_case(request, application, _detail_context(request, application))
 
 
 @workbench
@@ -192,6 +202,7 @@ def case_photo(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404
     response = HttpResponse(photos.read(application.photo), content_type="image/jpeg")
     response["Cache-Control"] = "private, no-store"
+    _audit_read(request, application, "casework.photo_viewed")
     return response
 
 
@@ -201,7 +212,7 @@ def _run(request, application, action: str, form, call) -> HttpResponse:
         messages.error(request, _("Please correct the form below."))
         context = _detail_context(request, application, bound={action: form})
         context["open_form"] = action
-        return render(request, "casework/case.html", context)
+        return _render_case(request, application, context)
     try:
         result = call(form.cleaned_data)
     except services.CaseworkError as error:
@@ -286,7 +297,7 @@ def case_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
             messages.error(request, error.translated())
             return redirect("casework:case", code=application.office_code)
         context = _detail_context(request, application, revealed={form.cleaned_data["field"]: value})
-        response = render(request, "casework/case.html", context)
+        response = _render_case(request, application, context)
         response["Cache-Control"] = "no-store"
         return response
     if action not in handlers:
@@ -315,12 +326,13 @@ def bank(request: HttpRequest) -> HttpResponse:
         if count:
             per_bank.append({"bank": partner, "count": count})
     return render(request, "casework/bank.html", {
-        "per_bank": per_bank, "exchanges": selectors.exchanges()[:50], "nav": "bank"})
+        "per_bank": per_bank, "exchanges": selectors.exchanges_visible_to(request.user)[:50], "nav": "bank"})
 
 
 @workbench
 @require_POST
 def bank_export(request: HttpRequest) -> HttpResponse:
+    _need(request, "bank_exchange")
     partner = get_object_or_404(PartnerBank, pk=request.POST.get("bank"))
     try:
         exchange = services.export_bank_request(staff=request.user, bank=partner, request=request)
@@ -332,10 +344,24 @@ def bank_export(request: HttpRequest) -> HttpResponse:
     return redirect("casework:exchange", number=exchange.number)
 
 
+def _exchange(request, number: str) -> BankExchange:
+    exchange = selectors.exchange_for(request.user, number)
+    if exchange is None:
+        raise Http404  # holds cases outside the member's areas: as if it did not exist
+    return exchange
+
+
+def _batch(request, number: str) -> ProductionBatch:
+    batch = selectors.batch_for(request.user, number)
+    if batch is None:
+        raise Http404  # holds cases outside the member's areas: as if it did not exist
+    return batch
+
+
 @workbench
 def exchange_detail(request: HttpRequest, number: str) -> HttpResponse:
     _need(request, "bank_exchange")
-    exchange = get_object_or_404(BankExchange, number=number)
+    exchange = _exchange(request, number)
     form, errors, done = _upload(request, lambda data: services.import_bank_response(
         staff=request.user, exchange=exchange, data=data, request=request))
     if done:
@@ -381,7 +407,7 @@ def _audited_download(request: HttpRequest, data: bytes, content_type: str, file
 @workbench
 def exchange_file(request: HttpRequest, number: str) -> HttpResponse:
     _need(request, "bank_exchange")
-    exchange = get_object_or_404(BankExchange, number=number)
+    exchange = _exchange(request, number)
     return _audited_download(request, services.read_bank_request(exchange), "text/csv; charset=utf-8",
                              f"{exchange.number}-request.csv", event_type="casework.bank_request_downloaded",
                              subject_type="bank_exchange", subject_id=exchange.number)
@@ -393,13 +419,14 @@ def exchange_file(request: HttpRequest, number: str) -> HttpResponse:
 def production(request: HttpRequest) -> HttpResponse:
     _need(request, "production_batch")
     return render(request, "casework/production.html", {
-        "groups": selectors.ready_by_manufacturer(request.user), "batches": selectors.batches()[:50],
+        "groups": selectors.ready_by_manufacturer(request.user), "batches": selectors.batches_visible_to(request.user)[:50],
         "nav": "production"})
 
 
 @workbench
 @require_POST
 def batch_create(request: HttpRequest) -> HttpResponse:
+    _need(request, "production_batch")
     maker = get_object_or_404(Manufacturer, pk=request.POST.get("manufacturer"))
     try:
         batch = services.create_batch(staff=request.user, manufacturer=maker, request=request)
@@ -415,9 +442,9 @@ def batch_create(request: HttpRequest) -> HttpResponse:
 def batch_detail(request: HttpRequest, number: str) -> HttpResponse:
     if not (_can(request, "production_batch") or _can(request, "outlet_counter")):
         raise PermissionDenied
-    batch = get_object_or_404(ProductionBatch, number=number)
     if request.method == "POST":
         _need(request, "production_batch")
+    batch = _batch(request, number)
     form, errors, done = _upload(request, lambda data: services.import_batch_result(
         staff=request.user, batch=batch, data=data, request=request))
     if done:
@@ -432,7 +459,7 @@ def batch_detail(request: HttpRequest, number: str) -> HttpResponse:
 @workbench
 def batch_archive(request: HttpRequest, number: str) -> HttpResponse:
     _need(request, "production_batch")
-    batch = get_object_or_404(ProductionBatch, number=number)
+    batch = _batch(request, number)
     return _audited_download(request, services.read_batch_archive(batch), "application/zip",
                              f"{batch.number}.zip", event_type="casework.batch_downloaded",
                              subject_type="production_batch", subject_id=batch.number)
@@ -465,7 +492,10 @@ def outlet(request: HttpRequest) -> HttpResponse:
 @workbench
 @require_POST
 def outlet_batch(request: HttpRequest, number: str, step: str) -> HttpResponse:
-    batch = get_object_or_404(ProductionBatch, number=number)
+    _need(request, "outlet_counter")
+    batch = selectors.batch_at_counter(request.user, number)
+    if batch is None:
+        raise Http404  # no card of this batch is for the member's areas
     try:
         if step == "receive":
             count = services.receive_batch_at_outlet(staff=request.user, batch=batch, request=request)
@@ -496,7 +526,7 @@ class _Echo:
 
 
 def _stream_csv(filename: str, header: list[str], rows) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
+    writer = spreadsheet.writer(_Echo())  # formulas escaped, like every export
 
     def generate():
         yield "\ufeff"  # so spreadsheet programs read UTF-8

@@ -118,3 +118,20 @@ def test_a_card_cannot_be_handed_over_before_it_is_ready(clerk):
                            id_number=application.subject_id_number)
     assert refused.value.code == "not_allowed"
     assert Card.objects.get(application=application).delivered_at is None
+
+
+def test_a_refused_hand_over_leaves_an_audit_event_and_moves_nothing(clerk):
+    from sscard.audit.models import AuditEvent
+
+    application = new_application(state=State.READY_FOR_PICKUP)
+    card = give_card(application)
+    before = AuditEvent.objects.count()
+    with pytest.raises(services.CaseworkError) as refused:
+        services.hand_over(staff=clerk, application=application, collector="holder", id_number="360426199101010071")
+    assert refused.value.code == "id_mismatch"
+    events = list(AuditEvent.objects.order_by("seq")[before:])
+    assert [(e.event_type, e.actor_id, e.subject_id, e.data) for e in events] == [
+        ("casework.handover_refused", clerk.pk, application.office_code, {"collector": "holder"})]
+    assert "360426199101010071" not in str(events[0].data)  # the number presented is not logged
+    application.refresh_from_db(), card.refresh_from_db()
+    assert application.state == State.READY_FOR_PICKUP and card.delivered_at is None

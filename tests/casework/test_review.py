@@ -1,20 +1,20 @@
 """Review: claim, approve, return with coded reasons, rejection with a supervisor's confirmation, suspension
 and extension of the time limit, masking and revealing personal data."""
 
-from datetime import timedelta
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
-from sscard.applications.models import CorrectionItem, StatusChange
+from sscard.applications.models import Application, CorrectionItem, StatusChange
 from sscard.audit.models import AuditEvent
-from sscard.casework import services
+from sscard.casework import selectors, services
 from sscard.casework.models import CaseAction, CaseFile, RejectionProposal
 from sscard.domain.casestates import State
 from sscard.notify.models import Message
 
-from .conftest import new_staff, staff_client
+from .conftest import new_application, new_staff, staff_client
 
 pytestmark = pytest.mark.django_db
 
@@ -102,22 +102,73 @@ def test_a_declined_rejection_leaves_the_case_under_review(reviewer, supervisor,
     assert application.state == State.BANK_PREOPENING
 
 
-def test_suspension_stops_the_clock_and_extension_adds_working_days(reviewer, application):
+# Time limits on the seeded Wuhan calendar (2026: Mid-Autumn 25–27 Sep, National Day 1–7 Oct, make-up
+# working Saturday 10 Oct; 2027 provisional: 1 Jan, Spring Festival 5–8 Feb). Worked out by hand:
+# (time limit, suspended on, resumed on, working days the suspension lasted, time limit after resuming,
+#  extension in working days, time limit after extending)
+DEADLINES = [
+    # lost: 22-24 Sep, 28-30 Sep, 8-9 Oct = 8; 30 Sep + 8: 8, 9, 10 (make-up Sat), 12, 13, 14, 15, 16 Oct;
+    # + 5: 19-23 Oct
+    (date(2026, 9, 30), date(2026, 9, 21), date(2026, 10, 9), 8, date(2026, 10, 16), 5, date(2026, 10, 23)),
+    # lost: 29, 30, 31 Dec = 3; 30 Dec + 3: 31 Dec, (1 Jan holiday, weekend) 4, 5 Jan; + 5: 6, 7, 8, 11, 12 Jan
+    (date(2026, 12, 30), date(2026, 12, 28), date(2026, 12, 31), 3, date(2027, 1, 5), 5, date(2027, 1, 12)),
+    # lost: 2 Feb = 1; 3 Feb + 1: 4 Feb; + 5 over Spring Festival (5-8 Feb) and a weekend: 9, 10, 11, 12, 15 Feb
+    (date(2027, 2, 3), date(2027, 2, 1), date(2027, 2, 2), 1, date(2027, 2, 4), 5, date(2027, 2, 15)),
+]
+
+
+# The time limit a submitted case starts with: 30 working days (the default processing limit) after the day
+# of submission, on the seeded calendar. Counted by hand: (submitted on, time limit)
+SUBMISSION_LIMITS = [
+    # 22-24 Sep (3), 28-30 Sep (6), 8, 9, 10 (make-up Sat) Oct (9), 12-30 Oct (24), 2-6 Nov (29), 9 Nov (30)
+    (date(2026, 9, 21), date(2026, 11, 9)),
+    # 29-31 Dec (3), 4-29 Jan (23), 1-4 Feb (27), Spring Festival 5-8 Feb, 9, 10, 11 Feb (30)
+    (date(2026, 12, 28), date(2027, 2, 11)),
+    # submitted on the make-up Saturday 10 Oct (the day itself is not counted): 12 Oct - 20 Nov, 6 weeks
+    (date(2026, 10, 10), date(2026, 11, 20)),
+]
+
+
+@pytest.mark.parametrize(("submitted", "limit"), SUBMISSION_LIMITS, ids=[r[0].isoformat() for r in SUBMISSION_LIMITS])
+def test_a_submitted_case_is_due_thirty_working_days_later(reviewer, monkeypatch, submitted, limit):
+    _on(monkeypatch, submitted)
+    case = new_application()
+    assert case.expected_completion == limit
+    assert selectors.case_for(reviewer, case.office_code).due == limit
+
+
+def _on(monkeypatch, day: date) -> None:
+    """Make `day`, 10:00 in Wuhan, the current time."""
+    import django.utils.timezone
+
+    at = datetime(day.year, day.month, day.day, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
+    monkeypatch.setattr(django.utils.timezone, "now", lambda: at)
+
+
+@pytest.mark.parametrize(("limit", "suspended", "resumed", "lost", "after_resume", "extra", "after_extension"),
+                         DEADLINES, ids=[row[0].isoformat() for row in DEADLINES])
+def test_suspension_stops_the_clock_and_extension_adds_working_days(reviewer, application, monkeypatch, limit,
+                                                                    suspended, resumed, lost, after_resume,
+                                                                    extra, after_extension):
+    Application.objects.filter(pk=application.pk).update(expected_completion=limit)
+    application.refresh_from_db()
+    _on(monkeypatch, suspended)
     services.claim(staff=reviewer, application=application)
     services.suspend(staff=reviewer, application=application, reason="Waiting for the household register office")
     with pytest.raises(services.CaseworkError) as refused:
         services.approve(staff=reviewer, application=application)
     assert refused.value.code == "suspended"
-    casefile = CaseFile.objects.get(application=application)
-    casefile.suspended_since = timezone.now() - timedelta(days=14)  # two weeks ago
-    casefile.save()
+    _on(monkeypatch, resumed)
     services.resume(staff=reviewer, application=application, reason="Answer received")
+    casefile = CaseFile.objects.get(application=application)
+    assert casefile.deadline == after_resume
+    assert CaseAction.objects.get(application=application, kind="resumed").data == {
+        "working_days_added": lost, "deadline": after_resume.isoformat()}
+    services.extend_deadline(staff=reviewer, application=application, days=extra, reason="Needs a home visit")
     casefile.refresh_from_db()
-    assert casefile.deadline > application.expected_completion
-    before = casefile.deadline
-    services.extend_deadline(staff=reviewer, application=application, days=5, reason="Needs a home visit")
-    casefile.refresh_from_db()
-    assert casefile.deadline >= before + timedelta(days=5)
+    assert casefile.deadline == after_extension
+    assert selectors.queue(reviewer, selectors.QueueFilters(stage=State.UNDER_REVIEW)).get(
+        pk=application.pk).due == after_extension
     kinds = list(CaseAction.objects.filter(application=application).values_list("kind", flat=True))
     assert kinds == ["claimed", "suspended", "resumed", "deadline_extended"]
     with pytest.raises(services.CaseworkError):

@@ -96,3 +96,47 @@ def test_create_staff_member_accepts_roles_and_areas():
     with pytest.raises(ValueError):
         services.create_staff_member(username="y", password="Strong-pass-2026", real_name="y", roles=[],
                                      areas=["province:42"])
+
+
+def _events_since(seq):
+    from sscard.audit.models import AuditEvent
+
+    return [(e.event_type, e.actor_id, e.subject_type, e.subject_id)
+            for e in AuditEvent.objects.filter(seq__gt=seq).order_by("seq")]
+
+
+def _last_seq():
+    from sscard.audit.models import AuditEvent
+
+    last = AuditEvent.objects.order_by("-seq").first()
+    return last.seq if last else 0
+
+
+def test_each_staff_view_of_a_case_photo_is_audited(reviewer, application):
+    c = staff_client(reviewer)
+    url = reverse("casework:case_photo", args=[application.office_code])
+    start = _last_seq()
+    assert c.get(url).status_code == 200
+    assert c.get(url).status_code == 200
+    assert _events_since(start) == [
+        ("casework.photo_viewed", reviewer.pk, "card_application", application.office_code),
+        ("casework.photo_viewed", reviewer.pk, "card_application", application.office_code)]
+    far = new_application(district="420102")
+    start = _last_seq()
+    assert c.get(reverse("casework:case_photo", args=[far.office_code])).status_code == 404
+    assert _events_since(start) == []  # nothing was read
+
+
+def test_each_showing_of_the_case_page_is_audited(reviewer, application):
+    c = staff_client(reviewer)
+    start = _last_seq()
+    assert c.get(reverse("casework:case", args=[application.office_code])).status_code == 200
+    viewed = ("casework.case_viewed", reviewer.pk, "card_application", application.office_code)
+    assert _events_since(start) == [viewed]
+    # the page shown again with a form error is read again
+    services.claim(staff=reviewer, application=application)
+    start = _last_seq()
+    response = c.post(reverse("casework:case_action", args=[application.office_code, "return"]),
+                      {"return-expected_state": "under_review", "return-r_photo_quality": "on"})
+    assert response.status_code == 200
+    assert _events_since(start) == [viewed]
