@@ -4,6 +4,7 @@ Someone registered the ID number of 王五 (the holder) with another name and th
 Wuchang outlet with their ID card; a clerk proposes the correction, a supervisor confirms it.
 """
 
+import html
 import importlib
 from datetime import UTC, date, datetime
 
@@ -22,7 +23,7 @@ from sscard.domain.idnumber import make_id_number
 from sscard.notify.models import Message, OutboxSms
 
 from ..accounts.conftest import last_code
-from .conftest import PASSWORD, jiangan, new_staff, wuchang
+from .conftest import PASSWORD, jiangan, new_staff, staff_client, wuchang
 
 HOLDER_ID = make_id_number("420106", date(1985, 6, 1), 217)
 HOLDER_PHONE = "13712345678"
@@ -208,3 +209,93 @@ def test_the_person_own_account_and_wrong_codes_are_refused(clerk, squatter, dja
     assert "No account holds this ID number" in refused.value.errors["id_number"][0]
     assert not IdentityCorrection.objects.exists()
 
+
+
+# --- Staff pages -----------------------------------------------------------------------------------------------
+
+URL = "/staff/id-numbers/"
+
+
+def text(response) -> str:
+    return html.unescape(response.content.decode())
+
+
+def form_data(**overrides):
+    data = {"outlet": str(wuchang().pk), "real_name": "王五", "document_type": "resident_id",
+            "id_number": HOLDER_ID.lower(), "document_seen": "居民身份证，有效期至2035-01-01",
+            "phone": HOLDER_PHONE, "note": "", "identity_checked": "on"}
+    data.update(overrides)
+    return data
+
+
+def test_the_whole_flow_through_the_staff_pages(clerk, supervisor, squatter, django_capture_on_commit_callbacks):
+    from django.test import Client
+
+    squatter_browser = Client(HTTP_ACCEPT_LANGUAGE="en")
+    squatter_browser.force_login(squatter)
+    assert squatter_browser.get("/accounts/home").status_code == 200
+
+    counter = staff_client(clerk)
+    page = counter.get(URL)
+    assert page.status_code == 200 and "Give an ID number back to its holder" in text(page)
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = counter.post(URL + "propose", {**form_data(), "send_code": "1"})
+    assert sent.status_code == 200 and "A code was sent to the person's mobile phone" in text(sent)
+    proposed = counter.post(URL + "propose", {**form_data(), "propose": "1", "sms_code": last_code(HOLDER_PHONE)})
+    correction = IdentityCorrection.objects.get()
+    assert proposed.status_code == 302 and proposed["Location"] == f"{URL}{correction.pk}"
+    own_page = text(counter.get(f"{URL}{correction.pk}"))
+    assert HOLDER_ID_MASKED in own_page and HOLDER_ID not in own_page and HOLDER_PHONE not in own_page
+    assert "139****9999" in own_page and "Confirm: close the wrong account" not in own_page  # no own decision
+    assert counter.post(f"{URL}{correction.pk}/decide", {"decision": "confirm"}).status_code == 403
+
+    boss = staff_client(supervisor)
+    detail = text(boss.get(f"{URL}{correction.pk}"))
+    assert "Confirm: close the wrong account" in detail and HOLDER_ID not in detail
+    with django_capture_on_commit_callbacks(execute=True):
+        decided = boss.post(f"{URL}{correction.pk}/decide", {"decision": "confirm", "note": "ok"}, follow=True)
+    assert "Confirmed: the wrong account is closed" in text(decided)
+    assert AuditEvent.objects.filter(event_type="casework.id_number_correction_viewed", actor=supervisor).exists()
+
+    # The wrong account is out: its open session ends, its password no longer works.
+    assert squatter_browser.get("/accounts/home").status_code == 302
+    login = Client(HTTP_ACCEPT_LANGUAGE="en").post("/accounts/login", {"identifier": SQUATTER_PHONE,
+                                                                        "password": PASSWORD})
+    assert login.status_code == 200 and "is wrong" in text(login)
+    # The holder logs in with an SMS code to their phone and finds the ID number theirs.
+    age_codes(HOLDER_PHONE)
+    holder_browser = Client(HTTP_ACCEPT_LANGUAGE="en")
+    with django_capture_on_commit_callbacks(execute=True):
+        holder_browser.post("/accounts/login/sms", {"action": "send_code", "phone": HOLDER_PHONE})
+    logged_in = holder_browser.post("/accounts/login/sms", {"action": "login", "phone": HOLDER_PHONE,
+                                                            "sms_code": last_code(HOLDER_PHONE)})
+    assert logged_in.status_code == 302
+    profile = holder_browser.get("/accounts/profile")
+    assert profile.status_code == 200 and HOLDER_ID_MASKED in text(profile)
+
+
+def test_refusals_are_clear_messages(clerk, supervisor, squatter, django_capture_on_commit_callbacks):
+    reviewer = staff_client(new_staff(["reviewer"]))
+    page = reviewer.get(URL)
+    assert page.status_code == 403 and "Your role does not allow this action." in text(page)
+    assert reviewer.post(URL + "propose", {**form_data(), "propose": "1"}).status_code == 403
+    # A supervisor may read and decide but a clerk's area is needed to see another area's correction.
+    correction = propose(clerk, django_capture_on_commit_callbacks)
+    elsewhere = staff_client(new_staff(["supervisor"], areas=["district:420102"]))
+    assert elsewhere.get(f"{URL}{correction.pk}").status_code == 404
+    assert elsewhere.post(f"{URL}{correction.pk}/decide", {"decision": "confirm"}).status_code == 404
+    # An outlet outside the clerk's areas is not offered, and refused if sent.
+    age_codes(HOLDER_PHONE)
+    counter = staff_client(clerk)
+    refused = counter.post(URL + "propose", {**form_data(outlet=str(jiangan().pk)), "propose": "1",
+                                             "sms_code": "123456"})
+    assert refused.status_code == 400 and "Select a valid choice" in text(refused)
+    # A second proposal for the same ID number while one waits.
+    again = counter.post(URL + "propose", {**form_data(phone="13712340000"), "propose": "1", "sms_code": "123456"})
+    assert again.status_code == 400
+    assert "already waiting for a supervisor's confirmation" in text(again)
+    # A wrong ID number format is a field error.
+    bad = counter.post(URL + "propose", {**form_data(id_number="360426199101010072"), "propose": "1",
+                                         "sms_code": "123456"})
+    assert bad.status_code == 400 and "id_id_number_errors" in text(bad)
+    assert IdentityCorrection.objects.count() == 1
