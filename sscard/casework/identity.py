@@ -32,7 +32,7 @@ from sscard.audit.services import record_event
 from sscard.domain.masking import mask_id_number, mask_phone
 from sscard.notify.services import post_message, send_sms
 
-from .identity_selectors import outlets_of
+from .identity_selectors import blocking_applications, outlets_of
 from .models import IdentityCorrection
 from .services import CaseworkError, require
 
@@ -182,7 +182,8 @@ def decide_correction(*, staff, correction: IdentityCorrection, confirm: bool, n
         record_event(event_type="casework.id_number_correction_confirmed", actor=staff, request=request,
                      subject_type=SUBJECT, subject_id=str(locked.pk),
                      data={"id_number": masked_id, "wrong_account": wrong.pk, "right_account": right.pk,
-                           "proposed_by": locked.proposed_by_id, "note": locked.decision_note})
+                           "proposed_by": locked.proposed_by_id, "note": locked.decision_note,
+                           "blocking_applications": blocking_applications(locked).count()})
         _notify(locked, wrong, right)
     correction.refresh_from_db()
     return correction

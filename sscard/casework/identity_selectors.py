@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
-from sscard.applications.models import Outlet
+from sscard.applications.models import Application, Outlet
+from sscard.domain import casestates
 
 from .models import IdentityCorrection, StaffArea
 from .roles import perm
@@ -40,6 +41,15 @@ def correction_for(staff, pk: int) -> IdentityCorrection | None:
     return corrections_visible_to(staff).filter(pk=pk).first()
 
 
+def blocking_applications(correction: IdentityCorrection) -> QuerySet[Application]:
+    """The wrong account's applications for the ID number that still block the holder's own (one person,
+    one card): in progress, or ended in a card. Closing the account does not close them; the review queue does."""
+    return (Application.objects.filter(applicant_id=correction.wrong_account_id,
+                                       subject_id_number=correction.id_number,
+                                       state__in=casestates.ACTIVE | casestates.CARD_ISSUED)
+            .order_by("submitted_at"))
+
+
 def facts(correction: IdentityCorrection) -> dict:
     """What the detail page shows beside the correction itself, masked."""
     from sscard.accounts.models import DocumentType
@@ -49,4 +59,5 @@ def facts(correction: IdentityCorrection) -> dict:
     labels = dict(DocumentType.choices)
     return {"document_type_label": labels.get(correction.document_type, correction.document_type),
             "wrong_name": mask_name(wrong.real_name), "wrong_phone": wrong.masked_phone,
-            "wrong_joined": wrong.date_joined, "wrong_active": wrong.is_active}
+            "wrong_joined": wrong.date_joined, "wrong_active": wrong.is_active,
+            "blocking": list(blocking_applications(correction))}

@@ -299,3 +299,34 @@ def test_refusals_are_clear_messages(clerk, supervisor, squatter, django_capture
                                          "sms_code": "123456"})
     assert bad.status_code == 400 and "id_id_number_errors" in text(bad)
     assert IdentityCorrection.objects.count() == 1
+
+
+def test_the_wrong_accounts_applications_for_the_id_number_are_pointed_out(
+        clerk, supervisor, squatter, django_capture_on_commit_callbacks):
+    from .conftest import new_application
+
+    application = new_application(squatter)
+    correction = propose(clerk, django_capture_on_commit_callbacks)
+    page = text(staff_client(supervisor).get(f"{URL}{correction.pk}"))
+    assert "These still block an application by the holder" in page
+    assert application.display_code in page
+    with django_capture_on_commit_callbacks(execute=True):
+        identity.decide_correction(staff=supervisor, correction=correction, confirm=True)
+    event = AuditEvent.objects.get(event_type="casework.id_number_correction_confirmed")
+    assert event.data["blocking_applications"] == 1
+
+
+def test_the_notifications_reach_the_citizens_in_chinese_by_default(
+        clerk, supervisor, squatter, django_capture_on_commit_callbacks):
+    correction = propose(clerk, django_capture_on_commit_callbacks)
+    with translation.override("zh-hans"), django_capture_on_commit_callbacks(execute=True):
+        identity.decide_correction(staff=supervisor, correction=correction, confirm=True)
+    # Expected texts written by hand from the zh-Hans catalogue.
+    assert sms_to(SQUATTER_PHONE) == [
+        f"【湖北政务服务网】您以身份证件号码{HOLDER_ID_MASKED}注册的账户已被停用：该证件号码的本人已在服务窗口核验身份。"
+        "如有异议，请携带您本人的身份证件到服务窗口办理。"]
+    assert sms_to(HOLDER_PHONE) == [
+        f"【湖北政务服务网】您的身份证件号码{HOLDER_ID_MASKED}现已注册到您本人的账户（手机号码{HOLDER_PHONE_MASKED}）。"
+        "请使用短信验证码登录并设置密码。"]
+    correction.refresh_from_db()
+    assert Message.objects.filter(user=correction.right_account, subject="您的身份证件号码已归还给您").exists()
