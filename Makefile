@@ -91,6 +91,8 @@ bench: sync
 lint: sync
 	@$(UV) run ruff check .
 
+# The local database of `make run`: debug on unless the environment says otherwise (system check accounts.E002).
+migrate: export SSCARD_DEBUG ?= 1
 migrate: sync
 	@$(MANAGE) migrate --noinput
 

@@ -53,6 +53,8 @@ class Profile:
             "SSCARD_LOG_LEVEL": "INFO",
             "PROMETHEUS_MULTIPROC_DIR": str(workdir / "prometheus"),
             "SSCARD_CELERY_BROKER_URL": "",
+            # Synthetic citizens on the default `rules` identity provider, knowingly (system check accounts.E002).
+            "SSCARD_ACCEPT_UNVERIFIED_IDENTITY": "1",
         }
         if name == "sqlite":
             env.update({"SSCARD_DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite3'}", "SSCARD_REDIS_URL": ""})

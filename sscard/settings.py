@@ -228,6 +228,10 @@ SMS_GATEWAY = os.environ.get("SSCARD_SMS_GATEWAY", "outbox")
 SMS_HTTP_URL = os.environ.get("SSCARD_SMS_HTTP_URL", "")
 SMS_HTTP_TOKEN = os.environ.get("SSCARD_SMS_HTTP_TOKEN", "")
 IDENTITY_PROVIDER = os.environ.get("SSCARD_IDENTITY_PROVIDER", "rules")
+# The `rules` provider checks only the shape of an ID number, not that the name belongs to it: anyone can
+# register a real person's ID number (and block that person's account and card). With debug off the system
+# check accounts.E002 refuses it unless this says it was chosen knowingly (docs/deploy.md, "Identity").
+ACCEPT_UNVERIFIED_IDENTITY = env_bool("SSCARD_ACCEPT_UNVERIFIED_IDENTITY", False)
 
 # Version of the terms and privacy notice a registrant accepts.
 TERMS_VERSION = "2026-11"

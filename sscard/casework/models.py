@@ -247,3 +247,64 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.target} {self.at:%Y-%m-%d %H:%M}"
+
+
+# --- Squatted ID numbers (issue 9) --------------------------------------------------------------------------
+
+class IdentityCorrection(models.Model):
+    """An ID number registered by the wrong person, resolved at a counter: a clerk saw the holder's document
+    and verified their phone, proposes to disable the wrong account and open the holder's own; a supervisor
+    (another person) confirms or declines it (`sscard.casework.identity`)."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("Waiting for confirmation")
+        CONFIRMED = "confirmed", _("Confirmed")
+        DECLINED = "declined", _("Declined")
+
+    id_number = models.CharField(_("ID number"), max_length=32)
+    wrong_account = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    real_name = models.CharField(_("real name"), max_length=64)
+    document_type = models.CharField(_("document type"), max_length=32)
+    document_seen = models.CharField(_("document seen"), max_length=200)
+    phone = models.CharField(_("mobile phone"), max_length=11)
+    outlet = models.ForeignKey("applications.Outlet", on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(blank=True)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField()
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, default=Outcome.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+    right_account = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                      related_name="+")
+
+    class Meta:
+        ordering = ["-proposed_at", "-id"]
+        verbose_name = _("ID number correction")
+        verbose_name_plural = _("ID number corrections")
+        constraints = [
+            models.UniqueConstraint(fields=["id_number"], condition=models.Q(outcome="pending"),
+                                    name="one_pending_correction_per_id_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.masked_id_number} {self.outcome}"
+
+    @property
+    def masked_id_number(self) -> str:
+        from sscard.domain.masking import mask_id_number
+
+        return mask_id_number(self.id_number)
+
+    @property
+    def masked_name(self) -> str:
+        from sscard.domain.masking import mask_name
+
+        return mask_name(self.real_name)
+
+    @property
+    def masked_phone(self) -> str:
+        from sscard.domain.masking import mask_phone
+
+        return mask_phone(self.phone)

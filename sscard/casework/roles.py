@@ -29,6 +29,8 @@ PERMISSIONS = {
     "outlet_counter": "Can receive cards at an outlet and hand them over",
     "reveal_personal_data": "Can reveal a masked personal data field",
     "view_dashboard": "Can read the supervisor dashboard",
+    "resolve_id_number": "Can propose giving a squatted ID number back to its holder",
+    "confirm_id_number": "Can confirm or decline giving a squatted ID number back",
 }
 
 
@@ -56,11 +58,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
                                    "reveal_personal_data"}),
     StaffRole.PRODUCTION: frozenset({"use_workbench", "claim_case", "bank_exchange", "production_batch",
                                      "dispatch_post"}),
-    StaffRole.CLERK: frozenset({"use_workbench", "outlet_counter", "reveal_personal_data"}),
+    StaffRole.CLERK: frozenset({"use_workbench", "outlet_counter", "reveal_personal_data", "resolve_id_number"}),
     StaffRole.SUPERVISOR: frozenset({"use_workbench", "claim_case", "assign_case", "review_case",
                                      "confirm_rejection", "manage_deadline", "send_back_to_review",
                                      "bank_exchange", "production_batch", "dispatch_post", "outlet_counter",
-                                     "reveal_personal_data", "view_dashboard"}),
+                                     "reveal_personal_data", "view_dashboard", "resolve_id_number",
+                                     "confirm_id_number"}),
     StaffRole.AUDITOR: frozenset({"use_workbench", "view_all_areas", "view_dashboard"}),
 }
 

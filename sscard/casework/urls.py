@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import identity_views, views
 
 app_name = "casework"
 urlpatterns = [
@@ -21,4 +21,8 @@ urlpatterns = [
     path("outlet/<str:number>/<slug:step>", views.outlet_batch, name="outlet_batch"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/<slug:what>.csv", views.dashboard_csv, name="dashboard_csv"),
+    path("id-numbers/", identity_views.corrections, name="id_number_corrections"),
+    path("id-numbers/propose", identity_views.propose, name="id_number_propose"),
+    path("id-numbers/<int:pk>", identity_views.detail, name="id_number_correction"),
+    path("id-numbers/<int:pk>/decide", identity_views.decide, name="id_number_decide"),
 ]
