@@ -43,10 +43,12 @@ def reseed() -> None:
     from django.apps import apps
     from django.contrib.auth.models import Group
 
-    if PartnerBank.objects.exists() and Group.objects.filter(name="casework:reviewer").exists():
+    if (PartnerBank.objects.exists() and Group.objects.filter(name="casework:reviewer").exists()
+            and Group.objects.filter(name="casework:clerk", permissions__codename="resolve_id_number").exists()):
         return
     for module in ("sscard.applications.migrations.0002_seed_wuhan_defaults",
-                   "sscard.casework.migrations.0002_seed_roles_and_manufacturer"):
+                   "sscard.casework.migrations.0002_seed_roles_and_manufacturer",
+                   "sscard.casework.migrations.0003_identity_correction"):
         importlib.import_module(module).seed(apps, None)
 
 
