@@ -327,6 +327,28 @@ def prepare(checked: CheckedUpload, crop: dict, *, min_kb: int, max_kb: int) -> 
     return PreparedPhoto(card=encode_in_range(card, min_kb=min_kb, max_kb=max_kb), original=out.getvalue())
 
 
+def carries_metadata(data: bytes) -> bool:
+    """Whether stored JPEG bytes hold anything but pixels: an APPn segment other than the JFIF header, or a
+    comment (what card photos stored before only pixels were stored may carry)."""
+    with Image.open(io.BytesIO(data)) as image:
+        segments = getattr(image, "applist", [])
+        return any(not (marker == "APP0" and content.startswith(b"JFIF\0")) for marker, content in segments)
+
+
+def reencode_card_photo(data: bytes, *, min_kb: int, max_kb: int) -> bytes:
+    """A stored card photo encoded anew from its pixels (within the size range when it can be, else at quality
+    95): the same picture without its metadata."""
+    with Image.open(io.BytesIO(data)) as image, _decoding():
+        image.load()
+        card = _to_srgb(_flatten(image), image.info.get("icc_profile"))
+    try:
+        return encode_in_range(card, min_kb=min_kb, max_kb=max_kb)
+    except PhotoError:  # the configured range changed since: the metadata must go all the same
+        out = io.BytesIO()
+        _pixels_only(card).save(out, format="JPEG", quality=95, subsampling=0, dpi=(300, 300))
+        return out.getvalue()
+
+
 def store_original(data: bytes) -> str:
     """Store a kept original (PreparedPhoto.original: already without metadata)."""
     return default_storage.save(f"{ORIGINALS_DIR}/{uuid.uuid4().hex}.jpg", ContentFile(data))

@@ -5,6 +5,9 @@ without metadata) is only a reference copy while the applicant works on the draf
 application is submitted (services.submit_application) and, at the latest, ORIGINAL_RETENTION after it was
 stored: `purge_photo_originals` deletes every stored original older than that, whether a draft still names it
 or a failed request left it behind, and the originals of applications submitted before this rule.
+
+`clean_stored_card_photos` (`manage.py clean_photo_metadata`, once) re-encodes the card photos stored before
+only pixels were stored: those may carry the upload's JPEG comment, which would reach the manufacturer's ZIP.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from django.utils import timezone
 from sscard.audit.services import record_event
 from sscard.domain import photo_rules
 
-from . import photos
+from . import photos, selectors
 from .models import Application, ApplicationDraft
 
 SUBJECT_TYPE = "card_application"
@@ -66,3 +69,37 @@ def purge_photo_originals(*, now: datetime | None = None) -> int:
                          data={"files": len(names), "drafts": drafts, "applications": len(submitted)})
         transaction.on_commit(lambda: photos.delete(*names))
     return len(names)
+
+
+def _stored_card_photos() -> list[str]:
+    try:
+        _dirs, files = default_storage.listdir(photos.PHOTOS_DIR)
+    except FileNotFoundError:
+        return []
+    return sorted(f"{photos.PHOTOS_DIR}/{name}" for name in files)
+
+
+def clean_stored_card_photos() -> int:
+    """Re-encode, from its pixels, every stored card photo that carries metadata (a comment or an APPn segment),
+    under a new name that the applications and drafts naming the old one take in one transaction; the old file
+    is deleted once it commits. One audit event counts them. Idempotent. Returns how many were cleaned."""
+    settings_row = selectors.service_settings()
+    cleaned = 0
+    for name in _stored_card_photos():
+        try:
+            data = photos.read(name)
+        except FileNotFoundError:  # replaced or discarded meanwhile
+            continue
+        if not photos.carries_metadata(data):
+            continue
+        new = photos.store_card_photo(photos.reencode_card_photo(data, min_kb=settings_row.photo_min_kb,
+                                                                 max_kb=settings_row.photo_max_kb))
+        with transaction.atomic():
+            Application.objects.filter(photo=name).update(photo=new)
+            ApplicationDraft.objects.filter(photo=name).update(photo=new)
+            transaction.on_commit(lambda name=name: photos.delete(name))
+        cleaned += 1
+    if cleaned:
+        record_event(event_type="card_application.photo_metadata_removed", actor=None, subject_type=SUBJECT_TYPE,
+                     data={"photos": cleaned})
+    return cleaned

@@ -562,3 +562,47 @@ def test_beat_runs_the_purge_every_hour():
     assert any(entry["task"] == "sscard.applications.purge_photo_originals" and entry["schedule"] == 3600
                for entry in celery_app.conf.beat_schedule.values())
     assert purge_photo_originals.delay().get() == 0  # registered under that name, runs (eagerly here)
+
+
+def test_card_photos_stored_with_a_comment_are_cleaned_once(logged_in, fill, submit, make_citizen, private_media,
+                                                            django_capture_on_commit_callbacks):
+    """Card photos stored before only pixels were stored kept the upload's comment (it reached the manufacturer's
+    ZIP): `manage.py clean_photo_metadata` re-encodes them; clean ones are left alone."""
+    from django.core.management import call_command
+    from django.test import Client
+
+    from sscard.audit.models import AuditEvent
+
+    def old_card_photo(seed):  # what the earlier code stored: the card photo with the upload's comment
+        card = Image.open(io.BytesIO(images.portrait(width=358, height=441, seed=seed)))
+        return photos.store_card_photo(images.jpeg_bytes(card, comment=b"<script>alert(1)</script>"))
+
+    fill(logged_in)
+    submit(logged_in)
+    other = Client(HTTP_ACCEPT_LANGUAGE="en")
+    other.force_login(make_citizen())
+    fill(other)
+    dirty_application, dirty_draft, orphan = old_card_photo(1), old_card_photo(2), old_card_photo(3)
+    Application.objects.update(photo=dirty_application)
+    ApplicationDraft.objects.update(photo=dirty_draft)
+    clean = photos.store_card_photo(images.jpeg_bytes(Image.new("RGB", (358, 441), "white")))
+    clean_bytes = photos.read(clean)
+    assert b"<script" in photos.read(dirty_application)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("clean_photo_metadata", stdout=io.StringIO())
+    application, draft = Application.objects.get(), ApplicationDraft.objects.get()
+    assert application.photo != dirty_application and draft.photo != dirty_draft
+    for name in (application.photo, draft.photo):
+        data = photos.read(name)
+        assert_pixels_only(data)
+        assert Image.open(io.BytesIO(data)).size == (358, 441) and 14 * 1024 <= len(data) <= 40 * 1024
+    for name in (dirty_application, dirty_draft, orphan):
+        assert not (private_media / name).exists()
+    assert photos.read(clean) == clean_bytes
+    assert logged_in.get(reverse("applications:photo", args=[application.office_code])).content == \
+        photos.read(application.photo)
+    assert AuditEvent.objects.get(event_type="card_application.photo_metadata_removed").data == {"photos": 3}
+    out = io.StringIO()
+    call_command("clean_photo_metadata", stdout=out)
+    assert out.getvalue().strip() == "card photos cleaned: 0"
