@@ -21,9 +21,10 @@ MIN_SOURCE_WIDTH = 179  # a source narrower than half the card width cannot give
 MIN_SOURCE_HEIGHT = 220
 # Pixel limits, checked from the file's header before any pixel is decoded (decompression bombs: a small file can
 # claim a huge picture, and decoding costs about 4 bytes of memory per pixel). A JPEG is usually decoded at 1/2 to
-# 1/8 of its size (libjpeg scales while decoding), a PNG always in full: PNG gets the lower limit. Ordinary camera
-# and phone photos (12 MP phones, 24 MP cameras) pass; the card itself needs only 358×441.
-MAX_PIXELS = {"JPEG": 24_000_000, "PNG": 16_000_000}
+# 1/8 of its size (libjpeg scales while decoding), a PNG always in full (and an RGBA one is copied once more to be
+# reduced): PNG gets the lower limit. At these limits the worst case (a 24 MP JPEG cropped small, a 12 MP RGBA
+# PNG) peaks at about 110 MB. Ordinary photos (12 MP phones, 24 MP cameras) pass; the card needs only 358×441.
+MAX_PIXELS = {"JPEG": 24_000_000, "PNG": 12_000_000}
 
 # Uploaded originals (re-encoded from their pixels, without metadata) are kept at most this long, and deleted as
 # soon as the application is submitted: only the 358×441 card photo is part of the application.

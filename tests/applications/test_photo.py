@@ -117,23 +117,23 @@ def test_a_small_png_of_6300_by_6300_pixels_is_refused_from_its_header(at_photo_
     bomb = images.png_bomb(6300, 6300)  # a complete, valid PNG: ~40 million pixels in a few kilobytes
     assert len(bomb) < 52 * 1024 and Image.open(io.BytesIO(bomb)).size == (6300, 6300)
     error_page(post_photo(at_photo_step, photo_file(bomb, "bomb.png", "image/png")),
-               "The picture is too large: a PNG photo may have at most 16 million pixels. "
+               "The picture is too large: a PNG photo may have at most 12 million pixels. "
                "Please upload a smaller copy of the photo.")
 
 
 def test_the_pixel_limit_message_is_translated(at_photo_step, no_decoding):
     at_photo_step.cookies["django_language"] = "zh-hans"
     page = post_photo(at_photo_step, photo_file(images.png_bomb(6300, 6300), "bomb.png", "image/png"))
-    assert "图片过大：PNG 照片最多 16 百万像素。请上传较小的照片副本。" in page.content.decode()
+    assert "图片过大：PNG 照片最多 12 百万像素。请上传较小的照片副本。" in page.content.decode()
 
 
-# Pixel limits read from the header, by format (written by hand from the rule: JPEG 24 million, PNG 16 million).
+# Pixel limits read from the header, by format (written by hand from the rule: JPEG 24 million, PNG 12 million).
 @pytest.mark.parametrize(("fmt", "width", "height", "refused"), [
     ("JPEG", 6000, 4000, False),  # a 24-megapixel camera photo
     ("JPEG", 6001, 4000, True),
     ("JPEG", 7000, 5000, True),
-    ("PNG", 4000, 4000, False),
-    ("PNG", 4000, 4001, True),
+    ("PNG", 4000, 3000, False),  # 12 million
+    ("PNG", 4000, 3001, True),
     ("PNG", 6300, 6300, True),
 ])
 def test_the_pixel_limit_is_checked_from_the_header_without_decoding(request, fmt, width, height, refused):
@@ -149,7 +149,7 @@ def test_the_pixel_limit_is_checked_from_the_header_without_decoding(request, fm
         with pytest.raises(photos.PhotoError) as caught:
             photos.check_upload(data, max_mb=10)
         assert caught.value.messages == (photo_rules.MSG_TOO_MANY_PIXELS,)
-        assert caught.value.params == {"format": fmt, "megapixels": 24 if fmt == "JPEG" else 16}
+        assert caught.value.params == {"format": fmt, "megapixels": 24 if fmt == "JPEG" else 12}
     else:
         checked = photos.check_upload(data, max_mb=10)
         assert (checked.format, checked.width, checked.height) == (fmt, width, height)
