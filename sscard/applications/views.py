@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sscard.accounts.decorators import citizen_required
+from sscard.domain import photo_rules
 from sscard.domain.masking import mask_phone
 
 from . import forms, photos, receipt, selectors, services
@@ -206,7 +207,8 @@ def _photo_step(request, draft, settings_row, context):
     else:
         form = forms.PhotoForm(settings_row=settings_row, required=required, has_photo=bool(draft.photo))
     context.update(form=form, photo_required=required, has_photo=bool(draft.photo),
-                   cache_buster=int(draft.updated_at.timestamp()))
+                   cache_buster=int(draft.updated_at.timestamp()),
+                   original_hours=int(photo_rules.ORIGINAL_RETENTION.total_seconds() // 3600))
     return render(request, "applications/step_photo.html", context)
 
 

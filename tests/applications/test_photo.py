@@ -501,6 +501,19 @@ def _age(private_media, name, hours):
     os.utime(path, (then, then))
 
 
+@pytest.mark.parametrize(("language", "sentence"), [
+    ("en", "Only the picture is kept: the location, camera and other details stored in the file are removed. "
+           "The uploaded file itself is deleted when you submit the application, and at the latest 24 hours after "
+           "the upload."),
+    ("zh-hans", "只保留照片画面：文件中的位置、相机等信息会被删除。您上传的原始文件在提交申请时删除，最迟在上传 24 小时后删除。"),
+    ("es", "El archivo subido se elimina cuando usted presenta la solicitud y, a más tardar, 24 horas después de "
+           "subirlo."),
+])
+def test_the_photo_step_says_what_is_kept_and_for_how_long(at_photo_step, language, sentence):
+    at_photo_step.cookies["django_language"] = language
+    assert sentence in at_photo_step.get(step_url("photo")).content.decode()
+
+
 def test_submitting_deletes_the_uploaded_original(logged_in, fill, submit, private_media,
                                                   django_capture_on_commit_callbacks):
     fill(logged_in)
