@@ -278,4 +278,7 @@ CELERY_BEAT_SCHEDULE: dict = {
                             "options": {"expires": 55}},  # no pile-up while workers are down
     # Seals the access log (public look-ups) into the audit chain (docs/architecture.md, "Audit").
     "audit-seal-access": {"task": "sscard.audit.seal_access_events", "schedule": 60.0, "options": {"expires": 55}},
+    # Deletes uploaded photo originals kept longer than their retention (docs/photos.md).
+    "applications-purge-photo-originals": {"task": "sscard.applications.purge_photo_originals",
+                                           "schedule": 3600.0, "options": {"expires": 3300}},
 }

@@ -456,8 +456,7 @@ class PhotoForm(forms.Form):
         self.has_photo = has_photo
         self.fields["photo"].help_text = self.fields["photo"].help_text % {"mb": settings_row.upload_max_mb}
         self.fields["photo"].widget = forms.FileInput(attrs={"accept": "image/jpeg,image/png"})
-        self.card_photo: bytes | None = None
-        self.checked: photos.CheckedUpload | None = None
+        self.prepared: photos.PreparedPhoto | None = None
 
     def clean(self):
         data = super().clean()
@@ -468,9 +467,8 @@ class PhotoForm(forms.Form):
             return data
         s = self.settings_row
         try:
-            self.checked = photos.check_upload(upload, max_mb=s.upload_max_mb)
-            self.card_photo = photos.make_card_photo(self.checked, data, min_kb=s.photo_min_kb,
-                                                     max_kb=s.photo_max_kb)
+            checked = photos.check_upload(upload, max_mb=s.upload_max_mb)
+            self.prepared = photos.prepare(checked, data, min_kb=s.photo_min_kb, max_kb=s.photo_max_kb)
         except photos.PhotoError as error:
             for message in error.messages:
                 self.add_error("photo", gettext(message) % error.params if error.params else gettext(message))

@@ -2,6 +2,12 @@
 
 Uploaded originals and the cropped photos are private files under MEDIA_ROOT (no URL serves them); the
 applicant's own photo is only shown through a login-checked view.
+
+Nothing of the uploaded file but its pixels is stored: the card photo and the kept original are both encoded
+anew from pixels (upright, in sRGB), so EXIF (GPS position, camera, dates), XMP, ICC profiles, comments and any
+other APPn segment of the upload are left behind. The kept original is a reference copy of the whole picture
+(as decoded for the card photo, at most ORIGINAL_MAX_SIDE pixels a side), deleted when the application is
+submitted and at the latest after ORIGINAL_RETENTION (retention.py, docs/photos.md).
 """
 
 from __future__ import annotations
@@ -16,14 +22,15 @@ from dataclasses import dataclass, field
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext_noop
-from PIL import ExifTags, Image, ImageOps, ImageStat, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageCms, ImageOps, ImageStat, UnidentifiedImageError
 
 from sscard.domain import photo_rules
 from sscard.domain.photo_rules import CARD_HEIGHT, CARD_WIDTH, BorderStats
 
 ORIGINALS_DIR = "applications/originals"
 PHOTOS_DIR = "applications/photos"
-ACCEPTED_FORMATS = {"JPEG": "jpg", "PNG": "png"}
+ACCEPTED_FORMATS = frozenset({"JPEG", "PNG"})
+ORIGINAL_QUALITY = 90  # JPEG quality of the kept original
 
 MSG_EMPTY = gettext_noop("Please choose a photo file.")
 MSG_TOO_BIG = gettext_noop("The file is larger than %(mb)s MB.")
@@ -45,13 +52,21 @@ class PhotoError(Exception):
         self.params = params or {}
 
 
+@dataclass(frozen=True)
+class PreparedPhoto:
+    """What is stored of an upload: both encoded from pixels only, without any metadata segment."""
+
+    card: bytes  # the 358×441 card photo, JPEG within the configured size range
+    original: bytes  # the whole picture as decoded for the card, upright, sRGB, ≤ ORIGINAL_MAX_SIDE a side, JPEG
+
+
 @dataclass
 class CheckedUpload:
     data: bytes
     format: str  # "JPEG" or "PNG"
     width: int  # after EXIF orientation
     height: int
-    # The opened picture: headers read and checked; its pixels are decoded by make_card_photo, at the scale it needs.
+    # The opened picture: headers read and checked; its pixels are decoded by prepare, at the scale it needs.
     image: Image.Image | None = field(default=None, repr=False, compare=False)
 
 
@@ -92,8 +107,9 @@ def _open_checked(data: bytes) -> Image.Image:
     if image.format not in ACCEPTED_FORMATS:
         raise PhotoError(MSG_TYPE)
     width, height = image.size
-    if width * height > photo_rules.MAX_PIXELS:
-        raise PhotoError(MSG_BOMB)
+    if photo_rules.too_many_pixels(image.format, width, height):
+        raise PhotoError(photo_rules.MSG_TOO_MANY_PIXELS,
+                         params={"format": image.format, "megapixels": photo_rules.megapixels(image.format)})
     return image
 
 
@@ -108,7 +124,7 @@ def _orientation(image: Image.Image) -> int:
 def check_upload(uploaded, *, max_mb: int) -> CheckedUpload:
     """Read an uploaded file (Django UploadedFile or bytes) and check it by content: size, type, pixel count
     (decompression bombs) and dimensions after EXIF orientation, all from the headers. Raises PhotoError.
-    A damaged file is refused by make_card_photo, which decodes the pixels."""
+    A damaged file is refused by prepare, which decodes the pixels."""
     if uploaded is None:
         raise PhotoError(MSG_EMPTY)
     limit = max_mb * 1024 * 1024
@@ -194,8 +210,10 @@ def border_stats(image: Image.Image, strip: int = 10) -> BorderStats:
 
 
 def encode_in_range(image: Image.Image, *, min_kb: int, max_kb: int) -> bytes:
-    """JPEG bytes of `image` between min_kb and max_kb, at the best quality that fits."""
+    """JPEG bytes of `image` between min_kb and max_kb, at the best quality that fits: its pixels only (the
+    JFIF header and the image data; no EXIF, XMP, ICC profile or comment, whatever `image.info` holds)."""
     low, high = min_kb * 1024, max_kb * 1024
+    image = _pixels_only(image)
 
     def encode(quality: int) -> bytes:
         out = io.BytesIO()
@@ -223,34 +241,117 @@ def encode_in_range(image: Image.Image, *, min_kb: int, max_kb: int) -> bytes:
     return found
 
 
-def card_image(checked: CheckedUpload, crop: dict) -> Image.Image:
-    """The upload, upright, cropped to the card's frame (the crop fields, or the centred box) and scaled to
-    358×441, in RGB (transparency on white). Raises PhotoError for a bad crop or a damaged file."""
-    box = parse_crop(crop, checked.width, checked.height)
-    image, source = _decode_for_card(checked, box)
+def _flatten(image: Image.Image) -> Image.Image:
+    """The picture in RGB, transparency on white."""
     if image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info):
         rgba = image.convert("RGBA")
         backdrop = Image.new("RGB", image.size, (255, 255, 255))
         backdrop.paste(rgba, mask=rgba.getchannel("A"))
-        image = backdrop
-    elif image.mode != "RGB":
-        image = image.convert("RGB")
+        return backdrop
+    return image if image.mode == "RGB" else image.convert("RGB")
+
+
+def _card_from(image: Image.Image, source: tuple) -> Image.Image:
+    """The crop box `source` of the decoded picture, scaled to 358×441, in RGB. A picture that needs converting
+    is cut down first to the pixels the scaling reads (the box and the resampling filter's reach around it), so
+    that a large picture is not copied whole."""
+    if image.mode != "RGB":
+        x0, y0, x1, y1 = source
+        reach = math.ceil(3 * max((x1 - x0) / CARD_WIDTH, (y1 - y0) / CARD_HEIGHT, 1.0)) + 2  # Lanczos: 3 taps
+        left, top = max(0, math.floor(x0) - reach), max(0, math.floor(y0) - reach)
+        right, bottom = min(image.width, math.ceil(x1) + reach), min(image.height, math.ceil(y1) + reach)
+        image = _flatten(image.crop((left, top, right, bottom)))
+        source = (x0 - left, y0 - top, x1 - left, y1 - top)
     return image.resize((CARD_WIDTH, CARD_HEIGHT), Image.LANCZOS, box=source)
 
 
-def make_card_photo(checked: CheckedUpload, crop: dict, *, min_kb: int, max_kb: int) -> bytes:
-    """Crop and scale to 358×441, check the background, encode as JPEG in range. Raises PhotoError with
-    every background problem found."""
-    card = card_image(checked, crop)
+def _reference_copy(image: Image.Image) -> Image.Image:
+    """The whole decoded picture, reduced by a whole factor to at most ORIGINAL_MAX_SIDE a side, in RGB."""
+    factor = math.ceil(max(image.size) / photo_rules.ORIGINAL_MAX_SIDE)
+    if factor > 1:
+        try:
+            image = image.reduce(factor)
+        except ValueError:  # modes reduce() does not handle (1-bit, palette, 16-bit grey)
+            image = _flatten(image).reduce(factor)
+    return _flatten(image)
+
+
+_SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+
+
+def _to_srgb(image: Image.Image, icc_profile: bytes | None) -> Image.Image:
+    """RGB pixels described by the upload's embedded colour profile, converted to sRGB, so that the profile
+    can be dropped (a reader assumes sRGB for a JPEG without one). A profile that cannot be used (damaged, or
+    not an RGB one) is ignored: the pixels are taken as sRGB."""
+    if not icc_profile:
+        return image
+    try:
+        profile = ImageCms.ImageCmsProfile(io.BytesIO(icc_profile))
+        return ImageCms.profileToProfile(image, profile, _SRGB, outputMode="RGB")
+    except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+        return image
+
+
+def _pixels_only(image: Image.Image) -> Image.Image:
+    """A new picture holding only `image`'s pixels: no EXIF, XMP, ICC profile, comment or any other `info`
+    that an encoder might write out."""
+    clean = Image.new(image.mode, image.size)
+    clean.paste(image)
+    return clean
+
+
+def _cut(checked: CheckedUpload, crop: dict, *, reference: bool) -> tuple[Image.Image, Image.Image | None]:
+    box = parse_crop(crop, checked.width, checked.height)
+    image, source = _decode_for_card(checked, box)
+    icc_profile = image.info.get("icc_profile")
+    card = _pixels_only(_to_srgb(_card_from(image, source), icc_profile))
+    original = _pixels_only(_to_srgb(_reference_copy(image), icc_profile)) if reference else None
+    return card, original
+
+
+def card_image(checked: CheckedUpload, crop: dict) -> Image.Image:
+    """The upload, upright, cropped to the card's frame (the crop fields, or the centred box) and scaled to
+    358×441, in RGB (transparency on white), pixels only. Raises PhotoError for a bad crop or a damaged file."""
+    return _cut(checked, crop, reference=False)[0]
+
+
+def prepare(checked: CheckedUpload, crop: dict, *, min_kb: int, max_kb: int) -> PreparedPhoto:
+    """The card photo (crop, scale to 358×441, check the background, encode as JPEG in range) and the kept
+    original, from one decoding of the upload. Raises PhotoError with every background problem found."""
+    card, original = _cut(checked, crop, reference=True)
     problems = photo_rules.background_problems(border_stats(card))
     if problems:
         raise PhotoError(*problems)
-    return encode_in_range(card, min_kb=min_kb, max_kb=max_kb)
+    out = io.BytesIO()
+    original.save(out, format="JPEG", quality=ORIGINAL_QUALITY, optimize=True)
+    return PreparedPhoto(card=encode_in_range(card, min_kb=min_kb, max_kb=max_kb), original=out.getvalue())
 
 
-def store_original(checked: CheckedUpload) -> str:
-    name = f"{ORIGINALS_DIR}/{uuid.uuid4().hex}.{ACCEPTED_FORMATS[checked.format]}"
-    return default_storage.save(name, ContentFile(checked.data))
+def carries_metadata(data: bytes) -> bool:
+    """Whether stored JPEG bytes hold anything but pixels: an APPn segment other than the JFIF header, or a
+    comment (what card photos stored before only pixels were stored may carry)."""
+    with Image.open(io.BytesIO(data)) as image:
+        segments = getattr(image, "applist", [])
+        return any(not (marker == "APP0" and content.startswith(b"JFIF\0")) for marker, content in segments)
+
+
+def reencode_card_photo(data: bytes, *, min_kb: int, max_kb: int) -> bytes:
+    """A stored card photo encoded anew from its pixels (within the size range when it can be, else at quality
+    95): the same picture without its metadata."""
+    with Image.open(io.BytesIO(data)) as image, _decoding():
+        image.load()
+        card = _to_srgb(_flatten(image), image.info.get("icc_profile"))
+    try:
+        return encode_in_range(card, min_kb=min_kb, max_kb=max_kb)
+    except PhotoError:  # the configured range changed since: the metadata must go all the same
+        out = io.BytesIO()
+        _pixels_only(card).save(out, format="JPEG", quality=95, subsampling=0, dpi=(300, 300))
+        return out.getvalue()
+
+
+def store_original(data: bytes) -> str:
+    """Store a kept original (PreparedPhoto.original: already without metadata)."""
+    return default_storage.save(f"{ORIGINALS_DIR}/{uuid.uuid4().hex}.jpg", ContentFile(data))
 
 
 def store_card_photo(data: bytes) -> str:

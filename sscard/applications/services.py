@@ -136,7 +136,7 @@ def review_draft(*, draft: ApplicationDraft, subject: dict, subject_age: int, pe
     if settings_row.photo_required_for(subject_age) and not draft.photo:
         return DraftReview(invalid_step="photo")
     fields = {**subject, **personal, **delivery, "document_valid_until": until, "bank": bank, "outlet": outlet,
-              "photo": draft.photo, "photo_original": draft.photo_original}
+              "photo": draft.photo}  # not the uploaded original: it is deleted at submission (docs/photos.md)
     return DraftReview(fields=fields)
 
 
@@ -225,7 +225,11 @@ def submit_application(*, user, token, fields: dict, request=None) -> Submission
                          subject_id=code, request=request,
                          data={"for_child": application.for_child, "bank": application.bank.code,
                                "delivery": application.delivery, "photo": bool(application.photo)})
-            ApplicationDraft.objects.filter(applicant=user, token=token).delete()
+            drafts = ApplicationDraft.objects.filter(applicant=user, token=token)
+            # The card photo moves to the application; the uploaded original is not kept (docs/photos.md).
+            originals = [name for name in drafts.values_list("photo_original", flat=True) if name]
+            drafts.delete()
+            transaction.on_commit(lambda: photos.delete(*originals))
             display = application.display_code
             date_text = application.expected_completion.isoformat()
             _notify(
@@ -338,10 +342,10 @@ CORRECTABLE_FIELDS = {
 }
 
 
-def resubmit(*, application: Application, user, fields: dict, photo: str = "", photo_original: str = "",
-             request=None) -> StatusChange:
+def resubmit(*, application: Application, user, fields: dict, photo: str = "", request=None) -> StatusChange:
     """The citizen corrects a returned (or bank-failed) application and resubmits it under the same office
-    code. `fields` holds validated values of CORRECTABLE_FIELDS; `photo` a new stored photo, if any."""
+    code. `fields` holds validated values of CORRECTABLE_FIELDS; `photo` a new stored card photo, if any (an
+    application keeps no uploaded original: docs/photos.md)."""
     if application.applicant_id != user.pk:
         raise ApplicationError("not_found", MSG_WRONG_STATE)
     unknown = set(fields) - CORRECTABLE_FIELDS
@@ -355,7 +359,7 @@ def resubmit(*, application: Application, user, fields: dict, photo: str = "", p
         for name, value in fields.items():
             setattr(locked, name, value)
         if photo:  # the earlier photo files stay: they are part of what was submitted before
-            locked.photo, locked.photo_original = photo, photo_original
+            locked.photo = photo
             changed.append("photo")
         locked.save()
         now = timezone.now()

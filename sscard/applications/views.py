@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sscard.accounts.decorators import citizen_required
+from sscard.domain import photo_rules
 from sscard.domain.masking import mask_phone
 
 from . import forms, photos, receipt, selectors, services
@@ -194,19 +195,20 @@ def _photo_step(request, draft, settings_row, context):
                                has_photo=bool(draft.photo))
         if form.is_valid():
             with transaction.atomic():
-                if form.card_photo is not None:
-                    services.save_photo_step(draft=draft, original=photos.store_original(form.checked),
-                                             photo=photos.store_card_photo(form.card_photo))
+                if form.prepared is not None:
+                    services.save_photo_step(draft=draft, original=photos.store_original(form.prepared.original),
+                                             photo=photos.store_card_photo(form.prepared.card))
                 else:
                     services.save_photo_step(draft=draft)
-            if form.card_photo is not None and request.POST.get("action") == "preview":
+            if form.prepared is not None and request.POST.get("action") == "preview":
                 messages.success(request, _("The photo was cropped and checked. Here is how it will look."))
                 return redirect("applications:apply_step", step="photo")
             return redirect("applications:apply_step", step="confirm")
     else:
         form = forms.PhotoForm(settings_row=settings_row, required=required, has_photo=bool(draft.photo))
     context.update(form=form, photo_required=required, has_photo=bool(draft.photo),
-                   cache_buster=int(draft.updated_at.timestamp()))
+                   cache_buster=int(draft.updated_at.timestamp()),
+                   original_hours=int(photo_rules.ORIGINAL_RETENTION.total_seconds() // 3600))
     return render(request, "applications/step_photo.html", context)
 
 
@@ -425,18 +427,17 @@ def correct(request: HttpRequest, code: str) -> HttpResponse:
                                      required=photo_flagged, has_photo=False)
         if all([personal.is_valid(), delivery.is_valid(), photo_form.is_valid()]):
             fields = {**personal.model_fields(), **delivery.model_fields()}
-            new_photo = original = ""
+            new_photo = ""
             with transaction.atomic():
-                if photo_form.card_photo is not None:
-                    original = photos.store_original(photo_form.checked)
-                    new_photo = photos.store_card_photo(photo_form.card_photo)
+                if photo_form.prepared is not None:  # a submitted application keeps no original (docs/photos.md)
+                    new_photo = photos.store_card_photo(photo_form.prepared.card)
                 try:
                     services.resubmit(application=application, user=request.user, fields=fields, photo=new_photo,
-                                      photo_original=original, request=request)
+                                      request=request)
                 except services.ApplicationError as error:
                     transaction.set_rollback(True)
                     messages.error(request, error.translated())
-                    photos.delete(new_photo, original)
+                    photos.delete(new_photo)
                     return redirect("applications:detail", code=application.office_code)
             messages.success(request, _("Your corrections were sent. The application keeps its office code %(code)s.")
                              % {"code": application.display_code})

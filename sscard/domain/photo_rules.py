@@ -6,6 +6,7 @@ National card photo standard: 358×441 px, 24-bit colour, white (light, plain) b
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 
 def gettext_noop(s: str) -> str:
@@ -18,7 +19,17 @@ CARD_RATIO = CARD_WIDTH / CARD_HEIGHT
 RATIO_TOLERANCE = 0.03  # a crop box may differ this much (relative) from the card's proportions
 MIN_SOURCE_WIDTH = 179  # a source narrower than half the card width cannot give a sharp photo
 MIN_SOURCE_HEIGHT = 220
-MAX_PIXELS = 40_000_000  # anything larger is refused before decoding (decompression bombs)
+# Pixel limits, checked from the file's header before any pixel is decoded (decompression bombs: a small file can
+# claim a huge picture, and decoding costs about 4 bytes of memory per pixel). A JPEG is usually decoded at 1/2 to
+# 1/8 of its size (libjpeg scales while decoding), a PNG always in full (and an RGBA one is copied once more to be
+# reduced): PNG gets the lower limit. At these limits the worst case (a 24 MP JPEG cropped small, a 12 MP RGBA
+# PNG) peaks at about 110 MB. Ordinary photos (12 MP phones, 24 MP cameras) pass; the card needs only 358×441.
+MAX_PIXELS = {"JPEG": 24_000_000, "PNG": 12_000_000}
+
+# Uploaded originals (re-encoded from their pixels, without metadata) are kept at most this long, and deleted as
+# soon as the application is submitted: only the 358×441 card photo is part of the application.
+ORIGINAL_RETENTION = timedelta(hours=24)
+ORIGINAL_MAX_SIDE = 2048  # the kept original is scaled down (by a whole factor) to at most this many pixels a side
 
 # Background check thresholds, on 0–255 values of the photo's border strip.
 MIN_BORDER_LUMA = 175  # mean brightness of the border
@@ -36,6 +47,8 @@ MSG_COLOURED = gettext_noop("The background of the photo is strongly coloured. U
 MSG_CROP = gettext_noop("The chosen crop is outside the photo or does not have the card's proportions "
                         "(358×441). Please crop again.")
 MSG_TOO_SMALL = gettext_noop("The photo is too small: it must be at least 179×220 pixels.")
+MSG_TOO_MANY_PIXELS = gettext_noop("The picture is too large: a %(format)s photo may have at most %(megapixels)s "
+                                   "million pixels. Please upload a smaller copy of the photo.")
 
 
 @dataclass(frozen=True)
@@ -81,6 +94,15 @@ def crop_box_ok(box: tuple[int, int, int, int], width: int, height: int) -> bool
     if w < MIN_SOURCE_WIDTH // 2 or h < MIN_SOURCE_HEIGHT // 2:
         return False
     return abs((w / h) / CARD_RATIO - 1) <= RATIO_TOLERANCE
+
+
+def too_many_pixels(image_format: str, width: int, height: int) -> bool:
+    """Whether a picture of this format and size (from its header) is refused before decoding."""
+    return width * height > MAX_PIXELS[image_format]
+
+
+def megapixels(image_format: str) -> int:
+    return MAX_PIXELS[image_format] // 1_000_000
 
 
 def source_big_enough(width: int, height: int) -> bool:

@@ -141,16 +141,21 @@ def _correction_post(application, **changes):
     return data
 
 
-def test_correct_and_resubmit_under_the_same_office_code(logged_in, application, citizen):
+def test_correct_and_resubmit_under_the_same_office_code(logged_in, application, citizen, private_media):
     _return(application)
     old_photo = application.photo
     code = application.office_code
+    originals = private_media / "applications" / "originals"
+    before = sorted(originals.iterdir()) if originals.exists() else []
     response = logged_in.post(reverse("applications:correct", args=[code]), _correction_post(application))
     assert response.status_code == 302, response.content.decode()[:3000]
     application.refresh_from_db()
     assert application.office_code == code and application.state == "resubmitted"
     assert application.res_detail == "中北路 100 号 1 栋 1 单元 101 室"
     assert application.photo != old_photo
+    # Only the new card photo is kept: an application keeps no uploaded original (docs/photos.md).
+    assert application.photo_original == ""
+    assert (sorted(originals.iterdir()) if originals.exists() else []) == before
     assert not CorrectionItem.objects.filter(resolved_at__isnull=True).exists()
     assert list(application.changes.values_list("to_state", flat=True)) == [
         "submitted", "under_review", "returned", "resubmitted"]
