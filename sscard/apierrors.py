@@ -96,7 +96,8 @@ class CsrfFailed(Exception):
 
 
 def is_api_request(request) -> bool:
-    return (getattr(request, "path_info", "") or "").startswith(API_PREFIX)
+    path = getattr(request, "path_info", "") or ""
+    return path.startswith(API_PREFIX) or path == API_PREFIX.rstrip("/")
 
 
 def error_for_status(status: int) -> tuple[str, str]:

@@ -47,6 +47,13 @@ def malformed_multipart(citizen, application):
                      content_type="multipart/form-data", HTTP_X_CSRFTOKEN=token)
 
 
+def too_many_fields(citizen, application):
+    c = browser(citizen, csrf_checks=True)
+    token = with_csrf_cookie(c)
+    return c.generic("POST", f"/api/v1/applications/{application.office_code}/withdraw", b"a=1&" * 1001,
+                     content_type="application/x-www-form-urlencoded", HTTP_X_CSRFTOKEN=token)
+
+
 def not_logged_in(citizen, application):
     return browser().get("/api/v1/applications")
 
@@ -64,6 +71,10 @@ def unknown_api_path(citizen, application):
 
 def unknown_api_version(citizen, application):
     return browser().get("/api/v9/progress")
+
+
+def api_root(citizen, application):
+    return browser().get("/api/")
 
 
 def not_my_application(citizen, application):
@@ -106,10 +117,12 @@ def crash(citizen, application, monkeypatch):
 CASES = [
     (csrf_failure, 403, "csrf_failed", None),
     (malformed_multipart, 400, "bad_request", None),
+    (too_many_fields, 400, "bad_request", None),
     (not_logged_in, 401, "not_authenticated", None),
     (staff_session, 401, "not_authenticated", None),
     (unknown_api_path, 404, "not_found", None),
     (unknown_api_version, 404, "not_found", None),
+    (api_root, 404, "not_found", None),
     (not_my_application, 404, "not_found", None),
     (wrong_method, 405, "method_not_allowed", "Allow"),
     (get_on_a_write, 405, "method_not_allowed", "Allow"),
