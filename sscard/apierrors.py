@@ -156,5 +156,6 @@ class ApiErrorMiddleware:
         for name, value in response.items():
             if name.lower() not in _DROPPED_HEADERS:
                 replacement[name] = value
+        replacement["Content-Length"] = str(len(replacement.content))
         replacement.cookies = response.cookies
         return replacement
