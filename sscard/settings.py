@@ -69,6 +69,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "sscard.ops.middleware.ObservabilityMiddleware",  # first: times the whole stack, sets the request id
+    "sscard.apierrors.ApiErrorMiddleware",  # every error under /api/ in the API's JSON error shape
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

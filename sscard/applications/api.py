@@ -8,12 +8,15 @@ from datetime import date, datetime
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Path, Query, Router, Schema, Status
 from ninja.security import SessionAuth
+from ninja.utils import check_csrf
 
+from sscard.apierrors import ApiError, CsrfFailed, ErrorOut, ValidationErrorOut
+from sscard.domain import officecode
 from sscard.domain.officecode import format_code
 
-from . import selectors, services
+from . import ratelimit, selectors, services
 from .models import Application
 
 router = Router(tags=["card applications"])
@@ -21,6 +24,12 @@ router = Router(tags=["card applications"])
 
 class CitizenSession(SessionAuth):
     """A logged-in citizen (not staff). CSRF is checked on unsafe methods."""
+
+    def _get_key(self, request: HttpRequest):
+        # As ninja's own check, but failing with CsrfFailed, which the API answers in its error shape.
+        if self.csrf and not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
+            raise CsrfFailed()
+        return request.COOKIES.get(self.param_name)
 
     def authenticate(self, request: HttpRequest, key):
         user = super().authenticate(request, key)
@@ -32,10 +41,25 @@ class CitizenSession(SessionAuth):
 citizen_auth = CitizenSession(csrf=True)
 
 
-class ErrorOut(Schema):
-    code: str
-    detail: str
-    probable_typo: bool = False
+def errors(*statuses: int) -> dict:
+    """The error answers an operation declares: all in the API's error shape (sscard.apierrors), 422 with
+    its per-field errors. Every operation can answer 500."""
+    return {status: ValidationErrorOut if status == 422 else ErrorOut for status in (*statuses, 500)}
+
+
+RETRY_AFTER = {"responses": {429: {"headers": {"Retry-After": {
+    "description": "Seconds to wait before the next look-up is counted again.",
+    "required": True,
+    "schema": {"type": "integer", "minimum": 1}}}}}}
+
+CODE_CONSTRAINTS = {
+    "pattern": officecode.INPUT_PATTERN,
+    "min_length": officecode.LENGTH,
+    "max_length": officecode.INPUT_MAX_LENGTH,
+}
+CODE_DESCRIPTION = ("Office code (办件码): 11 letters and digits without 0, 1, I, L or O, in either case, "
+                    "optionally grouped with dashes or spaces, e.g. K7QM-X3P9-C4B. Its last character is a "
+                    "check character.")
 
 
 class TimelineEntryOut(Schema):
@@ -107,20 +131,32 @@ def _application_out(application: Application) -> dict:
     }
 
 
-@router.get("/progress", response={200: ProgressOut, 400: ErrorOut, 404: ErrorOut, 429: ErrorOut},
+@router.get("/progress", response={200: ProgressOut, **errors(404, 422, 429)}, openapi_extra=RETRY_AFTER,
             summary="Progress of an application by office code and ID number ending",
             description="Public. Answers the plain stage, timeline dates and expected completion date, and no "
                         "personal data. A wrong code and a wrong ID ending are answered alike (404); a code whose "
-                        "check character does not match is reported as a probable typo. Rate-limited per client.")
-def progress(request: HttpRequest, code: str, id_suffix: str):
+                        "check character does not match is reported as a probable typo (404, "
+                        "`probable_typo` true). Malformed parameters are answered 422. Rate-limited per client "
+                        "(429 with `Retry-After`).")
+def progress(request: HttpRequest,
+             code: str = Query(..., description=CODE_DESCRIPTION, examples=["K7QM-X3P9-C4B"], **CODE_CONSTRAINTS),
+             id_suffix: str = Query(..., description="The last 6 characters of the ID number of the person the "
+                                                     "card is for: 5 digits, then a digit or X.",
+                                    pattern=selectors.ID_SUFFIX_PATTERN, min_length=6, max_length=6,
+                                    examples=["10123X"])):
     result, error, limited = services.progress_lookup(request=request, code=code, id_suffix=id_suffix)
     if limited:
-        return Status(429, {"code": "rate_limited",
-                     "detail": _("Too many look-ups from your connection. Please wait a minute and try again.")})
+        raise ApiError(429, "rate_limited",
+                       _("Too many look-ups from your connection. Please wait a minute and try again."),
+                       headers={"Retry-After": str(ratelimit.retry_after())})
     if error is not None:
-        status = 404 if error.code in ("not_found", "probable_typo") else 400
-        return Status(status, {"code": error.code, "detail": _(error.message),
-                        "probable_typo": error.code == "probable_typo"})
+        if error.code in ("not_found", "probable_typo"):
+            return Status(404, {"code": error.code, "detail": _(error.message),
+                                "probable_typo": error.code == "probable_typo"})
+        # The declared patterns keep malformed input out; the domain's own check answers the same way.
+        field = error.field or "code"
+        return Status(422, {"code": "invalid_request", "detail": _(error.message), "probable_typo": False,
+                            "errors": [{"location": "query", "field": field, "message": _(error.message)}]})
     return Status(200, {
         "office_code": result.office_code,
         "stage": result.plain_stage,
@@ -128,28 +164,36 @@ def progress(request: HttpRequest, code: str, id_suffix: str):
         "submitted_on": result.submitted_on,
         "expected_completion": result.expected_completion,
         "closed": result.closed,
-        "timeline": [{"stage": e.plain_stage, "label": e.plain_label, "date": timezone.localtime(e.at).date()} for e in result.timeline],
+        "timeline": [{"stage": e.plain_stage, "label": e.plain_label, "date": timezone.localtime(e.at).date()}
+                     for e in result.timeline],
     })
 
 
-@router.get("/applications", response=list[ApplicationOut], auth=citizen_auth,
+@router.get("/applications", response={200: list[ApplicationOut], **errors(401)}, auth=citizen_auth,
             summary="My card applications")
 def my_applications(request: HttpRequest):
     return [_application_out(a) for a in selectors.applications_of(request.auth)]
 
 
-@router.get("/applications/{code}", response={200: ApplicationOut, 404: ErrorOut}, auth=citizen_auth,
+def _code_in_path():
+    return Path(..., description=CODE_DESCRIPTION, examples=["K7QM-X3P9-C4B"], **CODE_CONSTRAINTS)
+
+
+@router.get("/applications/{code}", response={200: ApplicationOut, **errors(401, 404, 422)}, auth=citizen_auth,
             summary="One of my card applications")
-def my_application(request: HttpRequest, code: str):
+def my_application(request: HttpRequest, code: str = _code_in_path()):
     application = selectors.application_of(request.auth, code)
     if application is None:
         return Status(404, {"code": "not_found", "detail": _("No application of yours has this office code.")})
     return Status(200, _application_out(application))
 
 
-@router.post("/applications/{code}/withdraw", response={200: ApplicationOut, 404: ErrorOut, 409: ErrorOut},
-             auth=citizen_auth, summary="Withdraw one of my applications (before production)")
-def withdraw(request: HttpRequest, code: str):
+@router.post("/applications/{code}/withdraw",
+             response={200: ApplicationOut, **errors(400, 401, 403, 404, 409, 422)}, auth=citizen_auth,
+             summary="Withdraw one of my applications (before production)",
+             description="Needs the session and the CSRF token (`X-CSRFToken` header, from the `csrftoken` "
+                         "cookie): 403 without it. 409 when the application can no longer be withdrawn.")
+def withdraw(request: HttpRequest, code: str = _code_in_path()):
     application = selectors.application_of(request.auth, code)
     if application is None:
         return Status(404, {"code": "not_found", "detail": _("No application of yours has this office code.")})

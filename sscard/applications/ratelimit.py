@@ -2,6 +2,7 @@
 
 import hashlib
 import hmac
+import math
 import time
 
 from django.conf import settings
@@ -46,3 +47,8 @@ def hit(request, scope: str, limit: int, window: int = 60) -> bool:
     redis = isinstance(caches[DEFAULT_CACHE_ALIAS], RedisCache)
     count = (_count_in_redis if redis else _count_in_cache)(key, window + 5)
     return count <= limit
+
+
+def retry_after(window: int = 60) -> int:
+    """Whole seconds until the current window of `hit` ends and its count starts again (for `Retry-After`)."""
+    return max(1, math.ceil(window - time.time() % window))

@@ -240,6 +240,10 @@ class ProgressResult:
     closed: bool = False
 
 
+# The ID number's last 6 characters as the API takes them: 5 digits, then a digit or X (either case).
+ID_SUFFIX_PATTERN = "^[0-9]{5}[0-9Xx]$"
+
+
 def _valid_suffix(value: str) -> str:
     value = (value or "").strip().upper()
     if len(value) != 6 or not (value[:5].isdigit() and (value[5].isdigit() or value[5] == "X")):

@@ -34,6 +34,13 @@ _VALUES = {symbol: value for value, symbol in enumerate(ALPHABET)}
 
 assert MODULUS == 31 and len(set(ALPHABET)) == MODULUS
 
+# How an API client may spell a code: its 11 symbols in either case, optionally grouped by single dashes or
+# spaces (`K7QM-X3P9-C4R`, `k7qmx3p9c4r`). Declared in the OpenAPI document; every string it matches
+# normalizes to 11 symbols of the alphabet, so `parse` can only answer `check` (a probable typo) for it.
+_INPUT_SYMBOL = "[" + ALPHABET + "".join(c.lower() for c in ALPHABET if c.isalpha()) + "]"
+INPUT_PATTERN = f"^{_INPUT_SYMBOL}(?:[- ]?{_INPUT_SYMBOL}){{{LENGTH - 1}}}$"
+INPUT_MAX_LENGTH = 2 * LENGTH - 1
+
 
 class OfficeCodeError(ValueError):
     """A string that is not a well-formed office code. `code` says why; `message` is plain English."""
