@@ -47,7 +47,7 @@ CSRF_TRUSTED_ORIGINS = env_list("SSCARD_CSRF_TRUSTED_ORIGINS", "")
 TRUSTED_PROXY_HOPS = int(os.environ.get("SSCARD_TRUSTED_PROXY_HOPS", "0"))
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "sscard.web.apps.AdminConfig",  # django.contrib.admin behind the staff second factor
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
