@@ -169,6 +169,9 @@ AXES_SENSITIVE_PARAMETERS = ["username", "identifier", "phone", "code", "ip_addr
 
 # Staff need a TOTP second factor in production.
 STAFF_OTP_REQUIRED = env_bool("SSCARD_STAFF_OTP", not DEBUG)
+# The admin never shows a staff member's TOTP secret (key, QR code) once the device exists: whoever saw it
+# could pass as that person's second factor. Devices are enrolled with `manage.py create_staff`.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # --- Security -------------------------------------------------------------------------------------
 HTTPS = env_bool("SSCARD_HTTPS", not DEBUG)

@@ -101,6 +101,21 @@ def test_with_otp_required_a_password_only_superuser_reaches_no_admin_page(otp_r
     assert not citizen.is_staff and not citizen.is_superuser
 
 
+def test_with_otp_required_no_registered_admin_page_answers_a_password_only_session(otp_required, root):
+    from django.contrib import admin
+
+    browser = client()
+    browser.force_login(root, backend="django.contrib.auth.backends.ModelBackend")
+    urls = ["/django-admin/", "/django-admin/password_change/"]
+    for model in admin.site._registry:
+        urls += [f"/django-admin/{model._meta.app_label}/", f"/django-admin/{model._meta.app_label}/"
+                 f"{model._meta.model_name}/", f"/django-admin/{model._meta.app_label}/{model._meta.model_name}/add/"]
+    assert len(urls) > 3 * 20  # users, applications, cards, casework, notify, audit, reference data...
+    for url in urls:
+        response = browser.get(url)
+        assert response.status_code == 302 and response["Location"].startswith("/django-admin/login/"), url
+
+
 def test_the_admin_login_form_signs_nobody_in_with_a_password(otp_required, root):
     browser = client()
     response = browser.post("/django-admin/login/?next=/django-admin/",
@@ -247,3 +262,13 @@ def test_reference_data_stays_editable(verified):
     html = verified.get(f"/django-admin/applications/partnerbank/{bank.pk}/change/").content.decode()
     assert 'name="_save"' in html and 'name="name"' in html
     assert not AuditEvent.objects.filter(event_type__startswith="admin.").exists()
+
+
+def test_the_admin_never_shows_a_staff_members_totp_secret(verified):
+    colleague = account_services.create_staff(username="reviewer9", password=PASSWORD, real_name="王审核")
+    device = TOTPDevice.objects.create(user=colleague, name="phone", confirmed=True)
+    html = verified.get(f"/django-admin/otp_totp/totpdevice/{device.pk}/change/").content.decode()
+    assert device.key not in html and "qrcode" not in html
+    assert "qrcode" not in verified.get("/django-admin/otp_totp/totpdevice/").content.decode()
+    assert verified.get(f"/django-admin/otp_totp/totpdevice/{device.pk}/config/").status_code == 403
+    assert verified.get(f"/django-admin/otp_totp/totpdevice/{device.pk}/qrcode/").status_code == 403
