@@ -19,7 +19,6 @@ class StaffAreaAdmin(admin.ModelAdmin):
     list_display = ("user", "kind", "region_code", "outlet")
     list_filter = ("kind",)
     search_fields = ("user__username", "region_code")
-    raw_id_fields = ("user",)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "user":  # staff only: never a list of every citizen's account

@@ -1,7 +1,8 @@
 """The Django admin site: the same second factor as the staff log-in, and only one way to log in.
 
-`sscard.web.apps.AdminConfig` (named in settings.INSTALLED_APPS) makes this the default site, so every `@admin.register` in the apps (and in
-django-otp, django-axes, django.contrib.auth) lands here and `/django-admin/` has no door of its own.
+`sscard.web.apps.AdminConfig` (named in settings.INSTALLED_APPS) makes this the default site, so every
+`@admin.register` in the apps (and in django-otp, django-axes, django.contrib.auth) lands here and
+`/django-admin/` has no door of its own.
 """
 
 from urllib.parse import urlencode

@@ -227,9 +227,11 @@ def test_application_card_and_message_pages_are_masked_and_read_only(verified, c
     assert verified.get("/django-admin/notify/message/add/").status_code == 403
 
 
-def test_the_staff_area_form_lists_no_citizen(verified, citizen):
+def test_the_staff_area_form_lists_staff_and_no_citizen(verified, root, citizen):
     html = verified.get("/django-admin/casework/staffarea/add/").content.decode()
+    assert f'<option value="{root.pk}">root</option>' in html
     assert citizen.masked_id_number not in html and citizen.username not in html
+    assert f'<option value="{citizen.pk}"' not in html
 
 
 # --- Every view is an audit event ------------------------------------------------------------------------------
