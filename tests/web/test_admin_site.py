@@ -274,3 +274,17 @@ def test_the_admin_never_shows_a_staff_members_totp_secret(verified):
     assert "qrcode" not in verified.get("/django-admin/otp_totp/totpdevice/").content.decode()
     assert verified.get(f"/django-admin/otp_totp/totpdevice/{device.pk}/config/").status_code == 403
     assert verified.get(f"/django-admin/otp_totp/totpdevice/{device.pk}/qrcode/").status_code == 403
+
+
+def test_the_population_register_is_masked_read_only_and_audited(verified, root):
+    from sscard.accounts.models import PopulationRecord
+
+    row = PopulationRecord.objects.create(id_number="360426199101010071", name="赵六")
+    for url in ("/django-admin/accounts/populationrecord/",
+                f"/django-admin/accounts/populationrecord/{row.pk}/change/"):
+        html = verified.get(url).content.decode()
+        assert "360426********0071" in html and "赵*" in html, url
+        assert "360426199101010071" not in html and "赵六" not in html, url
+        assert 'name="_save"' not in html and 'name="id_number"' not in html, url
+    assert set(AuditEvent.objects.filter(actor=root, event_type__startswith="admin.")
+               .values_list("event_type", flat=True)) == {"admin.list_viewed", "admin.record_viewed"}
