@@ -47,7 +47,7 @@ CSRF_TRUSTED_ORIGINS = env_list("SSCARD_CSRF_TRUSTED_ORIGINS", "")
 TRUSTED_PROXY_HOPS = int(os.environ.get("SSCARD_TRUSTED_PROXY_HOPS", "0"))
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "sscard.web.apps.AdminConfig",  # django.contrib.admin behind the staff second factor
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "sscard.web.middleware.PrivateResponseMiddleware",  # no-store for signed-in users and form answers
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -169,6 +170,9 @@ AXES_SENSITIVE_PARAMETERS = ["username", "identifier", "phone", "code", "ip_addr
 
 # Staff need a TOTP second factor in production.
 STAFF_OTP_REQUIRED = env_bool("SSCARD_STAFF_OTP", not DEBUG)
+# The admin never shows a staff member's TOTP secret (key, QR code) once the device exists: whoever saw it
+# could pass as that person's second factor. Devices are enrolled with `manage.py create_staff`.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # --- Security -------------------------------------------------------------------------------------
 HTTPS = env_bool("SSCARD_HTTPS", not DEBUG)

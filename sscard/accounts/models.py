@@ -2,7 +2,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from sscard.domain.masking import mask_id_number, mask_phone
+from sscard.domain.masking import mask_id_number, mask_name, mask_phone
 
 
 class DocumentType(models.TextChoices):
@@ -36,8 +36,9 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
 
     def __str__(self) -> str:
+        # Shown wherever a user is printed (admin titles and links, its change log): never the name in clear.
         if self.id_number:
-            return f"{self.real_name} {self.masked_id_number}"
+            return f"{mask_name(self.real_name)} {self.masked_id_number}"
         return self.username
 
     @property

@@ -1,4 +1,7 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from sscard.web.admin import PersonalRecordAdmin, masked_user_name
 
 from .models import (
     Application,
@@ -61,8 +64,12 @@ class StatusChangeInline(admin.TabularInline):
     model = StatusChange
     extra = 0
     can_delete = False
-    fields = ("at", "from_state", "to_state", "role", "actor", "note")
+    fields = ("at", "from_state", "to_state", "role", "masked_actor", "note")
     readonly_fields = fields
+
+    @admin.display(description=_("actor"))
+    def masked_actor(self, obj):
+        return masked_user_name(obj.actor)
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -80,8 +87,11 @@ class CorrectionItemInline(admin.TabularInline):
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
-    """Read-only: applications change only through the services (state machine, history, audit)."""
+class ApplicationAdmin(PersonalRecordAdmin):
+    """Read-only: applications change only through the services (state machine, history, audit). Name and ID
+    number masked; addresses, phones and the photo are not shown; every view is an audit event."""
+
+    audit_subject_type = "card_application"
 
     list_display = ("display_code", "masked_name", "masked_id_number", "state", "submitted_at",
                     "expected_completion")
@@ -92,11 +102,6 @@ class ApplicationAdmin(admin.ModelAdmin):
     readonly_fields = fields
     inlines = [StatusChangeInline, CorrectionItemInline]
 
-    def has_add_permission(self, request):
-        return False
+    def audit_subject_id(self, obj) -> str:
+        return obj.office_code
 
-    def has_change_permission(self, request, obj=None):
-        return request.method in ("GET", "HEAD") and super().has_view_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,21 +1,35 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from sscard.web.admin import PersonalRecordAdmin, masked_user_name
 
 from .models import Card
 
 
 @admin.register(Card)
-class CardAdmin(admin.ModelAdmin):
+class CardAdmin(PersonalRecordAdmin):
+    """View-only: cards change through the card services. The holder's ID number and the bank account are
+    masked, the holder's name too; every view is an audit event."""
+
+    audit_subject_type = "card"
     list_display = ("card_number", "state", "issue_date", "expiry_date", "manufacturer", "created_at")
     list_filter = ("state", "manufacturer")
     search_fields = ("card_number", "application__office_code")
-    readonly_fields = [f.name for f in Card._meta.fields]
+    fields = ("application", "masked_holder", "masked_holder_id_number", "card_number", "chip_id", "issue_date",
+              "expiry_date", "bank", "masked_bank_account", "manufacturer", "state", "created_at", "delivered_at")
+    readonly_fields = fields
 
-    def has_add_permission(self, request):
-        return False
+    def audit_subject_id(self, obj) -> str:
+        return obj.card_number
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+    @admin.display(description=_("user"))
+    def masked_holder(self, obj):
+        return masked_user_name(obj.holder)
 
-    def get_fields(self, request, obj=None):
-        # Never the full bank account or ID number in the admin list of fields.
-        return [f for f in self.readonly_fields if f not in {"bank_account", "holder_id_number"}]
+    @admin.display(description=_("holder's ID number"))
+    def masked_holder_id_number(self, obj):
+        return obj.masked_holder_id_number
+
+    @admin.display(description=_("bank account"))
+    def masked_bank_account(self, obj):
+        return obj.masked_bank_account

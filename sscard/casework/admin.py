@@ -1,6 +1,7 @@
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 
-from sscard.web.admin import ReadOnlyAdmin
+from sscard.web.admin import PersonalRecordAdmin, ReadOnlyAdmin
 
 from .models import (
     BankExchange,
@@ -17,7 +18,12 @@ from .models import (
 class StaffAreaAdmin(admin.ModelAdmin):
     list_display = ("user", "kind", "region_code", "outlet")
     list_filter = ("kind",)
-    search_fields = ("user__username", "user__real_name", "region_code")
+    search_fields = ("user__username", "region_code")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":  # staff only: never a list of every citizen's account
+            kwargs["queryset"] = get_user_model().objects.filter(is_staff=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Manufacturer)
@@ -27,13 +33,21 @@ class ManufacturerAdmin(admin.ModelAdmin):
 
 
 @admin.register(CaseFile)
-class CaseFileAdmin(ReadOnlyAdmin):
+class CaseFileAdmin(PersonalRecordAdmin):
+    audit_subject_type = "card_application"
     list_display = ("application", "assigned_to", "deadline", "suspended_since")
+
+    def audit_subject_id(self, obj) -> str:
+        return obj.application.office_code
 
 
 @admin.register(RejectionProposal)
-class RejectionProposalAdmin(ReadOnlyAdmin):
+class RejectionProposalAdmin(PersonalRecordAdmin):
+    audit_subject_type = "card_application"
     list_display = ("application", "reason_code", "outcome", "proposed_at", "decided_at")
+
+    def audit_subject_id(self, obj) -> str:
+        return obj.application.office_code
 
 
 @admin.register(BankExchange)

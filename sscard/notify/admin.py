@@ -2,29 +2,37 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from sscard.domain.masking import mask_phone
-from sscard.web.admin import ReadOnlyAdmin
+from sscard.web.admin import PersonalRecordAdmin, ReadOnlyAdmin, masked_user_name
 
 from .models import Message, OutboxSms, PendingDelivery
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
-    list_display = ("subject", "user", "created_at", "read_at")
+class MessageAdmin(PersonalRecordAdmin):
+    """View-only: messages reach a citizen through the services, never typed in the admin. Recipient masked;
+    every view is an audit event."""
+
+    list_display = ("subject", "masked_recipient", "created_at", "read_at")
+    list_select_related = ("user",)
     list_filter = (("read_at", admin.EmptyFieldListFilter),)
     search_fields = ("subject",)
-    raw_id_fields = ("user",)
-    readonly_fields = ("created_at", "read_at")
+    fields = ("masked_recipient", "subject", "body", "link", "created_at", "read_at")
+    readonly_fields = fields
     date_hierarchy = "created_at"
+
+    @admin.display(description=_("recipient"))
+    def masked_recipient(self, obj):
+        return masked_user_name(obj.user)
 
 
 @admin.register(OutboxSms)
-class OutboxSmsAdmin(ReadOnlyAdmin):
-    """Read-only: the outbox is what the development gateway 'sent'."""
+class OutboxSmsAdmin(PersonalRecordAdmin):
+    """Read-only: the outbox is what the development gateway 'sent'. Phone masked; every view audited."""
 
     list_display = ("created_at", "masked_phone", "purpose", "gateway_message_id")
     list_filter = ("purpose",)
     search_fields = ("gateway_message_id",)
-    fields = ("created_at", "phone", "purpose", "text", "gateway_message_id")
+    fields = ("created_at", "masked_phone", "purpose", "text", "gateway_message_id")
     readonly_fields = fields
 
     @admin.display(description=_("mobile phone"))

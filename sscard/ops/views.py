@@ -55,8 +55,14 @@ def readyz(request: HttpRequest) -> JsonResponse:
 @never_cache
 @require_GET
 def metrics_view(request: HttpRequest) -> HttpResponse:
-    """Prometheus exposition; when `SSCARD_METRICS_TOKEN` is set, only with `Authorization: Bearer <token>`."""
+    """Prometheus exposition, only with `Authorization: Bearer <SSCARD_METRICS_TOKEN>`.
+
+    Fails closed: without a configured token the metrics are served only with debug on (`make run`); in
+    production the URL answers 404, as if it did not exist, until a token is set.
+    """
     token = settings.METRICS_TOKEN
+    if not token and not settings.DEBUG:
+        raise Http404
     if token:
         header = request.headers.get("Authorization", "")
         supplied = header[7:] if header.startswith("Bearer ") else ""

@@ -2,6 +2,7 @@ import time
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.utils.cache import add_never_cache_headers
 
 
 class InactivityTimeoutMiddleware:
@@ -23,3 +24,24 @@ class InactivityTimeoutMiddleware:
             elif last is None or now - int(last) >= 60:  # write the session at most once a minute
                 request.session[self.KEY] = now
         return self.get_response(request)
+
+
+class PrivateResponseMiddleware:
+    """Personal pages are never stored by a browser or a shared cache (`Cache-Control: no-store`, `private`).
+
+    Every response to a signed-in user gets it, whatever produced it: the personal space, applications,
+    messages, cards, profile, the staff workbench, the citizen JSON API, downloads. So does every answer to a
+    form submission (a form shown again holds what was typed: ID number, name, phone). One rule here rather
+    than a decorator on each view, so a new page cannot forget it. Static files never get this far
+    (WhiteNoise answers them first) and public pages for anonymous visitors keep their normal caching.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if request.method == "POST" or (user is not None and user.is_authenticated):
+            add_never_cache_headers(response)
+        return response

@@ -129,9 +129,11 @@ def test_a_seal_that_does_not_start_where_the_last_ended_is_reported():
     assert not report.intact and "the seal before it ended at id=" in report.problem
 
 
-def test_the_oldest_unsealed_access_is_a_metric(client, monkeypatch):
+def test_the_oldest_unsealed_access_is_a_metric(client, monkeypatch, settings):
+    settings.METRICS_TOKEN = "t"  # production serves /metrics only with its token
+
     def metric() -> float:
-        body = client.get("/metrics").content.decode()
+        body = client.get("/metrics", HTTP_AUTHORIZATION="Bearer t").content.decode()
         return float(next(x for x in body.splitlines()
                           if x.startswith("sscard_access_log_oldest_unsealed_seconds ")).split()[1])
 

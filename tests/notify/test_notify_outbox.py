@@ -181,11 +181,12 @@ def test_backoff_doubles_up_to_ten_minutes():
     assert services.backoff_seconds(20) == 600
 
 
-def test_the_oldest_pending_message_is_a_metric(client):
+def test_the_oldest_pending_message_is_a_metric(client, settings):
+    settings.METRICS_TOKEN = "t"  # production serves /metrics only with its token
     PendingDelivery.objects.create(recipient=PHONE, text=TEXT, purpose="code:login",
                                    next_attempt_at=timezone.now())
     PendingDelivery.objects.filter().update(created_at=timezone.now() - timedelta(minutes=7))
-    body = client.get("/metrics").content.decode()
+    body = client.get("/metrics", HTTP_AUTHORIZATION="Bearer t").content.decode()
     line = next(x for x in body.splitlines() if x.startswith("sscard_outbox_oldest_pending_seconds "))
     assert 7 * 60 - 5 < float(line.split()[1]) < 7 * 60 + 60
     assert "sscard_outbox_pending 1.0" in body
