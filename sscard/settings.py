@@ -166,6 +166,11 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_USERNAME_CALLABLE = "sscard.accounts.selectors.lockout_key"
 AXES_SENSITIVE_PARAMETERS = ["username", "identifier", "phone", "code", "ip_address"]
 
+# Failed password resets (wrong or expired code), counted per phone number and per client.
+PASSWORD_RESET_PHONE_FAILURE_LIMIT = int(os.environ.get("SSCARD_PASSWORD_RESET_PHONE_FAILURE_LIMIT", "10"))
+PASSWORD_RESET_CLIENT_FAILURE_LIMIT = int(os.environ.get("SSCARD_PASSWORD_RESET_CLIENT_FAILURE_LIMIT", "20"))
+PASSWORD_RESET_FAILURE_WINDOW_SECONDS = int(os.environ.get("SSCARD_PASSWORD_RESET_FAILURE_WINDOW_SECONDS", "3600"))
+
 # Staff need a TOTP second factor in production.
 STAFF_OTP_REQUIRED = env_bool("SSCARD_STAFF_OTP", not DEBUG)
 
