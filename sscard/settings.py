@@ -166,6 +166,13 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_USERNAME_CALLABLE = "sscard.accounts.selectors.lockout_key"
 AXES_SENSITIVE_PARAMETERS = ["username", "identifier", "phone", "code", "ip_address"]
 
+# SMS codes (sscard/accounts/smscodes.py). Besides the limits per phone (one a minute, ten a day), codes sent
+# at the request of one client (address), and codes sent by the whole site, are limited per window, so that
+# nobody can make the service send codes to any number of phones (SMS pumping).
+SMS_CODE_CLIENT_LIMIT = int(os.environ.get("SSCARD_SMS_CODE_CLIENT_LIMIT", "10"))
+SMS_CODE_CLIENT_WINDOW_SECONDS = int(os.environ.get("SSCARD_SMS_CODE_CLIENT_WINDOW_SECONDS", "3600"))
+SMS_CODE_SITE_LIMIT = int(os.environ.get("SSCARD_SMS_CODE_SITE_LIMIT", "3000"))
+SMS_CODE_SITE_WINDOW_SECONDS = int(os.environ.get("SSCARD_SMS_CODE_SITE_WINDOW_SECONDS", "3600"))
 # Failed password resets (wrong or expired code), counted per phone number and per client.
 PASSWORD_RESET_PHONE_FAILURE_LIMIT = int(os.environ.get("SSCARD_PASSWORD_RESET_PHONE_FAILURE_LIMIT", "10"))
 PASSWORD_RESET_CLIENT_FAILURE_LIMIT = int(os.environ.get("SSCARD_PASSWORD_RESET_CLIENT_FAILURE_LIMIT", "20"))

@@ -1,4 +1,5 @@
-"""One-time SMS codes: 6 digits, valid 5 minutes, at most 5 tries, one per phone per 60 s, 10 per phone a day."""
+"""One-time SMS codes: 6 digits, valid 5 minutes, at most 5 tries, one per phone per 60 s, 10 per phone a day,
+and limits per client and site-wide (`limits`)."""
 
 import hashlib
 import hmac
@@ -11,8 +12,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sscard.domain.masking import mask_phone
 from sscard.notify.services import send_sms
 
+from . import limits
 from .errors import FieldErrors
 from .models import SmsCode
 
@@ -32,18 +35,39 @@ def _start_of_local_day(now):
     return local.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-def issue_code(*, phone: str, purpose: str, deliver: bool = True, field: str = "phone") -> None:
-    """Create a code for `phone` and send it. `deliver=False` applies the limits but sends nothing
-    (used where sending would reveal whether an account exists)."""
+def issue_code(*, phone: str, purpose: str, deliver: bool = True, field: str = "phone", request=None) -> None:
+    """Create a code for `phone` and send it. `deliver=False` applies the same limits and writes the same row,
+    but sends nothing (used where sending would reveal whether an account exists).
+
+    Limits, in order: one code per phone a minute, `DAILY_LIMIT` per phone a day, then per client (address)
+    and site-wide per window (settings `SMS_CODE_*`), against SMS pumping. Each refusal trips its limit
+    (`limits.tripped`: metric and audit event)."""
     now = timezone.now()
+    masked = {"purpose": purpose, "phone": mask_phone(phone)}
     throttle_key = f"sms-throttle:{_hash(phone, 'throttle', '')}"
     recent = SmsCode.objects.filter(phone=phone, created_at__gt=now - timedelta(seconds=RESEND_INTERVAL_SECONDS))
-    if not cache.add(throttle_key, 1, RESEND_INTERVAL_SECONDS) or recent.exists():
-        raise FieldErrors.single(field, _("A code was sent to this number less than a minute ago. "
-                                          "Wait a minute before asking for another one."))
+    resend_refused = FieldErrors.single(field, _("A code was sent to this number less than a minute ago. "
+                                                 "Wait a minute before asking for another one."))
+    resend_limit = limits.phone_limit("sms_phone_interval", phone, 1, RESEND_INTERVAL_SECONDS)
+    if cache.get(throttle_key) or recent.exists():
+        limits.tripped(resend_limit, request=request, data=masked)
+        raise resend_refused
     if SmsCode.objects.filter(phone=phone, created_at__gte=_start_of_local_day(now)).count() >= DAILY_LIMIT:
+        limits.tripped(limits.phone_limit("sms_phone_day", phone, DAILY_LIMIT, 86400), request=request, data=masked)
         raise FieldErrors.single(field, _("This number has received the most codes allowed in one day (%(n)d). "
                                           "Try again tomorrow.") % {"n": DAILY_LIMIT})
+    for limit in limits.sms_code_limits(request):
+        if not limit.hit():
+            limits.tripped(limit, request=request, data=masked)
+            if limit.scope == "sms_site":
+                message = _("The SMS service is very busy right now. Try again in a while, or come to a "
+                            "service counter.")
+            else:
+                message = _("Too many codes were requested from your network. Try again later.")
+            raise FieldErrors.single(field, message)
+    if not cache.add(throttle_key, 1, RESEND_INTERVAL_SECONDS):  # a concurrent request for this phone won
+        limits.tripped(resend_limit, request=request, data=masked)
+        raise resend_refused
     code = f"{secrets.randbelow(1_000_000):06d}"
     with transaction.atomic():
         SmsCode.objects.create(phone=phone, purpose=purpose, code_hash=_hash(phone, purpose, code if deliver else
