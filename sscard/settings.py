@@ -153,16 +153,20 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "web:index"
 
-# Lockout after repeated failures (django-axes).
+# Lockout after repeated failures (django-axes, see sscard/accounts/lockout.py): an account is locked for one
+# client (address) after SSCARD_LOGIN_FAILURE_LIMIT failures from that client, so a stranger who knows a
+# citizen's phone cannot lock the citizen out; and for everyone after SSCARD_LOGIN_ACCOUNT_FAILURE_LIMIT
+# failures from all clients together (a guessing attack spread over many addresses).
 AXES_FAILURE_LIMIT = int(os.environ.get("SSCARD_LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_ACCOUNT_FAILURE_LIMIT = int(os.environ.get("SSCARD_LOGIN_ACCOUNT_FAILURE_LIMIT", "30"))
 AXES_COOLOFF_TIME = float(os.environ.get("SSCARD_LOGIN_COOLOFF_MINUTES", "15")) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "sscard.accounts.lockout.AccountAndClientHandler"
+AXES_CLIENT_IP_CALLABLE = "sscard.accounts.lockout.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "sscard.accounts.views.lockout_response"
 AXES_USERNAME_FORM_FIELD = "identifier"
 AXES_VERBOSE = False
-# Lock the account, not the address: many citizens share one address behind carrier NAT.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_USERNAME_CALLABLE = "sscard.accounts.selectors.lockout_key"
 AXES_SENSITIVE_PARAMETERS = ["username", "identifier", "phone", "code", "ip_address"]
 
