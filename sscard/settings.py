@@ -274,7 +274,8 @@ CELERY_BROKER_URL = _broker_url or "memory://localhost/"
 CELERY_TASK_EAGER_PROPAGATES = False  # a failed delivery stays in the outbox; it must not fail the request
 CELERY_TASK_IGNORE_RESULT = True  # outcomes are recorded in our own tables, not in a result backend
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {"sscard.notify.*": {"queue": "notify"}, "sscard.*.render_*": {"queue": "documents"}}
+CELERY_TASK_ROUTES = {"sscard.notify.*": {"queue": "notify"}, "sscard.accounts.send_code": {"queue": "notify"},
+                      "sscard.*.render_*": {"queue": "documents"}}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

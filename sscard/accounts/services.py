@@ -49,12 +49,11 @@ def _check_password(password: str, user) -> list[str]:
 
 def request_sms_code(*, phone: str, purpose: str, request=None) -> None:
     """Send a one-time code. For log-in and reset, a number without an account gets nothing, but the answer,
-    the limits (resend interval, daily, per client, site-wide) and the stored code row are the same, so the
-    page does not reveal which numbers have accounts."""
-    deliver = True
-    if purpose in (SmsPurpose.LOGIN, SmsPurpose.RESET):
-        deliver = User.objects.filter(phone=phone, is_staff=False, is_active=True).exists()
-    smscodes.issue_code(phone=phone, purpose=purpose, deliver=deliver, request=request)
+    the limits (resend interval, daily, per client, site-wide), the stored code row and the work done in the
+    request are the same (the account is looked up by the delivery task), so the page does not reveal which
+    numbers have accounts."""
+    smscodes.issue_code(phone=phone, purpose=purpose, request=request,
+                        only_to_account=purpose in (SmsPurpose.LOGIN, SmsPurpose.RESET))
 
 
 # --- Registration ----------------------------------------------------------------------------------------

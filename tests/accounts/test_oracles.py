@@ -248,3 +248,38 @@ def test_phone_change_says_the_new_number_is_taken_only_after_its_code(client, c
     assert answer(client.post(url, data)) == (200, {"phone": [ALREADY_PHONE]})
     citizen.refresh_from_db()
     assert citizen.phone == "13800138000"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", [SMS_LOGIN, RESET])
+def test_send_code_does_the_same_work_in_the_request_for_registered_and_unknown_phones(
+        client, citizen, url, django_capture_on_commit_callbacks):
+    """Timing: the request writes one code row and queues one task either way; only the task (on a worker)
+    looks at whether the number has an account."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def work(phone):
+        with CaptureQueriesContext(connection) as queries, \
+                django_capture_on_commit_callbacks(execute=False) as callbacks:
+            client.post(url, {"action": "send_code", "phone": phone})
+        statements = [query["sql"].replace(phone, "PHONE") for query in queries.captured_queries]
+        return [" ".join(word for word in sql.split() if not any(ch.isdigit() for ch in word))
+                for sql in statements], len(callbacks)
+
+    assert work(citizen.phone) == work(UNKNOWN_PHONE)
+    assert work("13322223333")[1] == 1  # the queued task
+
+
+@pytest.mark.django_db
+def test_the_code_task_sends_once_even_when_it_runs_twice(citizen, django_capture_on_commit_callbacks):
+    from sscard.accounts import smscodes
+    from sscard.accounts.models import SmsCode
+
+    with django_capture_on_commit_callbacks(execute=False):
+        smscodes.issue_code(phone=citizen.phone, purpose="login", only_to_account=True)
+    row = SmsCode.objects.get(phone=citizen.phone)
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(2):
+            smscodes.deliver_code(code_id=row.pk, only_to_account=True, language="en")
+    assert OutboxSms.objects.filter(phone=citizen.phone).count() == 1
