@@ -155,18 +155,34 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "web:index"
 
-# Lockout after repeated failures (django-axes).
+# Lockout after repeated failures (django-axes, see sscard/accounts/lockout.py): an account is locked for one
+# client (address) after SSCARD_LOGIN_FAILURE_LIMIT failures from that client, so a stranger who knows a
+# citizen's phone cannot lock the citizen out; and for everyone after SSCARD_LOGIN_ACCOUNT_FAILURE_LIMIT
+# failures from all clients together (a guessing attack spread over many addresses).
 AXES_FAILURE_LIMIT = int(os.environ.get("SSCARD_LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_ACCOUNT_FAILURE_LIMIT = int(os.environ.get("SSCARD_LOGIN_ACCOUNT_FAILURE_LIMIT", "30"))
 AXES_COOLOFF_TIME = float(os.environ.get("SSCARD_LOGIN_COOLOFF_MINUTES", "15")) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "sscard.accounts.lockout.AccountAndClientHandler"
+AXES_CLIENT_IP_CALLABLE = "sscard.accounts.lockout.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "sscard.accounts.views.lockout_response"
 AXES_USERNAME_FORM_FIELD = "identifier"
 AXES_VERBOSE = False
-# Lock the account, not the address: many citizens share one address behind carrier NAT.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_USERNAME_CALLABLE = "sscard.accounts.selectors.lockout_key"
 AXES_SENSITIVE_PARAMETERS = ["username", "identifier", "phone", "code", "ip_address"]
+
+# SMS codes (sscard/accounts/smscodes.py). Besides the limits per phone (one a minute, ten a day), codes sent
+# at the request of one client (address), and codes sent by the whole site, are limited per window, so that
+# nobody can make the service send codes to any number of phones (SMS pumping).
+SMS_CODE_CLIENT_LIMIT = int(os.environ.get("SSCARD_SMS_CODE_CLIENT_LIMIT", "10"))
+SMS_CODE_CLIENT_WINDOW_SECONDS = int(os.environ.get("SSCARD_SMS_CODE_CLIENT_WINDOW_SECONDS", "3600"))
+SMS_CODE_SITE_LIMIT = int(os.environ.get("SSCARD_SMS_CODE_SITE_LIMIT", "3000"))
+SMS_CODE_SITE_WINDOW_SECONDS = int(os.environ.get("SSCARD_SMS_CODE_SITE_WINDOW_SECONDS", "3600"))
+# Failed password resets (wrong or expired code), counted per phone number and per client.
+PASSWORD_RESET_PHONE_FAILURE_LIMIT = int(os.environ.get("SSCARD_PASSWORD_RESET_PHONE_FAILURE_LIMIT", "10"))
+PASSWORD_RESET_CLIENT_FAILURE_LIMIT = int(os.environ.get("SSCARD_PASSWORD_RESET_CLIENT_FAILURE_LIMIT", "20"))
+PASSWORD_RESET_FAILURE_WINDOW_SECONDS = int(os.environ.get("SSCARD_PASSWORD_RESET_FAILURE_WINDOW_SECONDS", "3600"))
 
 # Staff need a TOTP second factor in production.
 STAFF_OTP_REQUIRED = env_bool("SSCARD_STAFF_OTP", not DEBUG)
@@ -267,7 +283,8 @@ CELERY_BROKER_URL = _broker_url or "memory://localhost/"
 CELERY_TASK_EAGER_PROPAGATES = False  # a failed delivery stays in the outbox; it must not fail the request
 CELERY_TASK_IGNORE_RESULT = True  # outcomes are recorded in our own tables, not in a result backend
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {"sscard.notify.*": {"queue": "notify"}, "sscard.*.render_*": {"queue": "documents"}}
+CELERY_TASK_ROUTES = {"sscard.notify.*": {"queue": "notify"}, "sscard.accounts.send_code": {"queue": "notify"},
+                      "sscard.*.render_*": {"queue": "documents"}}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

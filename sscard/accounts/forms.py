@@ -49,7 +49,7 @@ class RegistrationForm(forms.Form):
     id_number = forms.CharField(label=_("Document number"), max_length=32,
                                 help_text=_("For a resident ID card: 18 characters; a final x may be lower case."))
     phone = PhoneField()
-    sms_code = SmsCodeField(required=False)
+    sms_code = SmsCodeField()
     password1 = forms.CharField(label=_("Password"), strip=False,
                                 widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
                                 help_text=password_validators_help_text_html)
@@ -102,7 +102,7 @@ class SmsLoginForm(forms.Form):
 
 class PasswordResetForm(forms.Form):
     phone = PhoneField()
-    sms_code = SmsCodeField(required=False)
+    sms_code = SmsCodeField()
     password1 = forms.CharField(label=_("New password"), strip=False,
                                 widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
     password2 = forms.CharField(label=_("New password again"), strip=False,
@@ -117,7 +117,7 @@ class PasswordResetForm(forms.Form):
 
 class ChangePhoneForm(forms.Form):
     phone = PhoneField(label=_("New mobile phone"))
-    sms_code = SmsCodeField(required=False)
+    sms_code = SmsCodeField()
     password = forms.CharField(label=_("Current password"), strip=False,
                                widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
 

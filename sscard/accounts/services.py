@@ -6,17 +6,18 @@ from django.conf import settings
 from django.contrib.auth import authenticate as django_authenticate
 from django.contrib.auth import get_user_model, login, logout
 from django.contrib.auth.password_validation import validate_password
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from sscard.audit.services import record_event
 from sscard.domain.masking import mask_id_number, mask_phone
-from sscard.notify.services import post_message
+from sscard.notify.services import post_message, send_sms
 
-from . import smscodes
+from . import limits, smscodes
 from .errors import FieldErrors
 from .identity.base import IdentityClaim, IdentityMismatch
 from .identity.registry import get_provider
@@ -24,9 +25,16 @@ from .models import SmsPurpose
 
 User = get_user_model()
 
-ALREADY_ID = gettext_noop("An account with this ID number already exists. Log in, or reset your password if you forgot it.")
+# Shown only once the registrant's phone is verified by its SMS code (never before: no oracle for ID numbers).
+ID_TAKEN = gettext_noop("An account already exists for this ID number. If it is yours, log in or reset your "
+                        "password. If you did not register it, bring your ID card to a service counter: a clerk will "
+                        "check it and resolve it.")
+# Shown only once the SMS code sent to that phone is verified: its holder may know that it has an account.
 ALREADY_PHONE = gettext_noop("This mobile number is already used by another account. Log in with it, or use another "
                              "number.")
+WRONG_CODE = gettext_noop("The code is wrong or has expired. Ask for a new code.")
+RESETS_LIMITED = gettext_noop("Too many failed attempts to reset a password. Try again in an hour, or come to a "
+                              "service counter.")
 
 
 def _check_password(password: str, user) -> list[str]:
@@ -39,42 +47,70 @@ def _check_password(password: str, user) -> list[str]:
 
 # --- SMS codes -------------------------------------------------------------------------------------------
 
-def request_sms_code(*, phone: str, purpose: str) -> None:
-    """Send a one-time code. For log-in and reset, a number without an account gets nothing, but the
-    answer is the same, so the page does not reveal which numbers have accounts."""
-    deliver = True
-    if purpose in (SmsPurpose.LOGIN, SmsPurpose.RESET):
-        deliver = User.objects.filter(phone=phone, is_staff=False, is_active=True).exists()
-    smscodes.issue_code(phone=phone, purpose=purpose, deliver=deliver)
+def request_sms_code(*, phone: str, purpose: str, request=None) -> None:
+    """Send a one-time code. For log-in and reset, a number without an account gets nothing, but the answer,
+    the limits (resend interval, daily, per client, site-wide), the stored code row and the work done in the
+    request are the same (the account is looked up by the delivery task), so the page does not reveal which
+    numbers have accounts."""
+    smscodes.issue_code(phone=phone, purpose=purpose, request=request,
+                        only_to_account=purpose in (SmsPurpose.LOGIN, SmsPurpose.RESET))
 
 
 # --- Registration ----------------------------------------------------------------------------------------
 
 def register_citizen(*, real_name: str, document_type: str, id_number: str, phone: str, sms_code: str,
                      password: str, accepted_terms: bool, request=None):
-    """Create a citizen account. Inputs are already shape-checked (forms); this checks what needs the
-    database, the SMS code and the identity provider, and creates the account at most once."""
+    """Create a citizen account. Inputs are already shape-checked (forms).
+
+    Nothing here that depends on stored accounts or on the population register is answered before the SMS
+    code proves that the registrant holds the phone. Then, all at once: password rules, identity check, phone
+    already used. A taken ID number comes last: the code is used up, the registrant is told to go to a
+    counter, and the account's owner is told by SMS (masked data only). Creates the account at most once."""
     if not accepted_terms:
         raise FieldErrors.single("accept_terms", _("You must accept the terms of service and privacy notice."))
+    smscodes.check_code(phone=phone, purpose=SmsPurpose.REGISTER, code=sms_code)
     candidate = User(real_name=real_name, id_number=id_number, phone=phone)
     errors: dict[str, list[str]] = {}
-    if User.objects.filter(id_number=id_number).exists():
-        errors["id_number"] = [_(ALREADY_ID)]
-    if User.objects.filter(phone=phone).exists():
-        errors["phone"] = [_(ALREADY_PHONE)]
     if password_errors := _check_password(password, candidate):
         errors["password1"] = password_errors
     try:
         get_provider().verify(IdentityClaim(real_name=real_name, id_number=id_number))
     except IdentityMismatch as mismatch:
         errors.setdefault("id_number", []).append(_(mismatch.message))
+    if User.objects.filter(phone=phone).exists():
+        errors["phone"] = [_(ALREADY_PHONE)]
     if errors:
-        raise FieldErrors(errors)
-    smscodes.check_code(phone=phone, purpose=SmsPurpose.REGISTER, code=sms_code)
+        raise FieldErrors(errors)  # the code stays usable for the corrected form
+    owner = User.objects.filter(id_number=id_number).first()
+    if owner is not None:
+        _registration_with_taken_id_number(owner=owner, phone=phone, sms_code=sms_code, request=request)
+        raise FieldErrors.single("id_number", _(ID_TAKEN))
     with transaction.atomic():
         smscodes.consume_code(phone=phone, purpose=SmsPurpose.REGISTER, code=sms_code)
         return create_citizen(real_name=real_name, document_type=document_type, id_number=id_number, phone=phone,
                               password=password, channel="online", request=request)
+
+
+def _registration_with_taken_id_number(*, owner, phone: str, sms_code: str, request=None) -> None:
+    """Someone who verified `phone` tried to register `owner`'s ID number: use the code up (one answer per
+    code), audit it, and tell the owner (once a day at most, masked data only, in the site's language: the
+    owner's own language is not known)."""
+    with transaction.atomic():
+        smscodes.consume_code(phone=phone, purpose=SmsPurpose.REGISTER, code=sms_code)
+        record_event(event_type="account.registration_id_taken", subject_type="user", subject_id=str(owner.pk),
+                     data={"id_number": mask_id_number(owner.id_number or ""), "phone": mask_phone(phone)},
+                     request=request)
+        if cache.add(f"id-taken-notice:{owner.pk}", 1, 24 * 3600):
+            with translation.override(settings.LANGUAGE_CODE):
+                params = {"id": mask_id_number(owner.id_number or ""), "phone": mask_phone(phone)}
+                if owner.phone and owner.is_active:
+                    send_sms(phone=owner.phone, purpose="notice:registration_id_taken", text=_(
+                        "[Hubei Government Services] Someone with the mobile number %(phone)s tried to register a "
+                        "new account with your ID number %(id)s. Your account is unchanged. If this was not you "
+                        "and it happens again, contact the service hotline.") % params)
+                post_message(user=owner, subject=_("Someone tried to register with your ID number"),
+                             body=_("Someone with the mobile number %(phone)s tried to register a new account with "
+                                    "your ID number %(id)s. It was refused; your account is unchanged.") % params)
 
 
 def create_citizen(*, real_name: str, document_type: str, id_number: str, phone: str, password: str,
@@ -134,18 +170,18 @@ def log_in_with_password(*, request, identifier: str, password: str):
 
 
 def log_in_with_sms(*, request, phone: str, sms_code: str):
+    """Log in with an SMS code. The code is checked the same way whether the number has an account or not
+    (numbers without one got a code row nobody knows), so the answers are the same."""
     user = User.objects.filter(phone=phone, is_staff=False, is_active=True).first()
-    if user is None:
-        # Same message as a wrong code: do not reveal whether the number has an account.
-        record_event(event_type="login.failed", data={"method": "sms"}, request=request)
-        raise FieldErrors.single("sms_code", _("The code is wrong or has expired. Ask for a new code."))
     try:
         smscodes.check_code(phone=phone, purpose=SmsPurpose.LOGIN, code=sms_code)
+        if user is None:  # cannot be right (no code was sent), answered as a wrong code all the same
+            raise FieldErrors.single("sms_code", _(WRONG_CODE))
         with transaction.atomic():
             smscodes.consume_code(phone=phone, purpose=SmsPurpose.LOGIN, code=sms_code)
     except FieldErrors:
-        record_event(event_type="login.failed", actor=user, subject_type="user", subject_id=str(user.pk),
-                     data={"method": "sms"}, request=request)
+        record_event(event_type="login.failed", actor=user, subject_type="user" if user else "",
+                     subject_id=str(user.pk) if user else "", data={"method": "sms"}, request=request)
         raise
     start_session(request=request, user=user, method="sms")
     return user
@@ -186,12 +222,32 @@ def log_out(*, request) -> None:
 # --- Password and phone ----------------------------------------------------------------------------------
 
 def reset_password(*, phone: str, sms_code: str, password: str, request=None) -> None:
+    """Set a new password with a code sent to the account's phone.
+
+    The code is verified first, the same way whether the number has an account or not; only then are the
+    password rules (which look at the account's ID number, phone and name) applied, so no answer depends on
+    the account before its secret is verified. If the rules refuse the password the code stays usable, for the
+    corrected password (its holder has proven they hold the phone). Failed resets (wrong, expired, missing
+    code) are counted per phone and per client (settings `PASSWORD_RESET_*`) and audited."""
+    reset_limits = limits.reset_failure_limits(phone=phone, request=request)
+    for limit in reset_limits:
+        if limit.used_up():
+            limits.tripped(limit, request=request, data={"phone": mask_phone(phone)})
+            raise FieldErrors.single("__all__", _(RESETS_LIMITED))
     user = User.objects.filter(phone=phone, is_staff=False, is_active=True).first()
-    if user is None:
-        raise FieldErrors.single("sms_code", _("The code is wrong or has expired. Ask for a new code."))
+    try:
+        smscodes.check_code(phone=phone, purpose=SmsPurpose.RESET, code=sms_code)
+        if user is None:  # cannot be right (no code was sent), answered as a wrong code all the same
+            raise FieldErrors.single("sms_code", _(WRONG_CODE))
+    except FieldErrors:
+        for limit in reset_limits:
+            limit.hit()
+        record_event(event_type="account.password_reset_failed", subject_type="user" if user else "",
+                     subject_id=str(user.pk) if user else "", data={"phone": mask_phone(phone), "reason": "code"},
+                     request=request)
+        raise
     if password_errors := _check_password(password, user):
         raise FieldErrors({"password1": password_errors})
-    smscodes.check_code(phone=phone, purpose=SmsPurpose.RESET, code=sms_code)
     with transaction.atomic():
         smscodes.consume_code(phone=phone, purpose=SmsPurpose.RESET, code=sms_code)
         user.set_password(password)
@@ -208,9 +264,10 @@ def change_phone(*, user, new_phone: str, sms_code: str, password: str, request=
         raise FieldErrors.single("password", _("The password is wrong."))
     if new_phone == user.phone:
         raise FieldErrors.single("phone", _("This is already your mobile number."))
+    # Whether the new number has an account is said only to whoever proved they hold it.
+    smscodes.check_code(phone=new_phone, purpose=SmsPurpose.CHANGE_PHONE, code=sms_code)
     if User.objects.filter(phone=new_phone).exclude(pk=user.pk).exists():
         raise FieldErrors.single("phone", _(ALREADY_PHONE))
-    smscodes.check_code(phone=new_phone, purpose=SmsPurpose.CHANGE_PHONE, code=sms_code)
     old = user.phone
     try:
         with transaction.atomic():

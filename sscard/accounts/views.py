@@ -42,7 +42,7 @@ def _send_code(request: HttpRequest, form_class, purpose: str):
             form.add_error("phone", message)
         return form
     try:
-        services.request_sms_code(phone=sender.cleaned_data["phone"], purpose=purpose)
+        services.request_sms_code(phone=sender.cleaned_data["phone"], purpose=purpose, request=request)
     except FieldErrors as error:
         _apply(form, error)
         return form

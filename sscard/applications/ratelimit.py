@@ -12,10 +12,15 @@ from django.core.cache.backends.redis import RedisCache
 from sscard.web.client import client_address
 
 
+def value_key(value: str) -> str:
+    """A keyed hash of any value a limit is counted under (an address, a phone number): the cache never
+    holds the value itself."""
+    return hmac.new(settings.SECRET_KEY.encode(), f"ratelimit|{value}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
 def client_key(request) -> str:
     """A keyed hash of the client address: the limit never stores the address itself."""
-    address = client_address(request) or "unknown"
-    return hmac.new(settings.SECRET_KEY.encode(), f"ratelimit|{address}".encode(), hashlib.sha256).hexdigest()[:32]
+    return value_key(client_address(request) or "unknown")
 
 
 def _count_in_redis(key: str, timeout: int) -> int:
@@ -40,13 +45,27 @@ def _count_in_cache(key: str, timeout: int) -> int:
         return cache.incr(key)  # another request created it in between
 
 
+def _cache_key(scope: str, key: str, window: int) -> str:
+    return f"rl:{scope}:{key}:{int(time.time() // window)}"
+
+
+def hit_key(scope: str, key: str, limit: int, window: int = 60) -> bool:
+    """Count one attempt under `key` (already a hash, see `value_key`; "site" for a site-wide limit);
+    False when `limit` attempts are used up in the current window."""
+    redis = isinstance(caches[DEFAULT_CACHE_ALIAS], RedisCache)
+    count = (_count_in_redis if redis else _count_in_cache)(_cache_key(scope, key, window), window + 5)
+    return count <= limit
+
+
+def used_up(scope: str, key: str, limit: int, window: int = 60) -> bool:
+    """Whether `limit` attempts under `key` are already used up in the current window, without counting one:
+    for limits on failures, checked before an attempt and counted (`hit_key`) only when it fails."""
+    return (caches[DEFAULT_CACHE_ALIAS].get(_cache_key(scope, key, window)) or 0) >= limit
+
+
 def hit(request, scope: str, limit: int, window: int = 60) -> bool:
     """Count one attempt; False when the client has used up `limit` attempts in the current window."""
-    bucket = int(time.time() // window)
-    key = f"rl:{scope}:{client_key(request)}:{bucket}"
-    redis = isinstance(caches[DEFAULT_CACHE_ALIAS], RedisCache)
-    count = (_count_in_redis if redis else _count_in_cache)(key, window + 5)
-    return count <= limit
+    return hit_key(scope, client_key(request), limit, window)
 
 
 def retry_after(window: int = 60) -> int:

@@ -29,6 +29,11 @@ TASK_FAILURES = Counter(
     "sscard_celery_task_failures_total", "Celery tasks that failed for good (retries exhausted).", ["task"])
 TASK_RETRIES = Counter("sscard_celery_task_retries_total", "Celery task retries scheduled.", ["task"])
 TASK_SUCCESSES = Counter("sscard_celery_task_successes_total", "Celery tasks that succeeded.", ["task"])
+LIMIT_TRIPS = Counter(
+    "sscard_limit_trips_total",
+    "Requests refused by an abuse limit (SMS codes, password resets), by the limit's scope.",
+    ["scope"],
+)
 
 
 def status_class(status: int) -> str:
