@@ -26,13 +26,17 @@ class InactivityTimeoutMiddleware:
         return self.get_response(request)
 
 
+API_PREFIX = "/api/"
+
+
 class PrivateResponseMiddleware:
     """Personal pages are never stored by a browser or a shared cache (`Cache-Control: no-store`, `private`).
 
     Every response to a signed-in user gets it, whatever produced it: the personal space, applications,
     messages, cards, profile, the staff workbench, the citizen JSON API, downloads. So does every answer to a
     form submission (a form shown again holds what was typed: ID number, name, phone). One rule here rather
-    than a decorator on each view, so a new page cannot forget it. Static files never get this far
+    than a decorator on each view, so a new page cannot forget it. Every answer of the JSON API too: its public
+    progress look-up answers about one person's application from a URL that carries the code. Static files never get this far
     (WhiteNoise answers them first) and public pages for anonymous visitors keep their normal caching.
     """
 
@@ -42,6 +46,7 @@ class PrivateResponseMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        if request.method == "POST" or (user is not None and user.is_authenticated):
+        if (request.method == "POST" or (user is not None and user.is_authenticated)
+                or request.path.startswith(API_PREFIX)):
             add_never_cache_headers(response)
         return response

@@ -106,3 +106,22 @@ def test_static_files_stay_cacheable_for_a_signed_in_citizen(application):
     response = signed_in(application.applicant).get("/static/web/site.css")
     assert response.status_code == 200
     assert "no-store" not in response.get("Cache-Control", "")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query, status", [
+    ({"code": "K7QM-X3P9-C4B", "id_suffix": "10123X"}, 404),  # unknown code: still not to be kept
+    ({"code": "??", "id_suffix": "1"}, 422),
+])
+def test_a_visitors_progress_look_up_in_the_api_is_no_store(query, status):
+    # The URL carries the office code and the ID ending; the answer is about one person's application.
+    response = Client(HTTP_ACCEPT_LANGUAGE="en").get("/api/v1/progress", query)
+    assert response.status_code == status
+    assert no_store(response)
+
+
+@pytest.mark.django_db
+def test_a_visitors_progress_page_is_no_store():
+    response = Client(HTTP_ACCEPT_LANGUAGE="en").get("/card/progress")
+    assert response.status_code == 200
+    assert no_store(response)
