@@ -494,7 +494,7 @@ class WithdrawForm(forms.Form):
 
 class ProgressForm(forms.Form):
     code = forms.CharField(label=_("Office code"), max_length=24,
-                           help_text=_("11 characters, e.g. K7QM-X3P9-C4R. Lower case and spaces are fine."),
+                           help_text=_("11 characters, e.g. K7QM-X3P9-C4B. Lower case and spaces are fine."),
                            widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters",
                                                          "spellcheck": "false"}))
     id_suffix = forms.CharField(label=_("Last 6 characters of the ID number"), max_length=8, min_length=6,

@@ -10,7 +10,7 @@ No national format exists, so this one is ours:
     * a single wrong symbol at position i changes the sum by i * d with d ≢ 0, so it is always caught;
     * swapping neighbours at i, i+1 changes it by (i - (i+1)) * (a - b) = -(a - b) ≢ 0 when a ≠ b.
   (The same argument as ISO 7064 pure systems over a prime modulus.)
-- Displayed in groups of 4-4-3, e.g. `K7QM-X3P9-C4R`; parsing accepts lower case, spaces and dashes.
+- Displayed in groups of 4-4-3, e.g. `K7QM-X3P9-C4B`; parsing accepts lower case, spaces and dashes.
 
 Uniqueness is the database's job (a unique index plus retry); this module only makes and checks codes.
 """
@@ -35,7 +35,7 @@ _VALUES = {symbol: value for value, symbol in enumerate(ALPHABET)}
 assert MODULUS == 31 and len(set(ALPHABET)) == MODULUS
 
 # How an API client may spell a code: its 11 symbols in either case, optionally grouped by single dashes or
-# spaces (`K7QM-X3P9-C4R`, `k7qmx3p9c4r`). Declared in the OpenAPI document; every string it matches
+# spaces (`K7QM-X3P9-C4B`, `k7qmx3p9c4b`). Declared in the OpenAPI document; every string it matches
 # normalizes to 11 symbols of the alphabet, so `parse` can only answer `check` (a probable typo) for it.
 _INPUT_SYMBOL = "[" + ALPHABET + "".join(c.lower() for c in ALPHABET if c.isalpha()) + "]"
 INPUT_PATTERN = f"^{_INPUT_SYMBOL}(?:[- ]?{_INPUT_SYMBOL}){{{LENGTH - 1}}}$"
@@ -51,7 +51,7 @@ class OfficeCodeError(ValueError):
         self.message = message
 
 
-MSG_LENGTH = gettext_noop("An office code has 11 characters (letters and digits), for example K7QM-X3P9-C4R.")
+MSG_LENGTH = gettext_noop("An office code has 11 characters (letters and digits), for example K7QM-X3P9-C4B.")
 MSG_SYMBOL = gettext_noop(
     "The office code contains a character that office codes never use (0, 1, I, L, O or a symbol)."
 )
@@ -113,7 +113,7 @@ def parse(value: str) -> ParsedCode:
 
 
 def format_code(compact: str) -> str:
-    """`K7QMX3P9C4R` -> `K7QM-X3P9-C4R`."""
+    """`K7QMX3P9C4B` -> `K7QM-X3P9-C4B`."""
     parts, start = [], 0
     for size in GROUPS:
         parts.append(compact[start:start + size])
