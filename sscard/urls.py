@@ -1,8 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from sscard.api import api
-
 urlpatterns = [
     path("", include("sscard.web.urls")),
     path("accounts/", include("sscard.accounts.urls")),
@@ -12,6 +10,6 @@ urlpatterns = [
     path("cards/", include("sscard.cards.urls")),
     path("dev/", include("sscard.notify.dev_urls")),
     path("django-admin/", admin.site.urls),
-    path("api/", api.urls),
+    path("api/", include("sscard.api.urls")),
     path("", include("sscard.ops.urls")),
 ]

@@ -1,5 +1,10 @@
-"""JSON API of card applications: the citizen's own applications (session login, CSRF on writes) and the
-public progress look-up."""
+"""JSON API operations of card applications, in two routers for two audiences (mounted by `sscard.api`):
+
+- `citizen_router`: the citizen's own applications. It declares no authentication of its own: the citizen API
+  (`sscard.api.citizen`) that mounts it authenticates every operation (session, CSRF on writes);
+- `public_router`: the progress look-up by office code and ID ending, for anybody, rate-limited per client
+  (`sscard.api.public`, no authentication).
+"""
 
 from __future__ import annotations
 
@@ -9,36 +14,16 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Schema, Status
-from ninja.security import SessionAuth
-from ninja.utils import check_csrf
 
-from sscard.apierrors import ApiError, CsrfFailed, ErrorOut, ValidationErrorOut
+from sscard.apierrors import ApiError, ErrorOut, ValidationErrorOut
 from sscard.domain import officecode
 from sscard.domain.officecode import format_code
 
 from . import ratelimit, selectors, services
 from .models import Application
 
-router = Router(tags=["card applications"])
-
-
-class CitizenSession(SessionAuth):
-    """A logged-in citizen (not staff). CSRF is checked on unsafe methods."""
-
-    def _get_key(self, request: HttpRequest):
-        # As ninja's own check, but failing with CsrfFailed, which the API answers in its error shape.
-        if self.csrf and not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
-            raise CsrfFailed()
-        return request.COOKIES.get(self.param_name)
-
-    def authenticate(self, request: HttpRequest, key):
-        user = super().authenticate(request, key)
-        if user is not None and not user.is_staff:
-            return user
-        return None
-
-
-citizen_auth = CitizenSession(csrf=True)
+citizen_router = Router(tags=["card applications"])
+public_router = Router(tags=["card applications"])
 
 
 def errors(*statuses: int) -> dict:
@@ -131,13 +116,13 @@ def _application_out(application: Application) -> dict:
     }
 
 
-@router.get("/progress", response={200: ProgressOut, **errors(404, 422, 429)}, openapi_extra=RETRY_AFTER,
-            summary="Progress of an application by office code and ID number ending",
-            description="Public. Answers the plain stage, timeline dates and expected completion date, and no "
-                        "personal data. A wrong code and a wrong ID ending are answered alike (404); a code whose "
-                        "check character does not match is reported as a probable typo (404, "
-                        "`probable_typo` true). Malformed parameters are answered 422. Rate-limited per client "
-                        "(429 with `Retry-After`).")
+@public_router.get("/progress", response={200: ProgressOut, **errors(404, 422, 429)}, openapi_extra=RETRY_AFTER,
+                   summary="Progress of an application by office code and ID number ending",
+                   description="Public. Answers the plain stage, timeline dates and expected completion date, "
+                               "and no personal data. A wrong code and a wrong ID ending are answered alike (404); "
+                               "a code whose check character does not match is reported as a probable typo (404, "
+                               "`probable_typo` true). Malformed parameters are answered 422. Rate-limited per "
+                               "client (429 with `Retry-After`).")
 def progress(request: HttpRequest,
              code: str = Query(..., description=CODE_DESCRIPTION, examples=["K7QM-X3P9-C4B"], **CODE_CONSTRAINTS),
              id_suffix: str = Query(..., description="The last 6 characters of the ID number of the person the "
@@ -169,8 +154,8 @@ def progress(request: HttpRequest,
     })
 
 
-@router.get("/applications", response={200: list[ApplicationOut], **errors(401)}, auth=citizen_auth,
-            summary="My card applications")
+@citizen_router.get("/applications", response={200: list[ApplicationOut], **errors(401)},
+                    summary="My card applications")
 def my_applications(request: HttpRequest):
     return [_application_out(a) for a in selectors.applications_of(request.auth)]
 
@@ -179,8 +164,8 @@ def _code_in_path():
     return Path(..., description=CODE_DESCRIPTION, examples=["K7QM-X3P9-C4B"], **CODE_CONSTRAINTS)
 
 
-@router.get("/applications/{code}", response={200: ApplicationOut, **errors(401, 404, 422)}, auth=citizen_auth,
-            summary="One of my card applications")
+@citizen_router.get("/applications/{code}", response={200: ApplicationOut, **errors(401, 404, 422)},
+                    summary="One of my card applications")
 def my_application(request: HttpRequest, code: str = _code_in_path()):
     application = selectors.application_of(request.auth, code)
     if application is None:
@@ -188,11 +173,12 @@ def my_application(request: HttpRequest, code: str = _code_in_path()):
     return Status(200, _application_out(application))
 
 
-@router.post("/applications/{code}/withdraw",
-             response={200: ApplicationOut, **errors(400, 401, 403, 404, 409, 422)}, auth=citizen_auth,
-             summary="Withdraw one of my applications (before production)",
-             description="Needs the session and the CSRF token (`X-CSRFToken` header, from the `csrftoken` "
-                         "cookie): 403 without it. 409 when the application can no longer be withdrawn.")
+@citizen_router.post("/applications/{code}/withdraw",
+                     response={200: ApplicationOut, **errors(400, 401, 403, 404, 409, 422)},
+                     summary="Withdraw one of my applications (before production)",
+                     description="Needs the session and the CSRF token (`X-CSRFToken` header, from the "
+                                 "`csrftoken` cookie): 403 without it. 409 when the application can no longer be "
+                                 "withdrawn.")
 def withdraw(request: HttpRequest, code: str = _code_in_path()):
     application = selectors.application_of(request.auth, code)
     if application is None:

@@ -1,4 +1,6 @@
-"""Schemathesis against the served OpenAPI document (`/api/openapi.json`), logged out and logged in.
+"""Schemathesis against every served OpenAPI document: the public API's (`/api/public/openapi.json`) logged
+out, the citizen API's (`/api/citizen/openapi.json`) logged out and logged in, and `/api/openapi.json` (all
+of `/api/v1/` in one document, kept for existing clients) logged out.
 
 Every operation of the document is called with generated requests (the schema's examples, the coverage phase's
 boundary and negative values, then a fixed budget of random ones) and every answer goes through all of
@@ -12,7 +14,8 @@ Django WSGI application itself, in this test's database (SQLite or PostgreSQL, w
 Logged in = the session cookie of a demo citizen created through the services, who has submitted an
 application; the session's requests also carry the CSRF cookie and `X-CSRFToken` header, as the API's own
 documentation asks of a client, so the write operations get past the CSRF check (its failure is covered by
-tests/api/test_errors.py). The public progress look-up is rate-limited: Schemathesis runs into its 429.
+tests/applications/test_api_errors.py). The public progress look-up is rate-limited: Schemathesis runs into
+its 429.
 """
 
 from contextlib import contextmanager
@@ -80,10 +83,20 @@ def demo_citizen_session(fill, submit):
             CSRF_PLACEHOLDER: browser.cookies["csrftoken"].value}
 
 
-logged_out = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application(),
-                                            config=schemathesis_config())
-logged_in = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application(),
-                                           config=schemathesis_config())
+def served_document(url):
+    return schemathesis.openapi.from_wsgi(url, get_wsgi_application(), config=schemathesis_config())
+
+
+public_logged_out = served_document("/api/public/openapi.json")
+citizen_logged_out = served_document("/api/citizen/openapi.json")
+logged_in = served_document("/api/citizen/openapi.json")
+combined_logged_out = served_document("/api/openapi.json")
+
+
+@combined_logged_out.parametrize()
+def test_the_document_of_all_v1_operations_conforms_too(case):
+    with the_test_database_kept():
+        case.call_and_validate()
 
 
 @logged_in.auth()
@@ -100,8 +113,14 @@ class DemoCitizenSession:
         case.headers = {**(case.headers or {}), "X-CSRFToken": data["csrftoken"]}
 
 
-@logged_out.parametrize()
-def test_logged_out_the_api_conforms_to_its_openapi_document(case):
+@public_logged_out.parametrize()
+def test_the_public_api_conforms_to_its_openapi_document(case):
+    with the_test_database_kept():
+        case.call_and_validate()
+
+
+@citizen_logged_out.parametrize()
+def test_logged_out_the_citizen_api_conforms_to_its_openapi_document(case):
     with the_test_database_kept():
         case.call_and_validate()
 
@@ -109,7 +128,7 @@ def test_logged_out_the_api_conforms_to_its_openapi_document(case):
 @logged_in.parametrize()
 # The one session is meant to last across all generated requests, as a client's would.
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
-def test_logged_in_the_api_conforms_to_its_openapi_document(case, demo_citizen_session):
+def test_logged_in_the_citizen_api_conforms_to_its_openapi_document(case, demo_citizen_session):
     for container in (case.cookies, case.headers):
         for name, value in list((container or {}).items()):
             if isinstance(value, str) and value in demo_citizen_session:

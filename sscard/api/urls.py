@@ -1,0 +1,28 @@
+"""Everything under `/api/`: one NinjaAPI per audience, each with its own authentication and OpenAPI document.
+
+| audience | authentication | operations | document, docs |
+| --- | --- | --- | --- |
+| citizen (`citizen.py`) | the web site's session, CSRF on writes | `/api/v1/applications...` | `/api/citizen/openapi.json`, `/api/citizen/docs` |
+| public (`public.py`) | none, rate-limited per client | `/api/v1/progress` | `/api/public/openapi.json`, `/api/public/docs` |
+| all of `/api/v1/` (`combined.py`) | (a document only) | none of its own | `/api/openapi.json`, `/api/docs` |
+
+The citizen and public APIs share the `/api/v1/` prefix, which clients already use: each path belongs to
+exactly one audience (Django tries the citizen API's paths, then the public one's), so no URL changed when
+the API was split. An audience with a breaking change moves to `/api/<audience>/v2/` rather than changing
+`/api/v1/`.
+
+Institutions (hospitals, pharmacies, banks, transit operators) come with settlement: their API will be
+mounted here at `/api/institutions/` (operations under `/api/institutions/v1/`, its document at
+`/api/institutions/openapi.json`), authenticating each institution by its own credentials and a signature
+over every request. Nothing is mounted there until that authentication exists.
+"""
+
+from django.urls import path
+
+from . import citizen, combined, public
+
+urlpatterns = [
+    path("", citizen.api.urls),
+    path("", public.api.urls),
+    path("", combined.api.urls),
+]
