@@ -24,7 +24,7 @@ MANAGE := $(UV) run python manage.py
 help:
 	@echo "make run       start the portal at http://127.0.0.1:$(PORT) (migrates and loads demo data)"
 	@echo "make test      run the whole test suite (installs Chromium for browser tests when root)"
-	@echo "make lint      ruff check"
+	@echo "make lint      ruff, the architecture contracts (import-linter) and missing migrations"
 	@echo "make migrate   apply database migrations"
 	@echo "make demo      load the demo accounts"
 	@echo "make messages  extract translatable strings into sscard/locale ($(MESSAGE_LOCALES))"
@@ -88,8 +88,15 @@ bench: sync
 	fi
 	@$(UV) run python -m bench $(BENCH_ARGS)
 
+# The same three checks as CI (.ci/run). makemigrations needs the system checks to pass: the `rules` identity
+# provider of a development checkout is acknowledged (accounts.E002), as in the tests.
 lint: sync
+	@echo ">>> ruff check"
 	@$(UV) run ruff check .
+	@echo ">>> lint-imports (architecture contracts in pyproject.toml)"
+	@$(UV) run lint-imports
+	@echo ">>> makemigrations --check (every model change has its migration)"
+	@SSCARD_ACCEPT_UNVERIFIED_IDENTITY=1 $(MANAGE) makemigrations --check --dry-run
 
 # The local database of `make run`: debug on unless the environment says otherwise (system check accounts.E002).
 migrate: export SSCARD_DEBUG ?= 1
