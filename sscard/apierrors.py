@@ -6,8 +6,8 @@ Every answer with a status of 400 or more under `/api/` is a JSON object
 
 (`ErrorOut`); a 422 adds `errors`, one entry per field (`ValidationErrorOut`). Two mechanisms keep it so:
 
-- inside django-ninja, the exception handlers of `sscard.api` answer authentication, CSRF, validation, rate
-  limits and `Http404` in this shape;
+- inside django-ninja, the exception handlers that `sscard.api.base.audience_api` installs on every
+  audience's API answer authentication, CSRF, validation, rate limits and `Http404` in this shape;
 - around everything else, `ApiErrorMiddleware` rewrites any other error answer under `/api/` (an unknown
   path, a method the operation does not take, a malformed request body, a crash: Django's own HTML 400, 403,
   404, 405 and 500 pages) into the same shape, keeping the status and headers such as `Allow`.
@@ -79,7 +79,7 @@ FIELD_MESSAGE_OTHER = _("This value is not valid.")
 
 
 class ApiError(Exception):
-    """Raised by an API operation to answer an error in the API's shape (handled in `sscard.api`)."""
+    """Raised by an API operation to answer an error in the API's shape (handled in `sscard.api.base`)."""
 
     def __init__(self, status: int, code: str | None = None, detail: str | None = None, *,
                  headers: dict[str, str] | None = None):
