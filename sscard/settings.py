@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "ninja",  # self-hosted API docs (Swagger UI) under the CSP
+    "sscard.core",
     "sscard.web",
     "sscard.audit",
     "sscard.notify",
@@ -248,6 +249,12 @@ WHITENOISE_AUTOREFRESH = DEBUG
 SMS_GATEWAY = os.environ.get("SSCARD_SMS_GATEWAY", "outbox")
 SMS_HTTP_URL = os.environ.get("SSCARD_SMS_HTTP_URL", "")
 SMS_HTTP_TOKEN = os.environ.get("SSCARD_SMS_HTTP_TOKEN", "")
+# Bank pre-opening adapters (sscard/casework/banks/): which partner bank (by code) uses which adapter, e.g.
+# "icbc=file_exchange,boc=file_exchange"; a bank not listed uses the CSV file exchange (`file_exchange`).
+BANK_ADAPTERS = dict(
+    (code.strip(), adapter.strip())
+    for code, _sep, adapter in (item.partition("=") for item in env_list("SSCARD_BANK_ADAPTERS", ""))
+)
 IDENTITY_PROVIDER = os.environ.get("SSCARD_IDENTITY_PROVIDER", "rules")
 # The `rules` provider checks only the shape of an ID number, not that the name belongs to it: anyone can
 # register a real person's ID number (and block that person's account and card). With debug off the system

@@ -13,10 +13,11 @@ from ninja.security import SessionAuth
 from ninja.utils import check_csrf
 
 from sscard.apierrors import ApiError, CsrfFailed, ErrorOut, ValidationErrorOut
+from sscard.core import ratelimit
 from sscard.domain import officecode
 from sscard.domain.officecode import format_code
 
-from . import ratelimit, selectors, services
+from . import selectors, services
 from .models import Application
 
 router = Router(tags=["card applications"])

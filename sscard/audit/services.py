@@ -83,7 +83,7 @@ def _clean_data(event_type: str, data: dict | None) -> dict:
 def _ip_hash(request) -> str:
     if request is None:
         return ""
-    from sscard.web.client import client_address
+    from sscard.core.client import client_address
 
     address = client_address(request)
     if not address:
