@@ -136,7 +136,7 @@ class Registry(Generic[P]):
                 messages.append(Error(
                     f"{where} names the {self.name} {identifier!r}, which is not registered.",
                     hint=f"Use one of the registered ids: {known}.",
-                    obj=where, id=self.check_id or "core.E001",
+                    id=self.check_id or "core.E001",
                 ))
                 continue
             plugin = self.get(identifier)
