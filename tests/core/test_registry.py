@@ -129,3 +129,12 @@ def test_bank_adapters_is_a_defined_setting_naming_only_registered_adapters(sett
 
     assert project_settings.BANK_ADAPTERS == {}
     assert set(project_settings.BANK_ADAPTERS.values()) <= set(bank_adapters)
+
+
+def test_the_bank_adapters_setting_is_read_from_the_environment(monkeypatch):
+    from sscard.settings import env_mapping
+
+    monkeypatch.setenv("SSCARD_BANK_ADAPTERS", " icbc=file_exchange , boc=bank_api,hkb")
+    assert env_mapping("SSCARD_BANK_ADAPTERS") == {"icbc": "file_exchange", "boc": "bank_api", "hkb": ""}
+    monkeypatch.setenv("SSCARD_BANK_ADAPTERS", "")
+    assert env_mapping("SSCARD_BANK_ADAPTERS") == {}
