@@ -27,6 +27,11 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_mapping(name: str) -> dict[str, str]:
+    """`key=value,key=value` -> {key: value}; an item without `=` maps to "" (which a system check reports)."""
+    return {key.strip(): value.strip() for key, _sep, value in (item.partition("=") for item in env_list(name, ""))}
+
+
 def _secret_key() -> str:
     key = os.environ.get("SSCARD_SECRET_KEY")
     if key:
@@ -57,6 +62,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "ninja",  # self-hosted API docs (Swagger UI) under the CSP
+    "sscard.core",
     "sscard.web",
     "sscard.audit",
     "sscard.notify",
@@ -248,6 +254,9 @@ WHITENOISE_AUTOREFRESH = DEBUG
 SMS_GATEWAY = os.environ.get("SSCARD_SMS_GATEWAY", "outbox")
 SMS_HTTP_URL = os.environ.get("SSCARD_SMS_HTTP_URL", "")
 SMS_HTTP_TOKEN = os.environ.get("SSCARD_SMS_HTTP_TOKEN", "")
+# Bank pre-opening adapters (sscard/casework/banks/): which partner bank (by code) uses which adapter, e.g.
+# "icbc=file_exchange,boc=file_exchange"; a bank not listed uses the CSV file exchange (`file_exchange`).
+BANK_ADAPTERS = env_mapping("SSCARD_BANK_ADAPTERS")
 IDENTITY_PROVIDER = os.environ.get("SSCARD_IDENTITY_PROVIDER", "rules")
 # The `rules` provider checks only the shape of an ID number, not that the name belongs to it: anyone can
 # register a real person's ID number (and block that person's account and card). With debug off the system

@@ -66,13 +66,13 @@ def _static_files_without_manifest(django_test_environment):
 def _clear_cache():
     """Start and end every test with an empty cache: rate-limit counters, cached sessions and the cached
     configuration live there (and in each process's short-lived copy of the configuration)."""
-    from sscard.applications.selectors import reset_local_configuration
+    from sscard.core.configcache import reset_local_copies
 
     cache.clear()
-    reset_local_configuration()
+    reset_local_copies()
     yield
     cache.clear()
-    reset_local_configuration()
+    reset_local_copies()
 
 
 def pytest_collection_modifyitems(config, items):

@@ -8,7 +8,7 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from axes.signals import user_locked_out
 
-        from .identity import checks  # noqa: F401  (registers the system checks)
+        from .identity import population, rules  # noqa: F401  (each provider module registers itself)
         from .signals import audit_lockout
 
         user_locked_out.connect(audit_lockout, dispatch_uid="sscard-audit-lockout")

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 
-from sscard.applications.ratelimit import client_key, hit_key, used_up, value_key
 from sscard.audit.services import record_event
+from sscard.core.ratelimit import client_key, hit_key, used_up, value_key
 from sscard.ops.metrics import LIMIT_TRIPS
 
 

@@ -18,7 +18,7 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import Sum
 
-from sscard.web.client import client_address
+from sscard.core.client import client_address
 
 
 def client_ip(request) -> str | None:

@@ -42,22 +42,8 @@ def lockout_key(request, credentials) -> str:
 
 
 def homepage(user) -> dict:
-    """What "My homepage" shows: the service items and the unread-message count."""
-    from django.urls import reverse
-    from django.utils.translation import gettext_lazy as _
-
+    """What "My homepage" shows: the citizen's part of the one service catalogue and the unread-message count."""
     from sscard.notify.selectors import unread_count
+    from sscard.web.selectors import service_catalogue
 
-    items = [
-        {"title": _("Social security card application"), "url": reverse("applications:service"),
-         "description": _("Apply online for your social security card (first card free).")},
-        {"title": _("My applications"), "url": reverse("applications:mine"),
-         "description": _("See the stage and timeline of your applications.")},
-        {"title": _("Progress by office code"), "url": reverse("applications:progress"),
-         "description": _("Follow an application with its office code.")},
-        {"title": _("My messages"), "url": reverse("notify:inbox"),
-         "description": _("Notices about your account and applications.")},
-        {"title": _("My profile"), "url": reverse("accounts:profile"),
-         "description": _("Your registered details and mobile number.")},
-    ]
-    return {"service_items": items, "unread": unread_count(user)}
+    return {"service_items": service_catalogue(personal=True), "unread": unread_count(user)}

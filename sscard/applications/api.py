@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Schema, Status
 
 from sscard.apierrors import ApiError, ErrorOut, ValidationErrorOut
+from sscard.core import ratelimit
 from sscard.domain import officecode
 from sscard.domain.officecode import format_code
 
-from . import ratelimit, selectors, services
+from . import selectors, services
 from .models import Application
 
 citizen_router = Router(tags=["card applications"])

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from sscard.core.models import StatusHistoryRow
 from sscard.domain import casestates
 from sscard.domain.casestates import Plain, State
 from sscard.domain.masking import mask_id_number, mask_name
@@ -279,25 +280,17 @@ class Application(models.Model):
         return casestates.citizen_can_resubmit(self.state)
 
 
-class StatusChange(models.Model):
-    """One change of an application's state: the history the timelines are drawn from."""
+class StatusChange(StatusHistoryRow):
+    """One change of an application's state: the history the timelines are drawn from. `note` is shown to
+    the citizen in "My applications", never on public pages."""
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="changes")
-    from_state = models.CharField(max_length=24, blank=True)
     to_state = models.CharField(max_length=24, choices=STATE_CHOICES)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                              related_name="+")
     role = models.CharField(max_length=16, choices=ROLE_CHOICES)
-    at = models.DateTimeField(db_index=True)
-    note = models.TextField(blank=True)  # shown to the citizen in "My applications", never on public pages
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(StatusHistoryRow.Meta):
         verbose_name = gettext_lazy("status change")
         verbose_name_plural = gettext_lazy("status changes")
-
-    def __str__(self) -> str:
-        return f"{self.from_state or '-'} → {self.to_state}"
 
     @property
     def state_label(self) -> str:

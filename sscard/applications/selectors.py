@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import hmac
-import time
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.core.cache import cache
-from django.db import connections, transaction
+from django.db import connections
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from sscard.core.configcache import ConfigurationCache
 from sscard.domain import casestates, officecode, workdays
 from sscard.domain.casestates import Plain
 
@@ -37,48 +36,14 @@ MSG_CARD = gettext_noop("This person already has a social security card. A lost 
 
 
 # The service settings, the stage table and the holiday calendar are read on every look-up, form page or
-# deadline and change a few times a year. They are kept for a few seconds in each process (no round trip at
-# all), behind the shared cache (Redis in production, per process on the embedded default), and dropped from
-# both whenever a row is saved or deleted (signals in apps.py). Other processes see an administrator's change
-# within LOCAL_SECONDS (shared cache) or CONFIG_CACHE_SECONDS (embedded default). Callers must not modify
-# what they get.
-CONFIG_CACHE_SECONDS = 30
-LOCAL_SECONDS = 5
+# deadline and change a few times a year: kept in a short-lived configuration cache (sscard.core.configcache),
+# dropped whenever a row is saved or deleted (signals in apps.py). Callers must not modify what they get.
 SETTINGS_CACHE_KEY = "applications:config:settings:v1"
 STAGES_CACHE_KEY = "applications:config:stages:v1"
 HOLIDAYS_CACHE_KEY = "applications:config:holidays:v1"
-_local: dict[str, tuple[float, object]] = {}
-
-
-def reset_local_configuration() -> None:
-    """Forget this process's copies (tests call it between tests; the database was rolled back)."""
-    _local.clear()
-
-
-def forget_configuration(**kwargs) -> None:
-    """Drop the cached configuration (a signal receiver: a row was saved or deleted); again once the
-    transaction commits, in case another request cached the old row in between."""
-    keys = [SETTINGS_CACHE_KEY, STAGES_CACHE_KEY, HOLIDAYS_CACHE_KEY]
-
-    def forget():
-        _local.clear()
-        cache.delete_many(keys)
-
-    forget()
-    transaction.on_commit(forget)
-
-
-def _configuration(key: str, load):
-    now = time.monotonic()
-    local = _local.get(key)
-    if local is not None and local[0] > now:
-        return local[1]
-    value = cache.get(key)
-    if value is None:
-        value = load()
-        cache.set(key, value, CONFIG_CACHE_SECONDS)
-    _local[key] = (now + LOCAL_SECONDS, value)
-    return value
+_config_cache = ConfigurationCache([SETTINGS_CACHE_KEY, STAGES_CACHE_KEY, HOLIDAYS_CACHE_KEY])
+_configuration = _config_cache.get
+forget_configuration = _config_cache.forget  # the signal receiver (apps.py)
 
 
 def service_settings() -> ServiceSettings:

@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from sscard.audit.services import record_access, record_event
+from sscard.core.errors import DomainError
+from sscard.core.ratelimit import hit
 from sscard.domain import casestates, officecode
 from sscard.domain.casestates import Role, State, TransitionError
 from sscard.notify.services import post_message, send_sms
@@ -28,7 +30,6 @@ from .models import (
     Stage,
     StatusChange,
 )
-from .ratelimit import hit
 
 logger = logging.getLogger(__name__)
 
@@ -38,18 +39,8 @@ MSG_WRONG_STATE = gettext_noop("This application cannot be changed at its curren
 MSG_NO_PROBLEMS = gettext_noop("List at least one problem for the citizen to correct.")
 
 
-class ApplicationError(Exception):
-    """A business rule refused the action. `message` is English source text; `params` fills it in."""
-
-    def __init__(self, code: str, message: str, params: dict | None = None, application=None):
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.params = params or {}
-        self.application = application
-
-    def translated(self) -> str:
-        return _(self.message) % self.params if self.params else _(self.message)
+class ApplicationError(DomainError):
+    """A business rule refused an action on a card application (see `sscard.core.errors.DomainError`)."""
 
 
 # --- Drafts ------------------------------------------------------------------------------------------------

@@ -11,14 +11,13 @@ import hashlib
 import hmac
 import json
 import logging
-import re
 from datetime import timedelta
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, connections, router, transaction
 from django.utils import timezone
 
-from sscard.domain.masking import mask_id_number, mask_phone
+from sscard.domain.masking import mask_personal_data
 
 from .models import (
     ACCESS_DIGEST_FIELDS,
@@ -31,18 +30,7 @@ from .models import (
 
 logger = logging.getLogger(__name__)
 
-# An 18-character resident ID number (17 digits and a check digit or X), standing alone.
-ID_NUMBER_RE = re.compile(r"(?<![0-9A-Za-z])\d{17}[0-9Xx](?![0-9A-Za-z])")
-# A mainland mobile number, 11 digits, optionally after the country code 86 / +86.
-PHONE_RE = re.compile(r"(?<![0-9A-Za-z])(?:\+?86[- ]?)?(1[3-9]\d{9})(?![0-9A-Za-z])")
-
 LABEL_MAX = 64
-
-
-def mask_personal_data(text: str) -> str:
-    """Mask ID-number-like and phone-like substrings of `text`."""
-    text = ID_NUMBER_RE.sub(lambda m: mask_id_number(m.group(0).upper()), text)
-    return PHONE_RE.sub(lambda m: mask_phone(m.group(1)), text)
 
 
 def _scrub(value, path: str, found: list[str]):
@@ -83,7 +71,7 @@ def _clean_data(event_type: str, data: dict | None) -> dict:
 def _ip_hash(request) -> str:
     if request is None:
         return ""
-    from sscard.web.client import client_address
+    from sscard.core.client import client_address
 
     address = client_address(request)
     if not address:

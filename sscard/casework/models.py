@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from sscard.core.models import HistoryRow
+
 from .reasons import REJECTION_CHOICES
 from .roles import PERMISSIONS
 
@@ -76,21 +78,18 @@ class CaseFile(models.Model):
         return str(self.application)
 
 
-class CaseAction(models.Model):
+class CaseAction(HistoryRow):
     """Something staff did on a case that is not a change of its state (claim, assignment, suspension,
     extension, revealing a field, proposing a rejection...): the rest of the case history."""
 
     application = models.ForeignKey("applications.Application", on_delete=models.PROTECT,
                                     related_name="case_actions")
     kind = models.CharField(max_length=32)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                              related_name="+")
-    at = models.DateTimeField(db_index=True)
     reason = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(HistoryRow.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"{self.application} {self.kind}"

@@ -27,6 +27,7 @@ from sscard.applications.models import STATE_LABELS, Application, CorrectionItem
 from sscard.audit.services import record_event
 from sscard.cards import services as card_services
 from sscard.cards.models import Card
+from sscard.core.errors import DomainError
 from sscard.domain import casestates, idnumber, workdays
 from sscard.domain.casestates import State
 from sscard.domain.masking import mask_id_number, mask_name
@@ -123,19 +124,8 @@ REVEALABLE = {
 }
 
 
-class CaseworkError(Exception):
-    """A rule refused the action. `message` is English source text, `params` fill it in."""
-
-    def __init__(self, code: str, message: str, params: dict | None = None):
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.params = params or {}
-
-    def translated(self) -> str:
-        if not self.params:
-            return _(self.message)
-        return _(self.message) % {k: str(v) for k, v in self.params.items()}
+class CaseworkError(DomainError):
+    """A rule refused a back-office action (see `sscard.core.errors.DomainError`)."""
 
 
 @dataclass

@@ -1,22 +1,8 @@
-"""System checks for the SMS gateway settings."""
+"""Deploy check of the SMS gateway. That SSCARD_SMS_GATEWAY names a registered gateway, and that the gateway's
+own settings are there, is checked with every registry by `sscard.core.checks`."""
 
 from django.conf import settings
-from django.core.checks import Error, Tags, Warning, register
-from django.core.exceptions import ImproperlyConfigured
-
-
-@register()
-def check_sms_gateway(app_configs=None, **kwargs):
-    from .sms.registry import get_gateway
-
-    try:
-        gateway = get_gateway()
-    except ImproperlyConfigured as error:
-        return [Error(str(error), hint="Set SSCARD_SMS_GATEWAY to a registered gateway id.", id="notify.E001")]
-    return [
-        Error(problem, hint=f"Needed by the SMS gateway {gateway.identifier!r}.", id="notify.E002")
-        for problem in gateway.check_config()
-    ]
+from django.core.checks import Tags, Warning, register
 
 
 @register(Tags.security, deploy=True)

@@ -11,8 +11,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from sscard.domain.masking import mask_phone
-from sscard.ops.logs import mask_personal_data
+from sscard.domain.masking import mask_personal_data, mask_phone
 
 from .models import Message, PendingDelivery
 from .sms.base import SmsDeliveryError

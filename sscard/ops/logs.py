@@ -7,28 +7,14 @@ settings: it is loaded while the logging configuration is being built.
 import contextvars
 import json
 import logging
-import re
 from datetime import UTC, datetime
 
-from sscard.domain.masking import mask_id_number, mask_phone
+from sscard.domain.masking import mask_personal_data  # the one rule, also used by the audit log
 
 # The request being served on this thread / task (set by sscard.ops.middleware).
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("sscard_request_id", default="")
 # The Celery task being run: (task name, task id), set by sscard.ops.metrics' task signals.
 task_var: contextvars.ContextVar[tuple[str, str] | None] = contextvars.ContextVar("sscard_task", default=None)
-
-# 18-character resident ID numbers (17 digits + digit or X) and the older 15-digit ones; mainland mobile
-# numbers. The look-arounds (not \b) also work next to CJK text, where \b finds no word boundary.
-_ID_RE = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
-_PHONE_RE = re.compile(r"(?<!\d)(1[3-9]\d{9})(?!\d)")
-
-
-def mask_personal_data(text: str) -> str:
-    """Replace anything that looks like an ID number or a mobile number by its masked form."""
-    if not text or not any(ch.isdigit() for ch in text):
-        return text
-    text = _ID_RE.sub(lambda m: mask_id_number(m.group(1)), text)
-    return _PHONE_RE.sub(lambda m: mask_phone(m.group(1)), text)
 
 
 class MaskPersonalDataFilter(logging.Filter):

@@ -1,30 +1,51 @@
+"""The one service catalogue: the portal home page and a citizen's "My homepage" both show it, each the items
+for its audience."""
+
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
 @dataclass(frozen=True)
 class ServiceItem:
-    title: str
-    description: str
-    url: str
-    available: bool
+    title: str | Promise
+    description: str | Promise
+    url_name: str  # "" while the service is not offered yet ("Coming soon")
+    public: bool  # on the portal home page, for everyone
+    personal: bool  # on "My homepage", for a signed-in citizen
+
+    @property
+    def available(self) -> bool:
+        return bool(self.url_name)
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name) if self.url_name else ""
 
 
-def service_catalogue() -> list[ServiceItem]:
-    """The services the portal offers, in the order the catalogue shows them."""
-    return [
-        ServiceItem(_("Social security card application"),
-                    _("Apply online for your social security card and follow its progress."),
-                    reverse("applications:service"), True),
-        ServiceItem(_("Application progress"),
-                    _("Follow an application with its office code."),
-                    reverse("applications:progress"), True),
-        ServiceItem(_("Social insurance records"),
-                    _("Query your contribution and benefit records (Social Insurance Law art. 74)."),
-                    "", False),
-        ServiceItem(_("Card loss report"),
-                    _("Report a lost card temporarily and have it replaced."),
-                    "", False),
-    ]
+SERVICES = (
+    ServiceItem(_("Social security card application"),
+                _("Apply online for your social security card and follow its progress."),
+                "applications:service", public=True, personal=True),
+    ServiceItem(_("My applications"), _("See the stage and timeline of your applications."),
+                "applications:mine", public=False, personal=True),
+    ServiceItem(_("Application progress"), _("Follow an application with its office code."),
+                "applications:progress", public=True, personal=True),
+    ServiceItem(_("My messages"), _("Notices about your account and applications."),
+                "notify:inbox", public=False, personal=True),
+    ServiceItem(_("My profile"), _("Your registered details and mobile number."),
+                "accounts:profile", public=False, personal=True),
+    ServiceItem(_("Social insurance records"),
+                _("Query your contribution and benefit records (Social Insurance Law art. 74)."),
+                "", public=True, personal=True),
+    ServiceItem(_("Card loss report"), _("Report a lost card temporarily and have it replaced."),
+                "", public=True, personal=True),
+)
+
+
+def service_catalogue(*, personal: bool = False) -> list[ServiceItem]:
+    """The services the portal offers, in the order the catalogue shows them: the public ones for the home
+    page, or (`personal`) a signed-in citizen's for "My homepage"."""
+    return [item for item in SERVICES if (item.personal if personal else item.public)]

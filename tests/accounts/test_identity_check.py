@@ -8,7 +8,10 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
-from sscard.accounts.identity.checks import check_identity_provider
+from sscard.accounts.identity.registry import register as identity_providers
+
+# The identity provider's part of the plugin-setting check (sscard.core.checks), E002 from the `rules` provider.
+check_identity_provider = identity_providers.check
 
 # (debug, provider, acknowledged) -> the check ids expected, written by hand.
 CASES = [

@@ -187,7 +187,7 @@ def test_the_rate_limit_counts_per_window_and_starts_again_in_the_next(rf, db, m
 
     from django.core.cache import cache
 
-    from sscard.applications import ratelimit
+    from sscard.core import ratelimit
 
     clock = SimpleNamespace(now=1_800_000_000.0)
     monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: clock.now))

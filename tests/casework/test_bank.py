@@ -93,10 +93,7 @@ def test_a_different_answer_for_an_answered_case_is_refused(production, sent):
 
 
 def test_banks_can_use_another_adapter_from_the_registry(production, settings):
-    @registry.register
     class Api(BankAdapter):
-        identifier = "test_api"
-
         def build_request(self, *, exchange, applications):
             return "req.json", b"{}"
 
@@ -105,7 +102,8 @@ def test_banks_can_use_another_adapter_from_the_registry(production, settings):
 
     settings.BANK_ADAPTERS = {"icbc": "test_api"}
     new_application(state=State.BANK_PREOPENING)
-    exchange = services.export_bank_request(staff=production, bank=PartnerBank.objects.get(code="icbc"))
+    with registry.register.temporarily("test_api", Api):
+        exchange = services.export_bank_request(staff=production, bank=PartnerBank.objects.get(code="icbc"))
     assert exchange.adapter == "test_api"
     assert "file_exchange" in registry.identifiers()
     with pytest.raises(LookupError):

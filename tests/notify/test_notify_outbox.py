@@ -39,11 +39,11 @@ class FlakyGateway(SmsGateway):
 
 @pytest.fixture
 def flaky(settings, monkeypatch):
-    monkeypatch.setitem(registry.register._gateways, "flaky", FlakyGateway)
     settings.SMS_GATEWAY = "flaky"
     FlakyGateway.calls = 0
     FlakyGateway.failures = 0
-    return FlakyGateway
+    with registry.register.temporarily("flaky", FlakyGateway):
+        yield FlakyGateway
 
 
 def test_the_outbox_row_is_written_in_the_business_transaction(django_capture_on_commit_callbacks):

@@ -4,12 +4,13 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
-from sscard.notify.checks import check_sms_gateway
 from sscard.notify.models import OutboxSms
 from sscard.notify.services import send_sms
 from sscard.notify.sms import registry
 from sscard.notify.sms.base import SmsDeliveryError, SmsGateway
 from sscard.notify.sms.outbox import OutboxGateway
+
+check_sms_gateway = registry.register.check  # the SMS gateway's part of the plugin-setting check
 
 pytestmark = pytest.mark.django_db
 
@@ -60,10 +61,10 @@ class FailingGateway(SmsGateway):
 
 def test_a_delivery_failure_is_logged_masked_and_not_raised(caplog, settings, monkeypatch,
                                                             django_capture_on_commit_callbacks):
-    monkeypatch.setitem(registry.register._gateways, "failing", FailingGateway)
     settings.SMS_GATEWAY = "failing"
     caplog.set_level(logging.INFO)
-    with django_capture_on_commit_callbacks(execute=True):
+    with registry.register.temporarily("failing", FailingGateway), \
+            django_capture_on_commit_callbacks(execute=True):
         send_sms(phone=PHONE, text=CODE_TEXT, purpose="code:login")
 
     failures = [r for r in caplog.records if r.name.startswith("sscard.notify") and r.levelno == logging.ERROR]

@@ -1,6 +1,6 @@
 from django.test import RequestFactory
 
-from sscard.web.client import client_address
+from sscard.core.client import client_address
 
 
 def request(**meta):

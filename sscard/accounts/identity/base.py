@@ -16,9 +16,13 @@ class IdentityMismatch(Exception):
 
 
 class IdentityProvider:
-    """Confirms that a real name and ID number belong together."""
+    """Confirms that a real name and ID number belong together. Registered by id with
+    `registry.register("<id>")`; `checks()` reports problems with its configuration (system checks)."""
 
-    id: str = ""
+    identifier: str = ""
+
+    def checks(self) -> list:
+        return []
 
     def verify(self, claim: IdentityClaim) -> None:
         """Return if the claim is accepted; raise IdentityMismatch otherwise."""

@@ -4,11 +4,9 @@ from .base import IdentityClaim, IdentityMismatch, IdentityProvider
 from .registry import register
 
 
-@register
+@register("register")
 class PopulationRegisterProvider(IdentityProvider):
     """Checks name + ID number against the population register imported with `import_population`."""
-
-    id = "register"
 
     def verify(self, claim: IdentityClaim) -> None:
         from sscard.accounts.models import PopulationRecord

@@ -1,20 +1,16 @@
-from django.conf import settings
+"""The registry of identity providers: each provider module registers its class by id; the setting
+IDENTITY_PROVIDER (SSCARD_IDENTITY_PROVIDER) picks one. `AccountsConfig.ready` imports the modules."""
+
+from sscard.core.registry import Registry
 
 from .base import IdentityProvider
 
-_providers: dict[str, type[IdentityProvider]] = {}
-
-
-def register(cls: type[IdentityProvider]) -> type[IdentityProvider]:
-    _providers[cls.id] = cls
-    return cls
+register: Registry[IdentityProvider] = Registry(
+    "identity provider", base=IdentityProvider, setting="IDENTITY_PROVIDER", env="SSCARD_IDENTITY_PROVIDER",
+    check_id="accounts.E001",
+)
 
 
 def get_provider(provider_id: str | None = None) -> IdentityProvider:
-    from . import population, rules  # noqa: F401 - importing registers the built-in providers
-
-    key = provider_id or settings.IDENTITY_PROVIDER
-    try:
-        return _providers[key]()
-    except KeyError:
-        raise LookupError(f"unknown identity provider {key!r}; known: {sorted(_providers)}") from None
+    """The provider registered under `provider_id`, by default the one the setting names."""
+    return register.get(provider_id) if provider_id else register.configured()

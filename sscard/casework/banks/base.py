@@ -16,6 +16,8 @@ class BankAnswer:
 
 
 class BankAdapter(ABC):
+    """Registered by id with `registry.register("<id>")`, which sets `identifier`."""
+
     identifier: str = ""
     label: str = ""
 

@@ -25,9 +25,8 @@ MSG_REASON = gettext_noop("A FAIL line needs the reason.")
 MSG_DUPLICATE = gettext_noop("Office code %(code)s appears more than once in the file.")
 
 
-@register
+@register("file_exchange")
 class FileExchangeAdapter(BankAdapter):
-    identifier = "file_exchange"
     label = "CSV file exchange"
 
     def build_request(self, *, exchange, applications) -> tuple[str, bytes]:

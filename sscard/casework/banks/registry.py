@@ -1,34 +1,29 @@
-"""Bank adapters by identifier. Which bank uses which adapter is the setting BANK_ADAPTERS
-({bank code: adapter identifier}); a bank not listed uses the file exchange."""
+"""Bank adapters by id. Which bank uses which adapter is the setting BANK_ADAPTERS ({bank code: adapter id},
+environment SSCARD_BANK_ADAPTERS="icbc=file_exchange,..."); a bank not listed uses the file exchange.
+`CaseworkConfig.ready` imports the adapter modules."""
 
 from __future__ import annotations
 
-from django.conf import settings
+from sscard.core.registry import Registry
 
 from .base import BankAdapter
 
 DEFAULT = "file_exchange"
-_adapters: dict[str, type[BankAdapter]] = {}
 
-
-def register(cls: type[BankAdapter]) -> type[BankAdapter]:
-    if not cls.identifier:
-        raise ValueError("a bank adapter needs an identifier")
-    _adapters[cls.identifier] = cls
-    return cls
+register: Registry[BankAdapter] = Registry(
+    "bank adapter", base=BankAdapter, setting="BANK_ADAPTERS", env="SSCARD_BANK_ADAPTERS",
+    check_id="casework.E001", default=DEFAULT,
+)
 
 
 def get(identifier: str) -> BankAdapter:
-    try:
-        return _adapters[identifier]()
-    except KeyError:
-        raise LookupError(f"no bank adapter {identifier!r}; known: {sorted(_adapters)}") from None
+    return register.get(identifier)
 
 
 def adapter_for(bank) -> BankAdapter:
-    mapping = getattr(settings, "BANK_ADAPTERS", {}) or {}
-    return get(mapping.get(bank.code, DEFAULT))
+    """The adapter the setting names for `bank` (by its code), the file exchange where it names none."""
+    return register.configured(bank.code)
 
 
 def identifiers() -> list[str]:
-    return sorted(_adapters)
+    return list(register)

@@ -6,7 +6,7 @@ class SmsDeliveryError(Exception):
 
 
 class SmsGateway(ABC):
-    """One way of delivering SMS. Subclasses register themselves with `registry.register("<id>")`."""
+    """One way of delivering SMS. Subclasses register themselves with `registry.register("<id>")`, which sets `identifier`."""
 
     identifier: str = ""
     verbose_name: str = ""
@@ -18,3 +18,10 @@ class SmsGateway(ABC):
     def check_config(self) -> list[str]:
         """Problems with the settings this gateway needs (shown by `manage.py check`)."""
         return []
+
+    def checks(self) -> list:
+        """The system-check messages for `check_config`'s problems (run by `sscard.core.checks`)."""
+        from django.core.checks import Error
+
+        return [Error(problem, hint=f"Needed by the SMS gateway {self.identifier!r}.", id="notify.E002")
+                for problem in self.check_config()]

@@ -1,15 +1,20 @@
-"""A small fixed-window rate limit per client, on the Django cache (Redis in production)."""
+"""A small fixed-window rate limit per client, on the Django cache (Redis in production).
+
+On Redis the counter is one pipelined round trip through this module's own redis-py client (one pool per
+process, from the cache's URL), not through the cache backend's private client."""
 
 import hashlib
 import hmac
 import math
+import re
 import time
 
+import redis
 from django.conf import settings
 from django.core.cache import DEFAULT_CACHE_ALIAS, caches
 from django.core.cache.backends.redis import RedisCache
 
-from sscard.web.client import client_address
+from sscard.core.client import client_address
 
 
 def value_key(value: str) -> str:
@@ -23,12 +28,31 @@ def client_key(request) -> str:
     return value_key(client_address(request) or "unknown")
 
 
-def _count_in_redis(key: str, timeout: int) -> int:
-    """SET NX EX + INCR in one pipelined round trip (Django's `incr` costs two: EXISTS, then INCR)."""
+_redis_clients: dict[str, redis.Redis] = {}
+
+
+def _redis_client(url: str) -> redis.Redis:
+    """A redis-py client for `url`, one connection pool per process (created on first use)."""
+    client = _redis_clients.get(url)
+    if client is None:
+        client = _redis_clients[url] = redis.Redis.from_url(url)
+    return client
+
+
+def _redis_url() -> str:
+    """The Redis URL of the default cache (the counters live beside the cache's own keys), or ""."""
     cache = caches[DEFAULT_CACHE_ALIAS]
-    full_key = cache.make_and_validate_key(key)
-    client = cache._cache.get_client(full_key, write=True)  # the cache's own redis-py client and pool
-    pipe = client.pipeline(transaction=False)
+    if not isinstance(cache, RedisCache):
+        return ""
+    location = settings.CACHES[DEFAULT_CACHE_ALIAS]["LOCATION"]
+    return location[0] if isinstance(location, list | tuple) else re.split("[;,]", location)[0].strip()
+
+
+def _count_in_redis(url: str, key: str, timeout: int) -> int:
+    """SET NX EX + INCR in one pipelined round trip (Django's `incr` costs two: EXISTS, then INCR). The key is
+    the cache's own full key, so `cache.get` reads the count (`used_up`)."""
+    full_key = caches[DEFAULT_CACHE_ALIAS].make_and_validate_key(key)
+    pipe = _redis_client(url).pipeline(transaction=False)
     pipe.set(full_key, 0, ex=timeout, nx=True)
     pipe.incr(full_key)
     return int(pipe.execute()[1])
@@ -52,8 +76,9 @@ def _cache_key(scope: str, key: str, window: int) -> str:
 def hit_key(scope: str, key: str, limit: int, window: int = 60) -> bool:
     """Count one attempt under `key` (already a hash, see `value_key`; "site" for a site-wide limit);
     False when `limit` attempts are used up in the current window."""
-    redis = isinstance(caches[DEFAULT_CACHE_ALIAS], RedisCache)
-    count = (_count_in_redis if redis else _count_in_cache)(_cache_key(scope, key, window), window + 5)
+    full_key, timeout = _cache_key(scope, key, window), window + 5
+    url = _redis_url()
+    count = _count_in_redis(url, full_key, timeout) if url else _count_in_cache(full_key, timeout)
     return count <= limit
 
 

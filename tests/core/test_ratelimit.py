@@ -1,0 +1,48 @@
+"""The rate limiter on Redis: one pipelined round trip on its own redis-py client, never through the cache
+backend's private client (`RedisCache._cache`), and counted under the cache's own key."""
+
+import uuid
+
+import pytest
+import redis
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
+from django.test import override_settings
+
+from sscard.core import ratelimit
+
+REDIS_URL = "redis://127.0.0.1:6379/8"
+
+
+@pytest.fixture
+def redis_cache():
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError as error:
+        pytest.skip(f"the rate limiter's Redis path needs Redis at {REDIS_URL} ({type(error).__name__})")
+    prefix = f"test-rl-{uuid.uuid4().hex[:8]}"
+    with override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                               "LOCATION": REDIS_URL, "KEY_PREFIX": prefix}}):
+        yield caches["default"]
+        client = redis.Redis.from_url(REDIS_URL)
+        for key in client.scan_iter(f"{prefix}:*"):
+            client.delete(key)
+
+
+def test_counting_on_redis_does_not_use_the_cache_backends_private_client(redis_cache, monkeypatch):
+    def private(self):
+        raise AssertionError("the rate limiter reached into RedisCache._cache")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(RedisCache, "_cache", property(private))
+        assert [ratelimit.hit_key("test", "k1", 3, window=600) for _ in range(4)] == [True, True, True, False]
+    # the count is under the cache's own key, so the cache's public API reads it
+    assert ratelimit.used_up("test", "k1", 4, window=600) is True
+    assert ratelimit.used_up("test", "k2", 1, window=600) is False
+
+
+def test_the_counter_expires_with_its_window(redis_cache):
+    ratelimit.hit_key("test", "k3", 5, window=60)
+    full_key = redis_cache.make_and_validate_key(ratelimit._cache_key("test", "k3", 60))
+    ttl = redis.Redis.from_url(REDIS_URL).ttl(full_key)
+    assert 0 < ttl <= 65
