@@ -5,6 +5,8 @@ from django.contrib.auth import get_user_model
 from sscard.domain.idnumber import IdNumberError, parse_id_number
 from sscard.domain.phone import PhoneError, normalize_phone
 
+from .catalogue import service_catalogue
+
 
 def citizen_by_identifier(identifier: str):
     """The citizen whose ID number or mobile phone is `identifier`, or None."""
@@ -44,6 +46,5 @@ def lockout_key(request, credentials) -> str:
 def homepage(user) -> dict:
     """What "My homepage" shows: the citizen's part of the one service catalogue and the unread-message count."""
     from sscard.notify.selectors import unread_count
-    from sscard.web.selectors import service_catalogue
 
     return {"service_items": service_catalogue(personal=True), "unread": unread_count(user)}

@@ -7,7 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
 
-from . import selectors
+from sscard.accounts.catalogue import service_catalogue
 
 ELDER_COOKIE = "sscard_elder"
 
@@ -21,7 +21,7 @@ def _safe_next(request: HttpRequest) -> str:
 
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/index.html", {"catalogue": selectors.service_catalogue()})
+    return render(request, "web/index.html", {"catalogue": service_catalogue()})
 
 
 @require_GET

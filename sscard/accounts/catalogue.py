@@ -1,5 +1,5 @@
-"""The one service catalogue: the portal home page and a citizen's "My homepage" both show it, each the items
-for its audience."""
+"""The service catalogue: one list of the services the portal offers, shown on the home page (public) and on
+"My homepage" (personal). It lives with the personal space; the home page (web, a higher layer) reads it."""
 
 from dataclasses import dataclass
 
