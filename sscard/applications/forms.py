@@ -13,10 +13,9 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from sscard.domain import regions
-from sscard.domain.idnumber import IdNumberError, parse_id_number
 from sscard.domain.phone import PhoneError, normalize_phone
 
-from . import photos, selectors
+from . import eligibility, photos, selectors
 from .choices import Delivery, Nationality, Occupation, Relationship, ethnic_choices
 from .models import Outlet, PartnerBank, ServiceSettings
 
@@ -247,18 +246,20 @@ class ApplicantForm(StepForm):
             ("child", gettext("For a child in my care (under %(age)s)") % {"age": settings_row.guardian_age}),
         ]
 
-    def _block(self, field: str, id_number: str) -> None:
-        if not self.check_blocker:
-            return
-        blocker = selectors.blocking_reason(id_number, user=self.user)
-        if blocker is not None:
-            self.blocker = blocker
-            self.add_error(field, gettext(blocker.message) % blocker.params if blocker.params
-                           else gettext(blocker.message))
+    def _check(self, field: str, applying_for: str, child_id_number: str = ""):
+        """The eligibility rules (`applications.eligibility`); a refusal is an error next to `field`."""
+        result = eligibility.check_subject(user=self.user, applying_for=applying_for, settings_row=self.settings_row,
+                                           today=self.today, child_id_number=child_id_number,
+                                           check_blocker=self.check_blocker)
+        if result.blocker is not None:
+            self.blocker = result.blocker
+        if result.problem is not None:
+            message, params = result.problem
+            self.add_error(field, gettext(message) % params if params else gettext(message))
+        return result.subject
 
     def clean(self):
         data = super().clean()
-        guardian_age = self.settings_row.guardian_age
         if data.get("applying_for") == "child":
             for name in ("child_name", "child_id_number", "relationship"):
                 if not data.get(name):
@@ -269,37 +270,15 @@ class ApplicantForm(StepForm):
                 except forms.ValidationError as error:
                     self.add_error("child_name", error)
             if data.get("child_id_number"):
-                try:
-                    info = parse_id_number(data["child_id_number"], today=self.today)
-                except IdNumberError as error:
-                    self.add_error("child_id_number", gettext(error.message))
-                else:
+                info = self._check("child_id_number", "child", data["child_id_number"])
+                if info is not None:
                     data["child_id_number"] = info.number
-                    if info.number == (self.user.id_number or "").upper():
-                        self.add_error("child_id_number", gettext("This is your own ID number."))
-                    elif info.age_on(self.today) >= guardian_age:
-                        self.add_error("child_id_number", gettext(
-                            "Only children under %(age)s are applied for by a guardian. From %(age)s, people "
-                            "apply for themselves with their own account.") % {"age": guardian_age})
-                    else:
-                        self._block("child_id_number", info.number)
                     data["subject"] = info
             if not self.errors:
                 data["subject_name"] = data["child_name"]
         elif data.get("applying_for") == "self":
-            try:
-                info = parse_id_number(self.user.id_number, today=self.today)
-            except IdNumberError:
-                self.add_error("applying_for", gettext(
-                    "Online applications need a resident ID number registered with your account. Please apply "
-                    "at a service outlet with your document."))
-            else:
-                if info.age_on(self.today) < guardian_age:
-                    self.add_error("applying_for", gettext(
-                        "People under %(age)s are applied for by a parent or guardian from the guardian's own "
-                        "account.") % {"age": guardian_age})
-                else:
-                    self._block("applying_for", info.number)
+            info = self._check("applying_for", "self")
+            if info is not None:
                 data["subject"] = info
                 data["subject_name"] = self.user.real_name
         return data
