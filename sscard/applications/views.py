@@ -5,7 +5,6 @@ from __future__ import annotations
 from functools import partial
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,7 +18,7 @@ from sscard.accounts.decorators import citizen_required
 from sscard.domain import photo_rules
 from sscard.domain.masking import mask_phone
 
-from . import forms, photos, receipt, selectors, services
+from . import drafts, forms, photos, receipt, selectors, services
 from .choices import ETHNIC_CODES, Delivery, Nationality, Occupation, Relationship, ethnic_name
 from .forms import STEP_NAMES
 from .models import Application, ApplicationDraft
@@ -78,42 +77,6 @@ def _bind(step: str, draft: ApplicationDraft, user, data=None, files=None, setti
     raise ValueError(step)
 
 
-def _subject(draft: ApplicationDraft, user, settings_row, *, check_blocker: bool = True):
-    """The applicant step checked again as a whole (bound form; is_valid() tells). Its rules depend on what may
-    change while a draft waits: the date (ages), the account, the settings, other applications."""
-    applicant = forms.ApplicantForm(draft.data.get("applicant") or {}, user=user, settings_row=settings_row,
-                                    check_blocker=check_blocker)
-    applicant.is_valid()
-    return applicant
-
-
-def _photo_required(draft: ApplicationDraft, user, settings_row) -> bool:
-    applicant = _subject(draft, user, settings_row, check_blocker=False)  # the subject's age is all it needs
-    if applicant.errors:
-        return True
-    return settings_row.photo_required_for(applicant.subject_age())
-
-
-def _review(draft: ApplicationDraft, user, settings_row, *, check_blocker: bool = True) -> services.DraftReview:
-    """Check a completed draft again before it is confirmed or submitted: the applicant step as a whole, the
-    other steps from the values kept when they were validated (see services.review_draft).
-    `check_blocker=False` leaves the one-person-one-card rule to the submission, which checks it anyway."""
-    applicant = _subject(draft, user, settings_row, check_blocker=check_blocker)
-    if applicant.errors:
-        return services.DraftReview(invalid_step="applicant")
-    kept = {}
-    for step in ("personal", "delivery"):
-        kept[step] = services.kept_values(draft, step)
-        if kept[step] is None:  # a draft saved before validated values were kept: validate its answers again
-            form = _bind(step, draft, user, data=draft.data.get(step) or {}, settings_row=settings_row)
-            if not form.is_valid():
-                return services.DraftReview(invalid_step=step)
-            kept[step] = form.kept()
-    return services.review_draft(draft=draft, subject=applicant.subject_fields(),
-                                 subject_age=applicant.subject_age(), personal=kept["personal"],
-                                 delivery=kept["delivery"], settings_row=settings_row)
-
-
 def _steps_context(current: str, reached: str) -> list[dict]:
     reached_index = STEP_NAMES.index(reached) if reached in STEP_NAMES else 0
     return [{"name": name, "title": STEP_TITLES[name], "number": i + 1, "current": name == current,
@@ -160,9 +123,8 @@ def apply_step(request: HttpRequest, step: str) -> HttpResponse:
     if request.method == "POST":
         form = _bind(step, draft, request.user, data=request.POST, settings_row=settings_row)
         if form.is_valid():
-            with transaction.atomic():
-                services.save_draft_step(draft=draft, step=step, data=form.raw(), kept=form.kept(),
-                                         next_step=max(_next(step), draft.step, key=STEP_NAMES.index))
+            services.save_draft_step(draft=draft, step=step, data=form.raw(), kept=form.kept(),
+                                     next_step=max(_next(step), draft.step, key=STEP_NAMES.index))
             return redirect("applications:apply_step", step=_next(step))
     else:
         form = _bind(step, draft, request.user, settings_row=settings_row)
@@ -189,17 +151,16 @@ def _account_facts(user) -> dict:
 
 
 def _photo_step(request, draft, settings_row, context):
-    required = _photo_required(draft, request.user, settings_row)
+    required = drafts.photo_required(draft=draft, user=request.user, settings_row=settings_row)
     if request.method == "POST":
         form = forms.PhotoForm(request.POST, request.FILES, settings_row=settings_row, required=required,
                                has_photo=bool(draft.photo))
         if form.is_valid():
-            with transaction.atomic():
-                if form.prepared is not None:
-                    services.save_photo_step(draft=draft, original=photos.store_original(form.prepared.original),
-                                             photo=photos.store_card_photo(form.prepared.card))
-                else:
-                    services.save_photo_step(draft=draft)
+            if form.prepared is not None:
+                services.save_photo_step(draft=draft, original=photos.store_original(form.prepared.original),
+                                         photo=photos.store_card_photo(form.prepared.card))
+            else:
+                services.save_photo_step(draft=draft)
             if form.prepared is not None and request.POST.get("action") == "preview":
                 messages.success(request, _("The photo was cropped and checked. Here is how it will look."))
                 return redirect("applications:apply_step", step="photo")
@@ -251,10 +212,10 @@ def _summary(fields: dict) -> list[tuple[str, str]]:
 
 
 def _confirm_page(request, draft, settings_row, context, form=None, error=None):
-    review = _review(draft, request.user, settings_row)
+    review = drafts.review(draft=draft, user=request.user, settings_row=settings_row)
     if review.invalid_step is not None:
         messages.error(request, _("Some answers need your attention before you can submit."))
-        ApplicationDraft.objects.filter(pk=draft.pk).update(step=review.invalid_step, updated_at=timezone.now())
+        drafts.send_back_to_step(draft=draft, step=review.invalid_step)
         return redirect(reverse("applications:apply_step", args=[review.invalid_step]) + "?check=1")
     context.update(form=form or forms.ConfirmForm(initial={"token": draft.token}), summary=_summary(review.fields),
                    has_photo=bool(draft.photo), error=error, cache_buster=int(draft.updated_at.timestamp()),
@@ -265,9 +226,9 @@ def _confirm_page(request, draft, settings_row, context, form=None, error=None):
 def _submit(request):
     """POST of the last step. A resent form (same token) leads to the application it already made."""
     token = _uuid_or_none(request.POST.get("token", ""))
-    draft = ApplicationDraft.objects.filter(applicant=request.user).first()
+    draft = selectors.draft_of(request.user)
     if draft is None or draft.token != token:  # the draft goes when its application is made
-        done = Application.objects.filter(applicant=request.user, idempotency_key=token).first()
+        done = selectors.application_made_with(request.user, token)
         if done is not None:
             return redirect("applications:done", code=done.office_code)
     if draft is None:
@@ -284,10 +245,10 @@ def _submit(request):
         return redirect("applications:apply_step", step="confirm")
     # The one-person-one-card rule is checked by submit_application (which must check it anyway); when it
     # refuses, the confirmation page checks the draft again and leads to the applicant step.
-    review = _review(draft, request.user, settings_row, check_blocker=False)
+    review = drafts.review(draft=draft, user=request.user, settings_row=settings_row, check_blocker=False)
     if review.invalid_step is not None:
         # A concurrent request with the same token may have just submitted: lead to its application.
-        done = Application.objects.filter(applicant=request.user, idempotency_key=draft.token).first()
+        done = selectors.application_made_with(request.user, draft.token)
         if done is not None:
             return redirect("applications:done", code=done.office_code)
         return _confirm_page(request, draft, settings_row, context, form=form)
@@ -311,15 +272,14 @@ def _uuid_or_none(value):
 @citizen_required
 @require_POST
 def apply_restart(request: HttpRequest) -> HttpResponse:
-    with transaction.atomic():
-        services.discard_draft(user=request.user)
+    services.discard_draft(user=request.user)
     messages.success(request, _("Your unfinished application was discarded."))
     return redirect("applications:apply")
 
 
 @citizen_required
 def draft_photo(request: HttpRequest) -> HttpResponse:
-    draft = ApplicationDraft.objects.filter(applicant=request.user).first()
+    draft = selectors.draft_of(request.user)
     if draft is None or not draft.photo:
         raise Http404
     return _private_jpeg(photos.read(draft.photo))
@@ -356,7 +316,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     applications = list(selectors.applications_of(request.user))
     items = [{"application": a, "timeline": selectors.timeline(a),
               "plain_label": selectors.plain_label(selectors.plain_stage_of(a.state))} for a in applications]
-    draft = ApplicationDraft.objects.filter(applicant=request.user).first()
+    draft = selectors.draft_of(request.user)
     return render(request, "applications/mine.html", {"items": items, "draft": draft})
 
 
@@ -427,18 +387,14 @@ def correct(request: HttpRequest, code: str) -> HttpResponse:
                                      required=photo_flagged, has_photo=False)
         if all([personal.is_valid(), delivery.is_valid(), photo_form.is_valid()]):
             fields = {**personal.model_fields(), **delivery.model_fields()}
-            new_photo = ""
-            with transaction.atomic():
-                if photo_form.prepared is not None:  # a submitted application keeps no original (docs/photos.md)
-                    new_photo = photos.store_card_photo(photo_form.prepared.card)
-                try:
-                    services.resubmit(application=application, user=request.user, fields=fields, photo=new_photo,
-                                      request=request)
-                except services.ApplicationError as error:
-                    transaction.set_rollback(True)
-                    messages.error(request, error.translated())
-                    photos.delete(new_photo)
-                    return redirect("applications:detail", code=application.office_code)
+            prepared = photo_form.prepared  # a submitted application keeps no original (docs/photos.md)
+            try:
+                services.resubmit_with_photo(application=application, user=request.user, fields=fields,
+                                             card_photo=prepared.card if prepared is not None else None,
+                                             request=request)
+            except services.ApplicationError as error:
+                messages.error(request, error.translated())
+                return redirect("applications:detail", code=application.office_code)
             messages.success(request, _("Your corrections were sent. The application keeps its office code %(code)s.")
                              % {"code": application.display_code})
             return redirect("applications:detail", code=application.office_code)
