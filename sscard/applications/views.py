@@ -16,10 +16,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from sscard.accounts.decorators import citizen_required
 from sscard.domain import photo_rules
-from sscard.domain.masking import mask_phone
 
-from . import drafts, forms, photos, receipt, selectors, services
-from .choices import ETHNIC_CODES, Delivery, Nationality, Occupation, Relationship, ethnic_name
+from . import drafts, forms, photos, receipt, selectors, services, summaries
 from .forms import STEP_NAMES
 from .models import Application, ApplicationDraft
 
@@ -134,20 +132,8 @@ def apply_step(request: HttpRequest, step: str) -> HttpResponse:
     context["form"] = form
     if step == "applicant":
         context["blocker"] = getattr(form, "blocker", None)
-        context["facts"] = _account_facts(request.user)
+        context["facts"] = summaries.account_facts(request.user)
     return render(request, f"applications/step_{step}.html", context)
-
-
-def _account_facts(user) -> dict:
-    from sscard.domain.idnumber import IdNumberError, parse_id_number
-
-    facts = {"name": user.real_name, "id_number": user.masked_id_number, "phone": user.masked_phone}
-    try:
-        info = parse_id_number(user.id_number)
-    except IdNumberError:
-        return facts
-    facts.update(sex=_("Male") if info.sex == "M" else _("Female"), birth_date=info.birth_date)
-    return facts
 
 
 def _photo_step(request, draft, settings_row, context):
@@ -173,51 +159,14 @@ def _photo_step(request, draft, settings_row, context):
     return render(request, "applications/step_photo.html", context)
 
 
-def _summary(fields: dict) -> list[tuple[str, str]]:
-    """What the person is about to submit, for the confirmation page (ID number masked)."""
-    from sscard.domain import regions
-    from sscard.domain.masking import mask_id_number
-
-    def place(prefix):
-        codes = [fields.get(f"{prefix}_{k}") for k in ("district", "city", "province")]
-        code = next((c for c in codes if c), "")
-        return f"{regions.region_full_name(code) or ''} {fields.get(f'{prefix}_detail', '')}".strip()
-
-    rows = [
-        (_("Name"), fields["subject_name"]),
-        (_("ID number"), mask_id_number(fields["subject_id_number"])),
-        (_("Sex"), _("Male") if fields["subject_sex"] == "M" else _("Female")),
-        (_("Date of birth"), fields["subject_birth_date"].isoformat()),
-    ]
-    if fields["for_child"]:
-        rows.append((_("Your relationship to the child"), str(Relationship(fields["relationship"]).label)))
-    rows += [
-        (_("Ethnic group"), ethnic_name(fields["ethnicity"]) if fields["ethnicity"] in ETHNIC_CODES else ""),
-        (_("Nationality"), str(Nationality(fields["nationality"]).label)),
-        (_("ID document valid until"), _("Long-term") if fields["document_long_term"]
-         else fields["document_valid_until"].isoformat()),
-        (_("Occupation"), str(Occupation(fields["occupation"]).label)),
-        (_("Employer or school"), fields["employer"] or "—"),
-        (_("Residential address"), place("res")),
-        (_("Partner bank"), fields["bank"].label),
-        (_("Delivery"), str(Delivery(fields["delivery"]).label)),
-    ]
-    if fields["delivery"] == Delivery.POST:
-        rows += [(_("Recipient"), fields["recipient_name"]),
-                 (_("Recipient's mobile phone"), mask_phone(fields["recipient_phone"])),
-                 (_("Postal address"), place("post"))]
-    else:
-        rows.append((_("Service outlet for pick-up"), f"{fields['outlet'].label} — {fields['outlet'].address}"))
-    return rows
-
-
 def _confirm_page(request, draft, settings_row, context, form=None, error=None):
     review = drafts.review(draft=draft, user=request.user, settings_row=settings_row)
     if review.invalid_step is not None:
         messages.error(request, _("Some answers need your attention before you can submit."))
         drafts.send_back_to_step(draft=draft, step=review.invalid_step)
         return redirect(reverse("applications:apply_step", args=[review.invalid_step]) + "?check=1")
-    context.update(form=form or forms.ConfirmForm(initial={"token": draft.token}), summary=_summary(review.fields),
+    context.update(form=form or forms.ConfirmForm(initial={"token": draft.token}),
+                   summary=summaries.confirmation_summary(review.fields),
                    has_photo=bool(draft.photo), error=error, cache_buster=int(draft.updated_at.timestamp()),
                    expected=selectors.expected_completion(timezone.localdate(), settings_row.processing_days))
     return render(request, "applications/step_confirm.html", context)
@@ -349,24 +298,6 @@ def withdraw(request: HttpRequest, code: str) -> HttpResponse:
                                                           "error": error})
 
 
-def _correction_initial(application: Application) -> tuple[dict, dict]:
-    personal = {
-        "ethnicity": application.ethnicity, "nationality": application.nationality,
-        "document_valid_until": application.document_valid_until.isoformat()
-        if application.document_valid_until else "",
-        "document_long_term": application.document_long_term, "occupation": application.occupation,
-        "employer": application.employer, "res_province": application.res_province, "res_city": application.res_city,
-        "res_district": application.res_district, "res_detail": application.res_detail,
-    }
-    delivery = {
-        "bank": application.bank_id, "delivery": application.delivery, "outlet": application.outlet_id,
-        "recipient_name": application.recipient_name, "recipient_phone": application.recipient_phone,
-        "post_province": application.post_province, "post_city": application.post_city,
-        "post_district": application.post_district, "post_detail": application.post_detail,
-    }
-    return personal, delivery
-
-
 @never_cache
 @citizen_required
 @require_http_methods(["GET", "POST"])
@@ -379,7 +310,7 @@ def correct(request: HttpRequest, code: str) -> HttpResponse:
     settings_row = _settings()
     corrections = selectors.open_corrections(application)
     photo_flagged = any(item.section == "photo" for item in corrections)
-    personal_initial, delivery_initial = _correction_initial(application)
+    personal_initial, delivery_initial = summaries.correction_initial(application)
     if request.method == "POST":
         personal = forms.PersonalForm(request.POST, prefix="p")
         delivery = forms.DeliveryForm(request.POST, prefix="d")
