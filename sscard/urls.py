@@ -6,7 +6,7 @@ urlpatterns = [
     path("accounts/", include("sscard.accounts.urls")),
     path("card/", include("sscard.applications.urls")),
     path("messages/", include("sscard.notify.urls")),
-    path("staff/", include("sscard.casework.urls")),
+    path("staff/", include("sscard.staff_urls")),
     path("cards/", include("sscard.cards.urls")),
     path("dev/", include("sscard.notify.dev_urls")),
     path("django-admin/", admin.site.urls),

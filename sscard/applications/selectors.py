@@ -18,6 +18,7 @@ from sscard.domain.casestates import Plain
 from .models import (
     PLAIN_LABELS,
     Application,
+    ApplicationDraft,
     CorrectionItem,
     Holiday,
     Outlet,
@@ -297,3 +298,12 @@ def progress(code: str, id_suffix: str) -> ProgressResult:
 def is_withdrawable(state: str) -> bool:
     return casestates.citizen_can_withdraw(state)
 
+
+def draft_of(user) -> ApplicationDraft | None:
+    """The user's unfinished application, if any."""
+    return ApplicationDraft.objects.filter(applicant=user).first()
+
+
+def application_made_with(user, token) -> Application | None:
+    """The user's application made from the draft with this token (a form sent twice leads to it)."""
+    return Application.objects.filter(applicant=user, idempotency_key=token).first()

@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import dataclass
-from datetime import date
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -61,8 +60,9 @@ def save_draft_step(*, draft: ApplicationDraft, step: str, data: dict, next_step
                     kept: dict | None = None) -> ApplicationDraft:
     """Keep what a step's form posted (already validated) and its validated values `kept` (JSON, if the step
     has any), and move the draft on to `next_step`."""
-    _set_step(draft, step, data, next_step, kept)
-    draft.save(update_fields=["data", "step", "updated_at"])
+    with transaction.atomic():
+        _set_step(draft, step, data, next_step, kept)
+        draft.save(update_fields=["data", "step", "updated_at"])
     return draft
 
 
@@ -70,13 +70,14 @@ def save_photo_step(*, draft: ApplicationDraft, photo: str = "", original: str =
     """The photo step: the new photo, if one was uploaded (the replaced files are deleted once committed),
     and the move on to the confirmation, in one write."""
     update = ["data", "step", "updated_at"]
-    if photo:
-        old = (draft.photo, draft.photo_original)
-        draft.photo, draft.photo_original = photo, original
-        update += ["photo", "photo_original"]
-        transaction.on_commit(lambda: photos.delete(*old))
-    _set_step(draft, "photo", {"has_photo": bool(draft.photo)}, "confirm")
-    draft.save(update_fields=update)
+    with transaction.atomic():
+        if photo:
+            old = (draft.photo, draft.photo_original)
+            draft.photo, draft.photo_original = photo, original
+            update += ["photo", "photo_original"]
+            transaction.on_commit(lambda: photos.delete(*old))
+        _set_step(draft, "photo", {"has_photo": bool(draft.photo)}, "confirm")
+        draft.save(update_fields=update)
     return draft
 
 
@@ -97,47 +98,14 @@ def kept_values(draft: ApplicationDraft, step: str) -> dict | None:
     return kept["values"]
 
 
-@dataclass
-class DraftReview:
-    """A completed draft checked again: the application's fields, or the first step that needs attention."""
-
-    fields: dict | None = None
-    invalid_step: str | None = None
-
-
-def review_draft(*, draft: ApplicationDraft, subject: dict, subject_age: int, personal: dict, delivery: dict,
-                 settings_row, today: date | None = None) -> DraftReview:
-    """Check a draft again before it is confirmed or submitted, from the values kept when each step was
-    validated: what may have changed since is checked again — the document's validity (the date moves on),
-    the bank and the outlet (still active), and whether a photo is needed (the subject's age, the settings).
-    `subject` and `subject_age` come from the applicant step, checked again by the caller (its rules depend
-    on the account, the date, the settings and the one-person-one-card rule)."""
-    today = today or timezone.localdate()
-    until = date.fromisoformat(personal["document_valid_until"]) if personal["document_valid_until"] else None
-    if until is not None and until < today:
-        return DraftReview(invalid_step="personal")
-    bank = selectors.active_banks().filter(pk=delivery["bank"]).first()
-    if bank is None:
-        return DraftReview(invalid_step="delivery")
-    outlet = None
-    if delivery["outlet"] is not None:
-        outlet = selectors.active_outlets().filter(pk=delivery["outlet"]).first()
-        if outlet is None:
-            return DraftReview(invalid_step="delivery")
-    if settings_row.photo_required_for(subject_age) and not draft.photo:
-        return DraftReview(invalid_step="photo")
-    fields = {**subject, **personal, **delivery, "document_valid_until": until, "bank": bank, "outlet": outlet,
-              "photo": draft.photo}  # not the uploaded original: it is deleted at submission (docs/photos.md)
-    return DraftReview(fields=fields)
-
-
 def discard_draft(*, user) -> None:
-    draft = ApplicationDraft.objects.filter(applicant=user).first()
-    if draft is None:
-        return
-    names = (draft.photo, draft.photo_original)
-    draft.delete()
-    transaction.on_commit(lambda: photos.delete(*names))
+    with transaction.atomic():
+        draft = ApplicationDraft.objects.filter(applicant=user).first()
+        if draft is None:
+            return
+        names = (draft.photo, draft.photo_original)
+        draft.delete()
+        transaction.on_commit(lambda: photos.delete(*names))
 
 
 # --- Submission --------------------------------------------------------------------------------------------
@@ -360,6 +328,18 @@ def resubmit(*, application: Application, user, fields: dict, photo: str = "", r
                                extra={"changed": changed})
     application.refresh_from_db()
     return change
+
+
+def resubmit_with_photo(*, application: Application, user, fields: dict, card_photo=None,
+                        request=None) -> StatusChange:
+    """`resubmit` with a new card photo (pixels prepared by the photo form), stored first and deleted again
+    if the resubmission is refused."""
+    new_photo = photos.store_card_photo(card_photo) if card_photo is not None else ""
+    try:
+        return resubmit(application=application, user=user, fields=fields, photo=new_photo, request=request)
+    except ApplicationError:
+        photos.delete(new_photo)
+        raise
 
 
 # --- Public progress look-up (a read, but audited and rate-limited) ----------------------------------------

@@ -5,7 +5,6 @@ from __future__ import annotations
 from functools import partial
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,10 +16,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from sscard.accounts.decorators import citizen_required
 from sscard.domain import photo_rules
-from sscard.domain.masking import mask_phone
 
-from . import forms, photos, receipt, selectors, services
-from .choices import ETHNIC_CODES, Delivery, Nationality, Occupation, Relationship, ethnic_name
+from . import drafts, forms, photos, receipt, selectors, services, summaries
 from .forms import STEP_NAMES
 from .models import Application, ApplicationDraft
 
@@ -78,42 +75,6 @@ def _bind(step: str, draft: ApplicationDraft, user, data=None, files=None, setti
     raise ValueError(step)
 
 
-def _subject(draft: ApplicationDraft, user, settings_row, *, check_blocker: bool = True):
-    """The applicant step checked again as a whole (bound form; is_valid() tells). Its rules depend on what may
-    change while a draft waits: the date (ages), the account, the settings, other applications."""
-    applicant = forms.ApplicantForm(draft.data.get("applicant") or {}, user=user, settings_row=settings_row,
-                                    check_blocker=check_blocker)
-    applicant.is_valid()
-    return applicant
-
-
-def _photo_required(draft: ApplicationDraft, user, settings_row) -> bool:
-    applicant = _subject(draft, user, settings_row, check_blocker=False)  # the subject's age is all it needs
-    if applicant.errors:
-        return True
-    return settings_row.photo_required_for(applicant.subject_age())
-
-
-def _review(draft: ApplicationDraft, user, settings_row, *, check_blocker: bool = True) -> services.DraftReview:
-    """Check a completed draft again before it is confirmed or submitted: the applicant step as a whole, the
-    other steps from the values kept when they were validated (see services.review_draft).
-    `check_blocker=False` leaves the one-person-one-card rule to the submission, which checks it anyway."""
-    applicant = _subject(draft, user, settings_row, check_blocker=check_blocker)
-    if applicant.errors:
-        return services.DraftReview(invalid_step="applicant")
-    kept = {}
-    for step in ("personal", "delivery"):
-        kept[step] = services.kept_values(draft, step)
-        if kept[step] is None:  # a draft saved before validated values were kept: validate its answers again
-            form = _bind(step, draft, user, data=draft.data.get(step) or {}, settings_row=settings_row)
-            if not form.is_valid():
-                return services.DraftReview(invalid_step=step)
-            kept[step] = form.kept()
-    return services.review_draft(draft=draft, subject=applicant.subject_fields(),
-                                 subject_age=applicant.subject_age(), personal=kept["personal"],
-                                 delivery=kept["delivery"], settings_row=settings_row)
-
-
 def _steps_context(current: str, reached: str) -> list[dict]:
     reached_index = STEP_NAMES.index(reached) if reached in STEP_NAMES else 0
     return [{"name": name, "title": STEP_TITLES[name], "number": i + 1, "current": name == current,
@@ -160,9 +121,8 @@ def apply_step(request: HttpRequest, step: str) -> HttpResponse:
     if request.method == "POST":
         form = _bind(step, draft, request.user, data=request.POST, settings_row=settings_row)
         if form.is_valid():
-            with transaction.atomic():
-                services.save_draft_step(draft=draft, step=step, data=form.raw(), kept=form.kept(),
-                                         next_step=max(_next(step), draft.step, key=STEP_NAMES.index))
+            services.save_draft_step(draft=draft, step=step, data=form.raw(), kept=form.kept(),
+                                     next_step=max(_next(step), draft.step, key=STEP_NAMES.index))
             return redirect("applications:apply_step", step=_next(step))
     else:
         form = _bind(step, draft, request.user, settings_row=settings_row)
@@ -172,34 +132,21 @@ def apply_step(request: HttpRequest, step: str) -> HttpResponse:
     context["form"] = form
     if step == "applicant":
         context["blocker"] = getattr(form, "blocker", None)
-        context["facts"] = _account_facts(request.user)
+        context["facts"] = summaries.account_facts(request.user)
     return render(request, f"applications/step_{step}.html", context)
 
 
-def _account_facts(user) -> dict:
-    from sscard.domain.idnumber import IdNumberError, parse_id_number
-
-    facts = {"name": user.real_name, "id_number": user.masked_id_number, "phone": user.masked_phone}
-    try:
-        info = parse_id_number(user.id_number)
-    except IdNumberError:
-        return facts
-    facts.update(sex=_("Male") if info.sex == "M" else _("Female"), birth_date=info.birth_date)
-    return facts
-
-
 def _photo_step(request, draft, settings_row, context):
-    required = _photo_required(draft, request.user, settings_row)
+    required = drafts.photo_required(draft=draft, user=request.user, settings_row=settings_row)
     if request.method == "POST":
         form = forms.PhotoForm(request.POST, request.FILES, settings_row=settings_row, required=required,
                                has_photo=bool(draft.photo))
         if form.is_valid():
-            with transaction.atomic():
-                if form.prepared is not None:
-                    services.save_photo_step(draft=draft, original=photos.store_original(form.prepared.original),
-                                             photo=photos.store_card_photo(form.prepared.card))
-                else:
-                    services.save_photo_step(draft=draft)
+            if form.prepared is not None:
+                services.save_photo_step(draft=draft, original=photos.store_original(form.prepared.original),
+                                         photo=photos.store_card_photo(form.prepared.card))
+            else:
+                services.save_photo_step(draft=draft)
             if form.prepared is not None and request.POST.get("action") == "preview":
                 messages.success(request, _("The photo was cropped and checked. Here is how it will look."))
                 return redirect("applications:apply_step", step="photo")
@@ -212,51 +159,14 @@ def _photo_step(request, draft, settings_row, context):
     return render(request, "applications/step_photo.html", context)
 
 
-def _summary(fields: dict) -> list[tuple[str, str]]:
-    """What the person is about to submit, for the confirmation page (ID number masked)."""
-    from sscard.domain import regions
-    from sscard.domain.masking import mask_id_number
-
-    def place(prefix):
-        codes = [fields.get(f"{prefix}_{k}") for k in ("district", "city", "province")]
-        code = next((c for c in codes if c), "")
-        return f"{regions.region_full_name(code) or ''} {fields.get(f'{prefix}_detail', '')}".strip()
-
-    rows = [
-        (_("Name"), fields["subject_name"]),
-        (_("ID number"), mask_id_number(fields["subject_id_number"])),
-        (_("Sex"), _("Male") if fields["subject_sex"] == "M" else _("Female")),
-        (_("Date of birth"), fields["subject_birth_date"].isoformat()),
-    ]
-    if fields["for_child"]:
-        rows.append((_("Your relationship to the child"), str(Relationship(fields["relationship"]).label)))
-    rows += [
-        (_("Ethnic group"), ethnic_name(fields["ethnicity"]) if fields["ethnicity"] in ETHNIC_CODES else ""),
-        (_("Nationality"), str(Nationality(fields["nationality"]).label)),
-        (_("ID document valid until"), _("Long-term") if fields["document_long_term"]
-         else fields["document_valid_until"].isoformat()),
-        (_("Occupation"), str(Occupation(fields["occupation"]).label)),
-        (_("Employer or school"), fields["employer"] or "—"),
-        (_("Residential address"), place("res")),
-        (_("Partner bank"), fields["bank"].label),
-        (_("Delivery"), str(Delivery(fields["delivery"]).label)),
-    ]
-    if fields["delivery"] == Delivery.POST:
-        rows += [(_("Recipient"), fields["recipient_name"]),
-                 (_("Recipient's mobile phone"), mask_phone(fields["recipient_phone"])),
-                 (_("Postal address"), place("post"))]
-    else:
-        rows.append((_("Service outlet for pick-up"), f"{fields['outlet'].label} — {fields['outlet'].address}"))
-    return rows
-
-
 def _confirm_page(request, draft, settings_row, context, form=None, error=None):
-    review = _review(draft, request.user, settings_row)
+    review = drafts.review(draft=draft, user=request.user, settings_row=settings_row)
     if review.invalid_step is not None:
         messages.error(request, _("Some answers need your attention before you can submit."))
-        ApplicationDraft.objects.filter(pk=draft.pk).update(step=review.invalid_step, updated_at=timezone.now())
+        drafts.send_back_to_step(draft=draft, step=review.invalid_step)
         return redirect(reverse("applications:apply_step", args=[review.invalid_step]) + "?check=1")
-    context.update(form=form or forms.ConfirmForm(initial={"token": draft.token}), summary=_summary(review.fields),
+    context.update(form=form or forms.ConfirmForm(initial={"token": draft.token}),
+                   summary=summaries.confirmation_summary(review.fields),
                    has_photo=bool(draft.photo), error=error, cache_buster=int(draft.updated_at.timestamp()),
                    expected=selectors.expected_completion(timezone.localdate(), settings_row.processing_days))
     return render(request, "applications/step_confirm.html", context)
@@ -265,9 +175,9 @@ def _confirm_page(request, draft, settings_row, context, form=None, error=None):
 def _submit(request):
     """POST of the last step. A resent form (same token) leads to the application it already made."""
     token = _uuid_or_none(request.POST.get("token", ""))
-    draft = ApplicationDraft.objects.filter(applicant=request.user).first()
+    draft = selectors.draft_of(request.user)
     if draft is None or draft.token != token:  # the draft goes when its application is made
-        done = Application.objects.filter(applicant=request.user, idempotency_key=token).first()
+        done = selectors.application_made_with(request.user, token)
         if done is not None:
             return redirect("applications:done", code=done.office_code)
     if draft is None:
@@ -284,10 +194,10 @@ def _submit(request):
         return redirect("applications:apply_step", step="confirm")
     # The one-person-one-card rule is checked by submit_application (which must check it anyway); when it
     # refuses, the confirmation page checks the draft again and leads to the applicant step.
-    review = _review(draft, request.user, settings_row, check_blocker=False)
+    review = drafts.review(draft=draft, user=request.user, settings_row=settings_row, check_blocker=False)
     if review.invalid_step is not None:
         # A concurrent request with the same token may have just submitted: lead to its application.
-        done = Application.objects.filter(applicant=request.user, idempotency_key=draft.token).first()
+        done = selectors.application_made_with(request.user, draft.token)
         if done is not None:
             return redirect("applications:done", code=done.office_code)
         return _confirm_page(request, draft, settings_row, context, form=form)
@@ -311,15 +221,14 @@ def _uuid_or_none(value):
 @citizen_required
 @require_POST
 def apply_restart(request: HttpRequest) -> HttpResponse:
-    with transaction.atomic():
-        services.discard_draft(user=request.user)
+    services.discard_draft(user=request.user)
     messages.success(request, _("Your unfinished application was discarded."))
     return redirect("applications:apply")
 
 
 @citizen_required
 def draft_photo(request: HttpRequest) -> HttpResponse:
-    draft = ApplicationDraft.objects.filter(applicant=request.user).first()
+    draft = selectors.draft_of(request.user)
     if draft is None or not draft.photo:
         raise Http404
     return _private_jpeg(photos.read(draft.photo))
@@ -356,7 +265,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     applications = list(selectors.applications_of(request.user))
     items = [{"application": a, "timeline": selectors.timeline(a),
               "plain_label": selectors.plain_label(selectors.plain_stage_of(a.state))} for a in applications]
-    draft = ApplicationDraft.objects.filter(applicant=request.user).first()
+    draft = selectors.draft_of(request.user)
     return render(request, "applications/mine.html", {"items": items, "draft": draft})
 
 
@@ -389,24 +298,6 @@ def withdraw(request: HttpRequest, code: str) -> HttpResponse:
                                                           "error": error})
 
 
-def _correction_initial(application: Application) -> tuple[dict, dict]:
-    personal = {
-        "ethnicity": application.ethnicity, "nationality": application.nationality,
-        "document_valid_until": application.document_valid_until.isoformat()
-        if application.document_valid_until else "",
-        "document_long_term": application.document_long_term, "occupation": application.occupation,
-        "employer": application.employer, "res_province": application.res_province, "res_city": application.res_city,
-        "res_district": application.res_district, "res_detail": application.res_detail,
-    }
-    delivery = {
-        "bank": application.bank_id, "delivery": application.delivery, "outlet": application.outlet_id,
-        "recipient_name": application.recipient_name, "recipient_phone": application.recipient_phone,
-        "post_province": application.post_province, "post_city": application.post_city,
-        "post_district": application.post_district, "post_detail": application.post_detail,
-    }
-    return personal, delivery
-
-
 @never_cache
 @citizen_required
 @require_http_methods(["GET", "POST"])
@@ -419,7 +310,7 @@ def correct(request: HttpRequest, code: str) -> HttpResponse:
     settings_row = _settings()
     corrections = selectors.open_corrections(application)
     photo_flagged = any(item.section == "photo" for item in corrections)
-    personal_initial, delivery_initial = _correction_initial(application)
+    personal_initial, delivery_initial = summaries.correction_initial(application)
     if request.method == "POST":
         personal = forms.PersonalForm(request.POST, prefix="p")
         delivery = forms.DeliveryForm(request.POST, prefix="d")
@@ -427,18 +318,14 @@ def correct(request: HttpRequest, code: str) -> HttpResponse:
                                      required=photo_flagged, has_photo=False)
         if all([personal.is_valid(), delivery.is_valid(), photo_form.is_valid()]):
             fields = {**personal.model_fields(), **delivery.model_fields()}
-            new_photo = ""
-            with transaction.atomic():
-                if photo_form.prepared is not None:  # a submitted application keeps no original (docs/photos.md)
-                    new_photo = photos.store_card_photo(photo_form.prepared.card)
-                try:
-                    services.resubmit(application=application, user=request.user, fields=fields, photo=new_photo,
-                                      request=request)
-                except services.ApplicationError as error:
-                    transaction.set_rollback(True)
-                    messages.error(request, error.translated())
-                    photos.delete(new_photo)
-                    return redirect("applications:detail", code=application.office_code)
+            prepared = photo_form.prepared  # a submitted application keeps no original (docs/photos.md)
+            try:
+                services.resubmit_with_photo(application=application, user=request.user, fields=fields,
+                                             card_photo=prepared.card if prepared is not None else None,
+                                             request=request)
+            except services.ApplicationError as error:
+                messages.error(request, error.translated())
+                return redirect("applications:detail", code=application.office_code)
             messages.success(request, _("Your corrections were sent. The application keeps its office code %(code)s.")
                              % {"code": application.display_code})
             return redirect("applications:detail", code=application.office_code)

@@ -6,3 +6,13 @@ class CardsConfig(AppConfig):
     name = "sscard.cards"
     label = "cards"
     verbose_name = _("Issued cards")
+
+    def ready(self):
+        # cards sits above casework: casework's production makes cards, and its case page offers the
+        # delivery actions, through these two hooks rather than by importing cards.
+        from sscard.casework.production.services import set_card_issuer
+
+        from . import services, staff_views
+
+        set_card_issuer(services)
+        staff_views.register_case_actions()

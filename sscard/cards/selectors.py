@@ -1,6 +1,11 @@
-"""Everything that reads cards."""
+"""Everything that reads cards, and what the delivery pages of the staff workbench list."""
 
 from django.db.models import QuerySet
+
+from sscard.applications.models import Application
+from sscard.casework import selectors as case_selectors
+from sscard.casework.models import ProductionBatch
+from sscard.domain.casestates import State
 
 from .models import Card
 
@@ -12,3 +17,45 @@ def cards_of(user) -> QuerySet[Card]:
 
 def card_of(user, card_number: str) -> Card | None:
     return cards_of(user).filter(card_number=card_number).first()
+
+
+# --- Delivery (staff workbench; every list starts from the back office's gate `cases_visible_to`) ----------
+
+def waiting_for_post(staff) -> QuerySet[Application]:
+    """Produced cards to be posted, in the staff member's areas."""
+    return (case_selectors.cases_visible_to(staff)
+            .filter(state=State.IN_PRODUCTION, delivery="post", batch_item__card__isnull=False))
+
+
+def ready_at_counter(staff) -> QuerySet[Application]:
+    """Cards ready for pick-up at the clerk's outlets, oldest application first."""
+    return case_selectors.cases_visible_to(staff).filter(state=State.READY_FOR_PICKUP).order_by("submitted_at")
+
+
+def batch_at_counter(staff, number: str) -> ProductionBatch | None:
+    """A batch holding at least one case of the clerk's areas: the counter acts on those cases only (the
+    services filter every case through `cases_visible_to`); other batches are as if they did not exist."""
+    return (ProductionBatch.objects.filter(number=number, items__application__in=case_selectors.cases_visible_to(staff).values("pk"))
+            .distinct().first())
+
+
+
+def outlet_batches(staff) -> list[dict]:
+    """For the clerk: batches holding produced pick-up cards for the clerk's outlets."""
+    visible = case_selectors.cases_visible_to(staff).filter(delivery="pickup", batch_item__card__isnull=False)
+    rows: dict[str, dict] = {}
+    for application in visible.select_related("batch_item__batch", "casefile").order_by("submitted_at"):
+        batch = application.batch_item.batch
+        row = rows.setdefault(batch.number, {"batch": batch, "to_receive": 0, "to_mark_ready": 0,
+                                              "ready": 0, "collected": 0})
+        casefile = case_selectors.casefile_of(application)
+        received = casefile is not None and casefile.received_at_outlet is not None
+        if application.state == State.IN_PRODUCTION and not received:
+            row["to_receive"] += 1
+        elif application.state == State.IN_PRODUCTION:
+            row["to_mark_ready"] += 1
+        elif application.state == State.READY_FOR_PICKUP:
+            row["ready"] += 1
+        elif application.state == State.COLLECTED:
+            row["collected"] += 1
+    return list(rows.values())

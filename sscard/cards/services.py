@@ -30,3 +30,9 @@ def mark_delivered(*, card: Card, actor=None, request=None) -> Card:
     card.delivered_at = timezone.now()
     card.save(update_fields=["delivered_at"])
     return card
+
+
+def taken(*, card_numbers: set[str], chip_ids: set[str]) -> set[tuple[str, str, int]]:
+    """(card number, chip id, application id) of the cards that already use one of these numbers or ids."""
+    return {(c.card_number, c.chip_id, c.application_id) for c in
+            Card.objects.filter(card_number__in=card_numbers) | Card.objects.filter(chip_id__in=chip_ids)}

@@ -7,9 +7,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sscard.accounts.decorators import citizen_required
+from sscard.casework.services import CaseworkError
 from sscard.domain.casestates import State
 
-from . import selectors
+from . import delivery, selectors
 
 
 @citizen_required
@@ -21,14 +22,12 @@ def mine(request: HttpRequest) -> HttpResponse:
 @citizen_required
 @require_POST
 def confirm_receipt(request: HttpRequest, card_number: str) -> HttpResponse:
-    from sscard.casework import services as casework
-
     card = selectors.card_of(request.user, card_number)
     if card is None:
         raise Http404
     try:
-        casework.confirm_receipt(user=request.user, application=card.application, request=request)
-    except casework.CaseworkError as error:
+        delivery.confirm_receipt(user=request.user, application=card.application, request=request)
+    except CaseworkError as error:
         messages.error(request, error.translated())
     else:
         messages.success(request, _("Thank you: the receipt of card %(number)s is confirmed.")

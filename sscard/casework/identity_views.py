@@ -13,7 +13,7 @@ from sscard.accounts.errors import FieldErrors
 from . import identity, identity_selectors
 from .identity_forms import DecideCorrectionForm, ProposeCorrectionForm
 from .roles import perm
-from .services import MSG_PERMISSION, CaseworkError
+from .services.base import MSG_PERMISSION, CaseworkError
 from .views import workbench
 
 CODENAMES = ("resolve_id_number", "confirm_id_number")

@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -17,17 +18,12 @@ from sscard.domain import casestates, workdays
 from sscard.domain.casestates import State
 
 from .models import (
-    BankExchange,
-    BankExchangeItem,
-    BatchItem,
     CaseAction,
     CaseFile,
-    Manufacturer,
-    ProductionBatch,
     RejectionProposal,
     StaffArea,
 )
-from .roles import perm
+from .roles import MACHINE_ROLE, perm, roles_of
 
 # The order stages are listed in on the workbench.
 STAGE_ORDER = [s.state for s in sorted(casestates.DEFAULT_STAGES, key=lambda s: s.order)]
@@ -172,123 +168,6 @@ def _actor_label(actor, role: str) -> str:
     return str(_("Citizen"))
 
 
-# --- Bank and production ------------------------------------------------------------------------------------
-
-def awaiting_bank(staff) -> QuerySet[Application]:
-    """Approved cases waiting to be sent to their bank (in no exchange still waiting for an answer)."""
-    waiting = BankExchangeItem.objects.filter(outcome=BankExchangeItem.Outcome.PENDING).values("application_id")
-    return (cases_visible_to(staff).filter(state=State.BANK_PREOPENING).exclude(pk__in=waiting)
-            .order_by("submitted_at"))
-
-
-# A bank exchange or a production batch is one file holding the personal data (full ID numbers, phones,
-# addresses, bank accounts, photos) of every case in it. Whoever opens, downloads or answers the file sees
-# all of them, so the file goes through the same gate as its cases, with this rule for a file that mixes
-# cases of several areas (a city-level operator may build one): **the file is visible only to staff whose
-# areas cover ALL its cases** (`cases_visible_to` holds every one of them). Staff of one district cannot
-# see a file that also holds another district's cases; an auditor (every area) sees every file. The outlet
-# counter is the one partial use: a clerk receives and readies only their own outlets' cards of a batch
-# (`batch_at_counter`), never the batch's file or its list.
-
-def _files_covered_by(staff, files: QuerySet, items: QuerySet, file_field: str) -> QuerySet:
-    """`files` whose every item (in `items`, pointing to the file by `file_field`) is a case `staff` may see;
-    a file without items is nobody's."""
-    if not (staff.is_authenticated and staff.is_staff and staff.has_perm(perm("use_workbench"))):
-        return files.none()
-    files = files.filter(pk__in=items.values(file_field))
-    if area_filter(staff) is None:
-        return files
-    hidden = items.exclude(application__in=cases_visible_to(staff).values("pk")).values(file_field)
-    return files.exclude(pk__in=hidden)
-
-
-def exchanges_visible_to(staff) -> QuerySet[BankExchange]:
-    """The gate to bank exchange files: those whose every case is in the staff member's areas (see above)."""
-    return _files_covered_by(staff, BankExchange.objects.select_related("bank", "created_by"),
-                             BankExchangeItem.objects.all(), "exchange_id")
-
-
-def exchange_for(staff, number: str) -> BankExchange | None:
-    return exchanges_visible_to(staff).filter(number=number).first()
-
-
-def manufacturer_for(application: Application, manufacturers: list[Manufacturer] | None = None):
-    return manufacturer_for_bank(application.bank_id, manufacturers)
-
-
-def manufacturer_for_bank(bank_id: int, manufacturers: list[Manufacturer] | None = None):
-    """The active manufacturer that makes the cards of this bank, else the default one."""
-    manufacturers = manufacturers if manufacturers is not None else list(
-        Manufacturer.objects.filter(active=True).prefetch_related("banks"))
-    for maker in manufacturers:
-        if any(bank.pk == bank_id for bank in maker.banks.all()):
-            return maker
-    return next((m for m in manufacturers if m.is_default), None)
-
-
-def ready_for_production(staff) -> QuerySet[Application]:
-    """Cases with a pre-opened account, in production and in no batch yet."""
-    return (cases_visible_to(staff).filter(state=State.IN_PRODUCTION, batch_item__isnull=True)
-            .order_by("submitted_at"))
-
-
-def ready_by_manufacturer(staff) -> list[dict]:
-    makers = list(Manufacturer.objects.filter(active=True).prefetch_related("banks"))
-    groups: dict[int, dict] = {m.pk: {"manufacturer": m, "count": 0} for m in makers}
-    per_bank = ready_for_production(staff).order_by().values_list("bank_id").annotate(n=Count("pk"))
-    for bank_id, count in per_bank.values_list("bank_id", "n"):
-        maker = manufacturer_for_bank(bank_id, makers)
-        if maker is not None:
-            groups[maker.pk]["count"] += count
-    return list(groups.values())
-
-
-def batches_visible_to(staff) -> QuerySet[ProductionBatch]:
-    """The gate to production batches: those whose every case is in the staff member's areas (see
-    `exchanges_visible_to`)."""
-    return _files_covered_by(staff, ProductionBatch.objects.select_related("manufacturer", "created_by"),
-                             BatchItem.objects.all(), "batch_id")
-
-
-def batch_for(staff, number: str) -> ProductionBatch | None:
-    return batches_visible_to(staff).filter(number=number).first()
-
-
-def batch_at_counter(staff, number: str) -> ProductionBatch | None:
-    """A batch holding at least one case of the clerk's areas: the counter acts on those cases only (the
-    services filter every case through `cases_visible_to`); other batches are as if they did not exist."""
-    return (ProductionBatch.objects.filter(number=number, items__application__in=cases_visible_to(staff).values("pk"))
-            .distinct().first())
-
-
-def opened_account(application: Application) -> str:
-    item = (application.bank_items.filter(outcome=BankExchangeItem.Outcome.OPENED).order_by("-id").first())
-    return item.account_number if item else ""
-
-
-def outlet_batches(staff) -> list[dict]:
-    """For the clerk: batches holding produced pick-up cards for the clerk's outlets."""
-    visible = cases_visible_to(staff).filter(delivery="pickup", batch_item__card__isnull=False)
-    rows: dict[str, dict] = {}
-    for application in visible.select_related("batch_item__batch", "casefile").order_by("submitted_at"):
-        batch = application.batch_item.batch
-        row = rows.setdefault(batch.number, {"batch": batch, "to_receive": 0, "to_mark_ready": 0,
-                                              "ready": 0, "collected": 0})
-        casefile = casefile_of(application)
-        received = casefile is not None and casefile.received_at_outlet is not None
-        if application.state == State.IN_PRODUCTION and not received:
-            row["to_receive"] += 1
-        elif application.state == State.IN_PRODUCTION:
-            row["to_mark_ready"] += 1
-        elif application.state == State.READY_FOR_PICKUP:
-            row["ready"] += 1
-        elif application.state == State.COLLECTED:
-            row["collected"] += 1
-    return list(rows.values())
-
-
-# --- Dashboard ----------------------------------------------------------------------------------------------
-
 def percentile(values: list[float], p: float) -> float | None:
     """The p-th percentile (nearest-rank method) of `values`; None when empty."""
     if not values:
@@ -364,3 +243,91 @@ def dashboard(staff) -> Dashboard:
 
 def actions_of(application: Application) -> QuerySet[CaseAction]:
     return application.case_actions.select_related("actor")
+
+
+# --- The case page ------------------------------------------------------------------------------------------
+
+def queue_rows(staff, filters: QueueFilters, limit: int = 200) -> list[dict]:
+    """The queue's first `limit` cases with whether each is overdue and who holds it."""
+    now = today()
+    rows = []
+    for application in queue(staff, filters)[:limit]:
+        holder = getattr(casefile_of(application), "assigned_to", None)
+        rows.append({"application": application, "overdue": application.state in OPEN_STATES and application.due < now,
+                     "assigned": getattr(holder, "real_name", "") or getattr(holder, "username", "")})
+    return rows
+
+
+def card_of(application: Application):
+    """The card made for this case (a `cards.Card`), or None; read through the application's reverse
+    relation, so the back office needs no import of the cards app."""
+    return getattr(application, "card", None)
+
+
+def assignees_for(application: Application) -> QuerySet:
+    """Staff who may be given this case: active back office staff who can claim cases and see this one."""
+    User = get_user_model()
+    candidates = User.objects.filter(is_staff=True, is_active=True, groups__name__startswith="casework:").distinct()
+    return User.objects.filter(pk__in=[u.pk for u in candidates
+                                       if cases_visible_to(u).filter(pk=application.pk).exists()
+                                       and u.has_perm(perm("claim_case"))])
+
+
+# Actions of the case page that move the case: (target state, the states the page offers them in, or None for
+# every state the state machine moves from). Which roles may make the move is the state machine's answer.
+CASE_MOVES: dict[str, tuple[State, frozenset[State] | None]] = {
+    "start_review": (State.UNDER_REVIEW, frozenset({State.SUBMITTED, State.RESUBMITTED})),
+    "approve": (State.BANK_PREOPENING, None),
+    "return": (State.RETURNED, None),
+    "reject": (State.REJECTED, None),
+    "send_back": (State.UNDER_REVIEW, frozenset({State.IN_PRODUCTION})),
+    "tracking": (State.POSTED, None),
+    "ready": (State.READY_FOR_PICKUP, None),
+    "hand_over": (State.COLLECTED, frozenset({State.READY_FOR_PICKUP})),
+}
+
+
+def _may_move(staff, action: str, state: str) -> bool:
+    """The state machine allows this action's move from `state` to one of the staff member's roles."""
+    target, sources = CASE_MOVES[action]
+    if sources is not None and state not in sources:
+        return False
+    return any(casestates.can_transition(state, target, MACHINE_ROLE[role])
+               for role in roles_of(staff) if role in MACHINE_ROLE)
+
+
+def available_actions(staff, application: Application, *, casefile: CaseFile | None = None,
+                      pending: RejectionProposal | None = None) -> set[str]:
+    """The actions the case page offers `staff` on `application`: the state machine's moves from its state
+    that the member's roles may make, narrowed by their permissions and the case's own conditions (assigned,
+    suspended, a rejection pending, in a batch, card made, received at the outlet). The services check
+    everything again when the action is taken."""
+    state = application.state
+    has = staff.has_perm
+    suspended = casefile is not None and casefile.suspended_since is not None
+    assigned_to = casefile.assigned_to_id if casefile else None
+    free_to_decide = not pending and not suspended
+    received = casefile is not None and casefile.received_at_outlet is not None
+    conditions = {
+        "start_review": has(perm("review_case")) and free_to_decide and assigned_to == staff.pk,
+        "approve": has(perm("review_case")) and free_to_decide,
+        "return": has(perm("review_case")) and free_to_decide,
+        "reject": has(perm("review_case")) and free_to_decide,
+        "send_back": has(perm("send_back_to_review")) and not hasattr(application, "batch_item"),
+        "tracking": (has(perm("dispatch_post")) and application.delivery == "post"
+                     and card_of(application) is not None),
+        "ready": has(perm("outlet_counter")) and application.delivery == "pickup" and received,
+        "hand_over": has(perm("outlet_counter")),
+    }
+    actions = {action for action, allowed in conditions.items() if allowed and _may_move(staff, action, state)}
+    if state in OPEN_STATES:
+        if has(perm("claim_case")) and assigned_to != staff.pk:
+            actions.add("claim")
+        if has(perm("assign_case")):
+            actions.add("assign")
+        if has(perm("manage_deadline")):
+            actions.add("resume" if suspended else "suspend")
+            actions.add("extend")
+    if pending and has(perm("confirm_rejection")) and pending.proposed_by_id != staff.pk:
+        actions.add("decide")
+    return actions

@@ -1,24 +1,18 @@
+"""The back office's own pages: the queue, a case, its actions, the dashboard, ID number corrections; and
+its production area. The project assembles the whole staff workbench (these and the delivery pages of
+`sscard.cards`) under /staff/ in `sscard/staff_urls.py`."""
+
 from django.urls import path
 
 from . import identity_views, views
+from .production import urls as production_urls
 
-app_name = "casework"
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("cases/<str:code>", views.case_detail, name="case"),
     path("cases/<str:code>/photo.jpg", views.case_photo, name="case_photo"),
     path("cases/<str:code>/<slug:action>", views.case_action, name="case_action"),
-    path("bank/", views.bank, name="bank"),
-    path("bank/export", views.bank_export, name="bank_export"),
-    path("bank/<str:number>", views.exchange_detail, name="exchange"),
-    path("bank/<str:number>/request.csv", views.exchange_file, name="exchange_file"),
-    path("production/", views.production, name="production"),
-    path("production/new", views.batch_create, name="batch_create"),
-    path("production/<str:number>", views.batch_detail, name="batch"),
-    path("production/<str:number>/archive.zip", views.batch_archive, name="batch_archive"),
-    path("post/", views.post, name="post"),
-    path("outlet/", views.outlet, name="outlet"),
-    path("outlet/<str:number>/<slug:step>", views.outlet_batch, name="outlet_batch"),
+    *production_urls.urlpatterns,
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/<slug:what>.csv", views.dashboard_csv, name="dashboard_csv"),
     path("id-numbers/", identity_views.corrections, name="id_number_corrections"),

@@ -79,10 +79,10 @@ def test_concurrent_identical_submissions_make_one_application(seeded, client, c
 def test_concurrent_service_calls_with_one_token_return_the_same_application(seeded, citizen, fill, client):
     client.force_login(citizen)
     fill(client)
-    from sscard.applications import views
+    from sscard.applications import drafts
 
     draft = ApplicationDraft.objects.get()
-    review = views._review(draft, citizen, services.selectors.service_settings())
+    review = drafts.review(draft=draft, user=citizen, settings_row=services.selectors.service_settings())
     assert review.invalid_step is None
     fields = review.fields
 

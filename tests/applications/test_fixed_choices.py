@@ -6,8 +6,8 @@ from django import forms as django_forms
 from django.utils import translation
 from django.utils.safestring import mark_safe
 
-from sscard.applications import forms
-from sscard.applications.forms import FixedChoices, FixedSelect
+from sscard.applications import fields, forms
+from sscard.applications.fields import FixedChoices, FixedSelect
 
 
 def _django_select(widget: FixedSelect) -> django_forms.Select:
@@ -52,7 +52,7 @@ def test_a_page_with_the_address_lists_is_rendered_the_same(logged_in):
 
 
 def test_fixed_lists_validate_by_value():
-    field = forms.FixedChoiceField(choices=forms.CITY_CHOICES)
+    field = fields.FixedChoiceField(choices=fields.CITY_CHOICES)
     assert field.valid_value("420100") and not field.valid_value("湖北省") and not field.valid_value("429999")
     assert field.clean("420100") == "420100"
     with pytest.raises(django_forms.ValidationError):

@@ -137,11 +137,11 @@ def test_staff_cannot_use_the_citizen_form(client, db):
 def test_a_submission_overtaken_by_its_own_double_click_returns_the_application_made(logged_in, citizen, fill,
                                                                                     monkeypatch):
     """The other request (same token) commits between this one's token check and its one-card check."""
-    from sscard.applications import selectors, services, views
+    from sscard.applications import drafts, selectors, services
 
     fill(logged_in)
     draft = ApplicationDraft.objects.get()
-    fields = views._review(draft, citizen, selectors.service_settings()).fields
+    fields = drafts.review(draft=draft, user=citizen, settings_row=selectors.service_settings()).fields
     real = selectors.blocking_reason
     made = []
 

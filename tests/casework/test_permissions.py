@@ -15,6 +15,7 @@ from sscard.accounts.models import SmsCode
 from sscard.accounts.services import create_citizen
 from sscard.applications.models import PartnerBank
 from sscard.audit.models import AuditEvent
+from sscard.cards import delivery
 from sscard.cards.models import Card
 from sscard.casework import services
 from sscard.casework.models import (
@@ -25,6 +26,7 @@ from sscard.casework.models import (
     Manufacturer,
     RejectionProposal,
 )
+from sscard.casework.production import services as production_services
 from sscard.casework.roles import ROLE_LABELS
 from sscard.domain import casestates
 from sscard.domain.casestates import State
@@ -66,17 +68,17 @@ ACTIONS = {
         staff=s, application=a, days=5, reason="Complex case")),
     "reveal": (State.UNDER_REVIEW, "pickup", None, lambda s, a: services.reveal(
         staff=s, application=a, field_name="subject_id_number", reason="Phone call")),
-    "bank_export": (State.BANK_PREOPENING, "pickup", None, lambda s, a: services.export_bank_request(
+    "bank_export": (State.BANK_PREOPENING, "pickup", None, lambda s, a: production_services.export_bank_request(
         staff=s, bank=PartnerBank.objects.get(code="icbc"))),
-    "create_batch": (State.IN_PRODUCTION, "pickup", None, lambda s, a: services.create_batch(
+    "create_batch": (State.IN_PRODUCTION, "pickup", None, lambda s, a: production_services.create_batch(
         staff=s, manufacturer=Manufacturer.objects.get(code="default"))),
     "send_back_to_review": (State.IN_PRODUCTION, "pickup", None, lambda s, a: services.send_back_to_review(
         staff=s, application=a, reason="Photo")),
-    "post": (State.IN_PRODUCTION, "post", give_card, lambda s, a: services.record_tracking(
+    "post": (State.IN_PRODUCTION, "post", give_card, lambda s, a: delivery.record_tracking(
         staff=s, application=a, tracking_number="SF1234567890")),
     "mark_ready": (State.IN_PRODUCTION, "pickup", lambda a: (give_card(a), receive(a)),
-                   lambda s, a: services.mark_ready(staff=s, application=a)),
-    "hand_over": (State.READY_FOR_PICKUP, "pickup", give_card, lambda s, a: services.hand_over(
+                   lambda s, a: delivery.mark_ready(staff=s, application=a)),
+    "hand_over": (State.READY_FOR_PICKUP, "pickup", give_card, lambda s, a: delivery.hand_over(
         staff=s, application=a, collector="holder", id_number=a.subject_id_number)),
 }
 
@@ -258,12 +260,12 @@ def _world():
     w = SimpleNamespace()
     w.here = new_application(state=State.UNDER_REVIEW)
     w.sent = new_application(state=State.BANK_PREOPENING)
-    w.exchange = services.export_bank_request(staff=builder, bank=PartnerBank.objects.get(code="icbc"))
+    w.exchange = production_services.export_bank_request(staff=builder, bank=PartnerBank.objects.get(code="icbc"))
     w.waiting = new_application(state=State.BANK_PREOPENING)
     w.made = new_application(state=State.IN_PRODUCTION)
     w.carded = new_application(state=State.IN_PRODUCTION)
-    w.batch = services.create_batch(staff=builder, manufacturer=Manufacturer.objects.get(code="default"))
-    services.import_batch_result(staff=builder, batch=w.batch, data=RESULT.format(
+    w.batch = production_services.create_batch(staff=builder, manufacturer=Manufacturer.objects.get(code="default"))
+    production_services.import_batch_result(staff=builder, batch=w.batch, data=RESULT.format(
         code=w.carded.office_code, number="B00000001", chip=f"{1:032X}").encode())
     w.ready = new_application(state=State.IN_PRODUCTION)
     w.posted = new_application(state=State.IN_PRODUCTION, delivery="post")
@@ -408,7 +410,7 @@ def _answer(url: Url, world, staff):
 
 
 def test_the_table_covers_every_staff_url():
-    from sscard.casework import urls
+    from sscard import staff_urls as urls
 
     assert {p.name for p in urls.urlpatterns} == {u.name.split(":")[1] for u in URLS.values()}
     assert set(EXPECTED) == set(URLS)
@@ -438,14 +440,14 @@ def test_a_file_mixing_areas_is_visible_only_to_staff_covering_all_its_cases():
     city = new_staff(["supervisor"], areas=["city:420100"])
     wuchang_case = new_application(district="420106", state=State.BANK_PREOPENING)
     jiangan_case = new_application(district="420102", state=State.BANK_PREOPENING)
-    exchange = services.export_bank_request(staff=city, bank=PartnerBank.objects.get(code="icbc"))
+    exchange = production_services.export_bank_request(staff=city, bank=PartnerBank.objects.get(code="icbc"))
     made_here = new_application(district="420106", state=State.IN_PRODUCTION)
     made_there = new_application(district="420102", state=State.IN_PRODUCTION)
-    batch = services.create_batch(staff=city, manufacturer=Manufacturer.objects.get(code="default"))
+    batch = production_services.create_batch(staff=city, manufacturer=Manufacturer.objects.get(code="default"))
     assert set(BankExchangeItem.objects.filter(exchange=exchange).values_list("application", flat=True)) == {
         wuchang_case.pk, jiangan_case.pk}
     assert set(batch.items.values_list("application", flat=True)) == {made_here.pk, made_there.pk}
-    services.import_batch_result(staff=city, batch=batch, data=RESULT.format(
+    production_services.import_batch_result(staff=city, batch=batch, data=RESULT.format(
         code=made_here.office_code, number="B00000009", chip=f"{9:032X}").encode())
 
     district = new_staff(["supervisor"], areas=["district:420106"])
@@ -467,9 +469,9 @@ def test_a_file_mixing_areas_is_visible_only_to_staff_covering_all_its_cases():
             else:
                 got = response.status_code
             assert got == want, (url, member.username)
-    for call in (lambda: services.import_bank_response(staff=district, exchange=exchange, data=BANK_OK.format(
+    for call in (lambda: production_services.import_bank_response(staff=district, exchange=exchange, data=BANK_OK.format(
                      code=wuchang_case.office_code).encode()),
-                 lambda: services.import_batch_result(staff=district, batch=batch, data=RESULT.format(
+                 lambda: production_services.import_batch_result(staff=district, batch=batch, data=RESULT.format(
                      code=made_here.office_code, number="B00000009", chip=f"{9:032X}").encode())):
         with pytest.raises(services.CaseworkError) as refused:
             call()
@@ -478,5 +480,5 @@ def test_a_file_mixing_areas_is_visible_only_to_staff_covering_all_its_cases():
             assert refused.value.translated() == "此文件包含不属于您负责辖区的办件。"
     assert _state(wuchang_case) == State.BANK_PREOPENING
     clerk = new_staff(["clerk"], areas=[f"outlet:{wuchang().pk}"])
-    assert services.receive_batch_at_outlet(staff=clerk, batch=batch) == 1
+    assert delivery.receive_batch_at_outlet(staff=clerk, batch=batch) == 1
     assert CaseFile.objects.get(application=made_here).received_at_outlet is not None

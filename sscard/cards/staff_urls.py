@@ -1,0 +1,12 @@
+"""The staff workbench's delivery pages: /staff/post/ and /staff/outlet/... (in the namespace "casework" of
+the staff workbench, see `sscard/staff_urls.py`)."""
+
+from django.urls import path
+
+from . import staff_views
+
+urlpatterns = [
+    path("post/", staff_views.post, name="post"),
+    path("outlet/", staff_views.outlet, name="outlet"),
+    path("outlet/<str:number>/<slug:step>", staff_views.outlet_batch, name="outlet_batch"),
+]
