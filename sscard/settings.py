@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "sscard.web",
     "sscard.audit",
     "sscard.notify",
+    "sscard.reference",
     "sscard.accounts",
     "sscard.applications",
     "sscard.cards",

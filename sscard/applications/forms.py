@@ -15,10 +15,10 @@ from django.utils.translation import gettext_lazy as _
 from sscard.domain import regions
 from sscard.domain.idnumber import IdNumberError, parse_id_number
 from sscard.domain.phone import PhoneError, normalize_phone
+from sscard.reference.models import Outlet, PartnerBank, ServiceSettings
 
 from . import photos, selectors
 from .choices import Delivery, Nationality, Occupation, Relationship, ethnic_choices
-from .models import Outlet, PartnerBank, ServiceSettings
 
 STEP_NAMES = ("applicant", "personal", "delivery", "photo", "confirm")
 

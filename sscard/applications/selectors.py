@@ -15,16 +15,12 @@ from django.utils.translation import gettext_noop
 
 from sscard.domain import casestates, officecode, workdays
 from sscard.domain.casestates import Plain
+from sscard.reference.models import Holiday, Outlet, PartnerBank, ServiceSettings, Stage
 
 from .models import (
     PLAIN_LABELS,
     Application,
     CorrectionItem,
-    Holiday,
-    Outlet,
-    PartnerBank,
-    ServiceSettings,
-    Stage,
     StatusChange,
 )
 

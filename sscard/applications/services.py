@@ -18,6 +18,7 @@ from sscard.audit.services import record_access, record_event
 from sscard.domain import casestates, officecode
 from sscard.domain.casestates import Role, State, TransitionError
 from sscard.notify.services import post_message, send_sms
+from sscard.reference.models import Stage
 
 from . import photos, selectors
 from .models import (
@@ -25,7 +26,6 @@ from .models import (
     ApplicationDraft,
     CorrectionItem,
     IssuedOfficeCode,
-    Stage,
     StatusChange,
 )
 from .ratelimit import hit

@@ -23,13 +23,14 @@ from django.utils.translation import gettext_lazy, gettext_noop
 from sscard.applications import photos
 from sscard.applications import selectors as app_selectors
 from sscard.applications import services as app_services
-from sscard.applications.models import STATE_LABELS, Application, CorrectionItem, Outlet
+from sscard.applications.models import STATE_LABELS, Application, CorrectionItem
 from sscard.audit.services import record_event
 from sscard.cards import services as card_services
 from sscard.cards.models import Card
 from sscard.domain import casestates, idnumber, workdays
 from sscard.domain.casestates import State
 from sscard.domain.masking import mask_id_number, mask_name
+from sscard.reference.models import Manufacturer, Outlet
 
 from . import formats, selectors
 from .banks import registry as banks
@@ -41,7 +42,6 @@ from .models import (
     CaseAction,
     CaseFile,
     ImportRun,
-    Manufacturer,
     ProductionBatch,
     RejectionProposal,
     StaffArea,

@@ -16,16 +16,16 @@ from django.views.decorators.http import require_POST
 
 from sscard.accounts.decorators import staff_required
 from sscard.applications import photos
-from sscard.applications.models import PartnerBank
 from sscard.audit.services import record_event
 from sscard.cards.models import Card
 from sscard.domain import spreadsheet
 from sscard.domain.casestates import State
 from sscard.domain.masking import mask_phone
+from sscard.reference.models import Manufacturer, PartnerBank
 
 from . import forms, selectors, services
 from .lines import ImportRejected
-from .models import BankExchange, Manufacturer, ProductionBatch
+from .models import BankExchange, ProductionBatch
 from .roles import perm
 
 OPEN = set(selectors.OPEN_STATES)

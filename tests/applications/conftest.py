@@ -7,8 +7,8 @@ from django.test import Client
 from django.urls import reverse
 
 from sscard.accounts.models import User
-from sscard.applications.models import PartnerBank
 from sscard.domain.idnumber import make_id_number
+from sscard.reference.models import PartnerBank
 
 from . import images
 
@@ -67,7 +67,7 @@ PERSONAL = {
 
 def delivery_data(**overrides):
     bank = PartnerBank.objects.get(code="icbc")
-    from sscard.applications.models import Outlet
+    from sscard.reference.models import Outlet
 
     data = {"bank": str(bank.pk), "delivery": "pickup", "outlet": str(Outlet.objects.first().pk)}
     data.update(overrides)

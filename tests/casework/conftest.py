@@ -12,12 +12,12 @@ from django.test import Client
 from sscard.accounts.services import create_citizen
 from sscard.applications import photos
 from sscard.applications import services as app_services
-from sscard.applications.models import Outlet, PartnerBank
 from sscard.cards import services as card_services
 from sscard.casework import services
 from sscard.casework.models import CaseFile
 from sscard.domain.casestates import Role, State
 from sscard.domain.idnumber import make_id_number, parse_id_number
+from sscard.reference.models import Outlet, PartnerBank
 from tests.applications import images
 
 PASSWORD = "Strong-pass-2026"

@@ -6,13 +6,13 @@ import io
 import pytest
 
 from sscard.applications import services as app_services
-from sscard.applications.models import PartnerBank
 from sscard.casework import services
 from sscard.casework.banks import registry
 from sscard.casework.banks.base import BankAdapter
 from sscard.casework.lines import ImportRejected
 from sscard.casework.models import BankExchange, BankExchangeItem
 from sscard.domain.casestates import State
+from sscard.reference.models import PartnerBank
 
 from .conftest import new_application
 

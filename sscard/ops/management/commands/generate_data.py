@@ -34,13 +34,12 @@ from sscard.applications.models import (
     Application,
     CorrectionItem,
     IssuedOfficeCode,
-    Outlet,
-    PartnerBank,
     StatusChange,
 )
 from sscard.domain import officecode, regions, workdays
 from sscard.domain.casestates import Role, State
 from sscard.domain.idnumber import check_character
+from sscard.reference.models import Outlet, PartnerBank
 
 User = get_user_model()
 
