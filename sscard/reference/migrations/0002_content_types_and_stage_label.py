@@ -2,7 +2,7 @@
 holding them and the admin log) now name `reference`; and the stage's free-text staff label, which no page
 read, is dropped (the stage is named by the translated label of its state)."""
 
-from django.db import migrations
+from django.db import migrations, models
 
 MOVED = {"applications": ["holiday", "outlet", "partnerbank", "servicesettings", "stage"],
          "casework": ["manufacturer"]}
@@ -55,5 +55,8 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(rename_content_types, restore_content_types),
+        # A default first, so that migrating back can re-create the column on existing rows.
+        migrations.AlterField(model_name='stage', name='label',
+                              field=models.CharField(blank=True, default='', max_length=64, verbose_name='staff label')),
         migrations.RemoveField(model_name='stage', name='label'),
     ]
