@@ -1,9 +1,28 @@
 """Reference data stays editable in the admin (staff with the model permissions): settings, banks, outlets,
-holidays, stages and card manufacturers."""
+holidays, stages and card manufacturers.
 
+Banks and outlets are translated (translation.py): their form shows the original field (`name`, the Chinese
+text, as before) and one field per other language (`name_es`, `name_en`, ...)."""
+
+from django import forms
+from django.conf import settings
 from django.contrib import admin
+from django.utils import translation
 
 from .models import Holiday, Manufacturer, Outlet, PartnerBank, ServiceSettings, Stage
+
+
+class DefaultLanguageFieldsForm(forms.ModelForm):
+    """The original fields read and write the default language (Chinese) whatever the admin's language:
+    modeltranslation otherwise maps `name` to the active language's column."""
+
+    def __init__(self, *args, **kwargs):
+        with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
+            super().__init__(*args, **kwargs)
+
+    def _post_clean(self):
+        with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
+            super()._post_clean()
 
 
 @admin.register(ServiceSettings)
@@ -20,13 +39,18 @@ class ServiceSettingsAdmin(admin.ModelAdmin):
 
 @admin.register(PartnerBank)
 class PartnerBankAdmin(admin.ModelAdmin):
-    list_display = ("name", "name_en", "code", "order", "active")
+    form = DefaultLanguageFieldsForm
+    fields = ("code", "name", "name_es", "name_en", "order", "active")
+    list_display = ("name_zh_hans", "name_es", "name_en", "code", "order", "active")
     list_editable = ("order", "active")
 
 
 @admin.register(Outlet)
 class OutletAdmin(admin.ModelAdmin):
-    list_display = ("name", "city", "address", "hours", "order", "active")
+    form = DefaultLanguageFieldsForm
+    fields = ("name", "name_es", "name_en", "city", "district_code", "address", "address_es", "address_en",
+              "hours", "hours_es", "hours_en", "phone", "order", "active")
+    list_display = ("name_zh_hans", "city", "address_zh_hans", "hours_zh_hans", "order", "active")
     list_editable = ("order", "active")
     list_filter = ("city", "active")
 

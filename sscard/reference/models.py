@@ -98,17 +98,21 @@ class ServiceSettings(models.Model):
 
 
 class LocalizedNameMixin:
+    """`name` is translated (django-modeltranslation, see translation.py): it reads the reader's language,
+    falling back to English, then Chinese. `label` adds the Chinese name, which is on the signs and
+    the card, for a reader of another language."""
+
     @property
     def label(self) -> str:
-        if (get_language() or "").startswith("zh") or not self.name_en:
-            return self.name
-        return f"{self.name_en} ({self.name})"
+        name, chinese = self.name, self.name_zh_hans or ""
+        if (get_language() or "").startswith("zh") or not chinese or name == chinese:
+            return name or chinese
+        return f"{name} ({chinese})"
 
 
 class PartnerBank(LocalizedNameMixin, models.Model):
     code = models.SlugField(unique=True)
-    name = models.CharField(gettext_lazy("name"), max_length=64)
-    name_en = models.CharField(gettext_lazy("English name"), max_length=96, blank=True)
+    name = models.CharField(gettext_lazy("name"), max_length=96)  # and name_zh_hans, name_es, name_en
     order = models.PositiveSmallIntegerField(default=100)
     active = models.BooleanField(default=True)
 
@@ -123,8 +127,7 @@ class PartnerBank(LocalizedNameMixin, models.Model):
 
 
 class Outlet(LocalizedNameMixin, models.Model):
-    name = models.CharField(gettext_lazy("name"), max_length=96)
-    name_en = models.CharField(gettext_lazy("English name"), max_length=128, blank=True)
+    name = models.CharField(gettext_lazy("name"), max_length=128)  # and name_zh_hans, name_es, name_en
     city = models.CharField(gettext_lazy("city"), max_length=32)
     district_code = models.CharField(gettext_lazy("district code"), max_length=6, blank=True)
     address = models.CharField(gettext_lazy("address"), max_length=200)

@@ -128,6 +128,9 @@ def seeded():
     import importlib
 
     from django.apps import apps
+    from django.utils import translation
 
-    module = importlib.import_module("sscard.applications.migrations.0002_seed_wuhan_defaults")
-    module.seed(apps, None)
+    with translation.override("zh-hans"):
+        for name in ("sscard.applications.migrations.0002_seed_wuhan_defaults",
+                     "sscard.reference.migrations.0003_translated_names_addresses_hours"):
+            importlib.import_module(name).seed(apps, None)

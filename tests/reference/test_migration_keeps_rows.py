@@ -125,10 +125,16 @@ def test_moving_the_reference_data_keeps_every_row_and_foreign_key():
     assert (counts["Stage"], counts["PartnerBank"], counts["Outlet"], counts["Holiday"]) == (12, 11, 6, 53)
 
     bank = PartnerBank.objects.get(pk=ids["bank"])
-    assert (bank.code, bank.name, bank.order) == ("migbank", "迁移测试银行", 7)
+    assert (bank.code, bank.name_zh_hans, bank.order) == ("migbank", "迁移测试银行", 7)
     outlet = Outlet.objects.get(pk=ids["outlet"])
-    assert (outlet.name, outlet.city, outlet.district_code, outlet.address, outlet.phone, outlet.order) == (
+    assert (outlet.name_zh_hans, outlet.city, outlet.district_code, outlet.address_zh_hans, outlet.phone,
+            outlet.order) == (
         "迁移测试网点", "武汉市", "420106", "武昌区测试路 1 号", "12345", 3)
+    # The names, addresses and hours became translatable: the Chinese text and the old English name are kept.
+    assert (bank.name_zh_hans, bank.name_en) == ("迁移测试银行", "Migration Test Bank")
+    assert (outlet.name_zh_hans, outlet.name_en, outlet.address_zh_hans, outlet.hours_zh_hans) == (
+        "迁移测试网点", "Migration test outlet", "武昌区测试路 1 号", "周一至周五 9:00–17:00")
+    assert outlet.hours_en == "Monday to Friday 9:00–17:00"  # the seeded opening hours are translated
     assert Holiday.objects.get(date=date(2030, 1, 1)).name == "测试假日"
     posted = Stage.objects.get(code="posted")
     assert (posted.order, posted.plain_stage, posted.lead_days, posted.notify_citizen) == (57, "ready", 4, False)
@@ -138,7 +144,7 @@ def test_moving_the_reference_data_keeps_every_row_and_foreign_key():
     assert maker.code == "migmaker" and list(maker.banks.values_list("code", flat=True)) == ["migbank"]
 
     application = Application.objects.select_related("bank", "outlet").get(pk=ids["application"])
-    assert (application.bank.code, application.outlet.name) == ("migbank", "迁移测试网点")
+    assert (application.bank.code, application.outlet.name_zh_hans) == ("migbank", "迁移测试网点")
     assert StaffArea.objects.get(pk=ids["area"]).outlet.pk == ids["outlet"]
     assert BankExchange.objects.get(pk=ids["exchange"]).bank.code == "migbank"
     assert ProductionBatch.objects.get(pk=ids["batch"]).manufacturer.code == "migmaker"
