@@ -100,6 +100,9 @@ def _fill_old_schema(apps) -> dict:
 
 @pytest.mark.django_db(transaction=True)
 def test_moving_the_reference_data_keeps_every_row_and_foreign_key():
+    from tests.casework.conftest import reseed
+
+    reseed()  # an earlier transactional test may have flushed the seeded configuration
     executor = _executor()
     executor.migrate(_before(executor))
     executor = _executor()  # reload what is applied
