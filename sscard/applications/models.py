@@ -1,4 +1,5 @@
-"""Card applications: service configuration (data, edited in the admin), applications, drafts, history."""
+"""Card applications: applications, drafts, history and office codes. The configuration they follow
+(settings, banks, outlets, holidays, stages) is reference data: `sscard.reference.models`."""
 
 import uuid
 
