@@ -112,3 +112,12 @@ def test_an_administrator_edits_each_language_whatever_the_admin_language(settin
     assert (bank.name_zh_hans, bank.name_es, bank.name_en) == ("汉口银行股份有限公司", "Banco Hankou", "Bank of Hankou")
     with translation.override("zh-hans"):
         assert PartnerBank.objects.get(pk=bank.pk).name == "汉口银行股份有限公司"
+
+
+def test_a_staff_area_names_its_outlet_by_the_chinese_name_in_any_language():
+    from sscard.casework import services
+
+    with translation.override("en"):
+        staff = services.create_staff_member(username="clerk-en", password="x-Strong-pass-1", real_name="王",
+                                             roles=["clerk"], areas=[f"outlet:{WUCHANG}"])
+    assert [area.outlet.name_zh_hans for area in staff.staff_areas.all()] == [WUCHANG]
