@@ -89,7 +89,7 @@ def create_submitters(first: int, count: int, out: str, photo: str) -> None:
         handle.writelines(lines)
     with open(photo, "wb") as handle:
         handle.write(portrait())
-    from sscard.applications.models import Outlet, PartnerBank
+    from sscard.reference.models import Outlet, PartnerBank
 
     bank = PartnerBank.objects.filter(active=True).order_by("order", "pk").first()
     outlet = Outlet.objects.filter(active=True).order_by("order", "pk").first()
@@ -105,7 +105,7 @@ def set_lookup_limit(per_minute: int) -> None:
     """
     from django.db import connection
 
-    from sscard.applications.models import ServiceSettings
+    from sscard.reference.models import ServiceSettings
 
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

@@ -52,6 +52,7 @@ CSRF_TRUSTED_ORIGINS = env_list("SSCARD_CSRF_TRUSTED_ORIGINS", "")
 TRUSTED_PROXY_HOPS = int(os.environ.get("SSCARD_TRUSTED_PROXY_HOPS", "0"))
 
 INSTALLED_APPS = [
+    "modeltranslation",  # translated reference data (sscard/reference/translation.py); before the admin
     "sscard.web.apps.AdminConfig",  # django.contrib.admin behind the staff second factor
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -66,6 +67,7 @@ INSTALLED_APPS = [
     "sscard.web",
     "sscard.audit",
     "sscard.notify",
+    "sscard.reference",
     "sscard.accounts",
     "sscard.applications",
     "sscard.cards",
@@ -230,6 +232,10 @@ CONTENT_SECURITY_POLICY = {
 # --- Languages ------------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("es", "Español"), ("en", "English")]
+# Reference data in the reader's language (bank and outlet names, addresses, opening hours): an empty
+# translation falls back to English, then to Chinese, which every row has.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "zh-hans"
+MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("en", "zh-hans"), "zh-hans": ("zh-hans",)}
 LOCALE_PATHS = [BASE_DIR / "sscard" / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True

@@ -75,6 +75,17 @@ def _clear_cache():
     reset_local_copies()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Start and end every test in the default language: a request through LocaleMiddleware leaves its
+    language active in the thread, and translated reference data (modeltranslation) reads that language."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 def pytest_collection_modifyitems(config, items):
     """Transactional tests (live server, threads) empty every table when they end, which would also wipe the
     data the migrations seed (stages, banks, outlets, holidays, staff roles). Restore it after each of them

@@ -8,7 +8,8 @@ class ApplicationsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
-        from .models import Holiday, ServiceSettings, Stage
+        from sscard.reference.models import Holiday, ServiceSettings, Stage
+
         from .selectors import forget_configuration
 
         for model in (ServiceSettings, Stage, Holiday):

@@ -10,11 +10,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from sscard.domain.phone import PhoneError, normalize_phone
+from sscard.reference.models import Outlet, PartnerBank, ServiceSettings
 
 from . import eligibility, photos, selectors
 from .choices import Delivery, Nationality, Occupation, Relationship
 from .fields import ETHNIC_CHOICES, FixedChoiceField, FixedChoices, address_fields, clean_address
-from .models import Outlet, PartnerBank, ServiceSettings
 
 STEP_NAMES = ("applicant", "personal", "delivery", "photo", "confirm")
 

@@ -1,181 +1,31 @@
-"""Card applications: service configuration (data, edited in the admin), applications, drafts, history."""
+"""Card applications: applications, drafts, history and office codes. The configuration they follow
+(settings, banks, outlets, holidays, stages) is reference data: `sscard.reference.models`."""
 
 import uuid
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language, gettext_lazy
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sscard.core.models import StatusHistoryRow
 from sscard.domain import casestates
-from sscard.domain.casestates import Plain, State
+from sscard.domain.casestates import State
 from sscard.domain.masking import mask_id_number, mask_name
 from sscard.domain.officecode import format_code
 
+# The state labels live with the stage table (reference data); re-exported here, where they were first.
+# LocalizedNameMixin: migration 0001 names it as a base of the models that moved to `reference`.
+from sscard.reference.models import (  # noqa: F401
+    PLAIN_CHOICES,
+    PLAIN_LABELS,
+    ROLE_CHOICES,
+    STATE_CHOICES,
+    STATE_LABELS,
+    LocalizedNameMixin,
+)
+
 from .choices import Delivery, Nationality, Occupation, Relationship
-
-STATE_LABELS = {
-    State.SUBMITTED: gettext_lazy("Submitted"),
-    State.UNDER_REVIEW: gettext_lazy("Under review"),
-    State.RETURNED: gettext_lazy("Returned for correction"),
-    State.RESUBMITTED: gettext_lazy("Resubmitted"),
-    State.BANK_PREOPENING: gettext_lazy("Bank account pre-opening"),
-    State.BANK_FAILED: gettext_lazy("Bank check failed"),
-    State.IN_PRODUCTION: gettext_lazy("In production"),
-    State.READY_FOR_PICKUP: gettext_lazy("Ready for pick-up"),
-    State.POSTED: gettext_lazy("Posted"),
-    State.COLLECTED: gettext_lazy("Collected"),
-    State.REJECTED: gettext_lazy("Rejected"),
-    State.WITHDRAWN: gettext_lazy("Withdrawn"),
-}
-STATE_CHOICES = [(s.value, STATE_LABELS[s]) for s in State]
-
-PLAIN_LABELS = {
-    Plain.SUBMITTED: gettext_lazy("Submitted"),
-    Plain.IN_REVIEW: gettext_lazy("Being reviewed"),
-    Plain.ACTION_NEEDED: gettext_lazy("Your action is needed"),
-    Plain.IN_PRODUCTION: gettext_lazy("Card being made"),
-    Plain.READY: gettext_lazy("Card on its way / ready"),
-    Plain.COMPLETED: gettext_lazy("Completed"),
-    Plain.CLOSED: gettext_lazy("Closed"),
-}
-PLAIN_CHOICES = [(p.value, PLAIN_LABELS[p]) for p in Plain]
-
-ROLE_CHOICES = [(r.value, r.value) for r in casestates.Role]
-
-
-class ServiceSettings(models.Model):
-    """The service's configurable values: one row, edited by administrators in the admin."""
-
-    processing_days = models.PositiveSmallIntegerField(
-        gettext_lazy("processing limit (working days)"), default=30)
-    first_card_fee_fen = models.PositiveIntegerField(gettext_lazy("first card fee (fen)"), default=0)
-    replacement_fee_fen = models.PositiveIntegerField(gettext_lazy("replacement fee (fen)"), default=2000)
-    guardian_age = models.PositiveSmallIntegerField(
-        gettext_lazy("a guardian applies below this age"), default=16)
-    photo_required_age = models.PositiveSmallIntegerField(
-        gettext_lazy("photo required from this age"), default=7)
-    photo_min_kb = models.PositiveSmallIntegerField(gettext_lazy("photo file size minimum (KB)"), default=14)
-    photo_max_kb = models.PositiveSmallIntegerField(gettext_lazy("photo file size maximum (KB)"), default=40)
-    upload_max_mb = models.PositiveSmallIntegerField(gettext_lazy("largest photo upload (MB)"), default=10)
-    transit_cities = models.TextField(
-        gettext_lazy("cities where the card works as a bus card (one per line)"), blank=True, default="")
-    progress_lookups_per_minute = models.PositiveSmallIntegerField(
-        gettext_lazy("progress look-ups per client per minute"), default=30)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name = gettext_lazy("service settings")
-        verbose_name_plural = gettext_lazy("service settings")
-
-    def __str__(self) -> str:
-        return str(_("Social security card service settings"))
-
-    def save(self, *args, **kwargs):
-        self.pk = 1
-        super().save(*args, **kwargs)
-
-    @classmethod
-    def load(cls) -> "ServiceSettings":
-        obj, _created = cls.objects.get_or_create(pk=1)
-        return obj
-
-    def photo_required_for(self, age: int) -> bool:
-        """Whether a person of `age` (in whole years) must have a photo on the card."""
-        return age >= self.photo_required_age
-
-    @property
-    def transit_city_list(self) -> list[str]:
-        return [line.strip() for line in self.transit_cities.splitlines() if line.strip()]
-
-    @property
-    def replacement_fee_yuan(self) -> str:
-        return f"{self.replacement_fee_fen // 100}.{self.replacement_fee_fen % 100:02d}"
-
-    @property
-    def first_card_fee_yuan(self) -> str:
-        return f"{self.first_card_fee_fen // 100}.{self.first_card_fee_fen % 100:02d}"
-
-
-class LocalizedNameMixin:
-    @property
-    def label(self) -> str:
-        if (get_language() or "").startswith("zh") or not self.name_en:
-            return self.name
-        return f"{self.name_en} ({self.name})"
-
-
-class PartnerBank(LocalizedNameMixin, models.Model):
-    code = models.SlugField(unique=True)
-    name = models.CharField(gettext_lazy("name"), max_length=64)
-    name_en = models.CharField(gettext_lazy("English name"), max_length=96, blank=True)
-    order = models.PositiveSmallIntegerField(default=100)
-    active = models.BooleanField(default=True)
-
-    class Meta:
-        ordering = ["order", "id"]
-        verbose_name = gettext_lazy("partner bank")
-        verbose_name_plural = gettext_lazy("partner banks")
-
-    def __str__(self) -> str:
-        return self.label
-
-
-class Outlet(LocalizedNameMixin, models.Model):
-    name = models.CharField(gettext_lazy("name"), max_length=96)
-    name_en = models.CharField(gettext_lazy("English name"), max_length=128, blank=True)
-    city = models.CharField(gettext_lazy("city"), max_length=32)
-    district_code = models.CharField(gettext_lazy("district code"), max_length=6, blank=True)
-    address = models.CharField(gettext_lazy("address"), max_length=200)
-    hours = models.CharField(gettext_lazy("opening hours"), max_length=120)
-    phone = models.CharField(gettext_lazy("phone"), max_length=32, blank=True)
-    order = models.PositiveSmallIntegerField(default=100)
-    active = models.BooleanField(default=True)
-
-    class Meta:
-        ordering = ["order", "id"]
-        verbose_name = gettext_lazy("service outlet")
-        verbose_name_plural = gettext_lazy("service outlets")
-
-    def __str__(self) -> str:
-        return self.label
-
-
-class Holiday(models.Model):
-    """A public holiday, or (is_workday) a make-up working day on a weekend."""
-
-    date = models.DateField(gettext_lazy("date"), unique=True)
-    is_workday = models.BooleanField(gettext_lazy("make-up working day"), default=False)
-    name = models.CharField(gettext_lazy("name"), max_length=64, blank=True)
-
-    class Meta:
-        ordering = ["date"]
-        verbose_name = gettext_lazy("holiday or make-up working day")
-        verbose_name_plural = gettext_lazy("holiday calendar")
-
-    def __str__(self) -> str:
-        return f"{self.date} {self.name}"
-
-
-class Stage(models.Model):
-    """Configuration of one case state: order, plain stage shown to the citizen, lead time, notification."""
-
-    code = models.CharField(max_length=24, unique=True, choices=STATE_CHOICES)
-    order = models.PositiveSmallIntegerField()
-    label = models.CharField(gettext_lazy("staff label"), max_length=64)
-    plain_stage = models.CharField(gettext_lazy("stage the citizen sees"), max_length=24, choices=PLAIN_CHOICES)
-    lead_days = models.PositiveSmallIntegerField(gettext_lazy("usual duration (working days)"), default=0)
-    notify_citizen = models.BooleanField(gettext_lazy("notify the citizen"), default=False)
-
-    class Meta:
-        ordering = ["order"]
-        verbose_name = gettext_lazy("stage")
-        verbose_name_plural = gettext_lazy("stages")
-
-    def __str__(self) -> str:
-        return str(STATE_LABELS.get(self.code, self.code))
 
 
 class IssuedOfficeCode(models.Model):
@@ -218,9 +68,9 @@ class Application(models.Model):
     res_district = models.CharField(max_length=6)
     res_detail = models.CharField(max_length=120)
 
-    bank = models.ForeignKey(PartnerBank, on_delete=models.PROTECT)
+    bank = models.ForeignKey("reference.PartnerBank", on_delete=models.PROTECT)
     delivery = models.CharField(max_length=8, choices=Delivery.choices)
-    outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, null=True, blank=True)
+    outlet = models.ForeignKey("reference.Outlet", on_delete=models.PROTECT, null=True, blank=True)
     recipient_name = models.CharField(max_length=64, blank=True)
     recipient_phone = models.CharField(max_length=11, blank=True)
     post_province = models.CharField(max_length=6, blank=True)

@@ -77,11 +77,11 @@ def render_receipt(application: Application) -> bytes:
 
     submitted = timezone.localtime(application.submitted_at)
     delivery = (f"邮寄 / {Delivery.POST.label}" if application.delivery == Delivery.POST
-                else f"网点领取 / {Delivery.PICKUP.label}: {application.outlet.name if application.outlet else ''}")
+                else f"网点领取 / {Delivery.PICKUP.label}: {application.outlet.label if application.outlet else ''}")
     rows = [
         ("申请人", _("Applicant"), application.masked_name),
         ("证件号码", _("ID number"), application.masked_id_number),
-        ("合作银行", _("Partner bank"), application.bank.name),
+        ("合作银行", _("Partner bank"), application.bank.label),
         ("领卡方式", _("Delivery"), delivery),
         ("提交时间", _("Submitted"), submitted.strftime("%Y-%m-%d %H:%M")),
         ("预计办结日期", _("Expected completion"), application.expected_completion.isoformat()),

@@ -14,17 +14,13 @@ from django.utils.translation import gettext_noop
 from sscard.core.configcache import ConfigurationCache
 from sscard.domain import casestates, officecode, workdays
 from sscard.domain.casestates import Plain
+from sscard.reference.models import Holiday, Outlet, PartnerBank, ServiceSettings, Stage
 
 from .models import (
     PLAIN_LABELS,
     Application,
     ApplicationDraft,
     CorrectionItem,
-    Holiday,
-    Outlet,
-    PartnerBank,
-    ServiceSettings,
-    Stage,
     StatusChange,
 )
 
@@ -175,6 +171,22 @@ def timeline(application: Application, *, public: bool = False) -> list[Timeline
                           plain_stage=(plain := plain_stage_of(change.to_state, stages)),
                           plain_label=plain_label(plain), at=change.at, note=change.note)
             for change in application.changes.all()]
+
+
+def next_step_expected(application: Application) -> date | None:
+    """When the application's current stage usually ends: the day it entered the stage plus the stage's
+    usual duration (`Stage.lead_days`, edited in the admin) in working days of the holiday calendar. None
+    for a closed application or a stage without a usual duration (the next step is the citizen's, or
+    depends on nobody's work)."""
+    if not application.is_active:
+        return None
+    lead_days = Stage.objects.filter(code=application.state).values_list("lead_days", flat=True).first()
+    if not lead_days:
+        return None
+    changes = [change.at for change in application.changes.all() if change.to_state == application.state]
+    entered = timezone.localdate(changes[-1] if changes else application.submitted_at)
+    holidays, makeup = holiday_sets()
+    return workdays.add_working_days(entered, lead_days, holidays, makeup)
 
 
 def open_corrections(application: Application) -> list[CorrectionItem]:

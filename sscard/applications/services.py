@@ -19,6 +19,7 @@ from sscard.core.ratelimit import hit
 from sscard.domain import casestates, officecode
 from sscard.domain.casestates import Role, State, TransitionError
 from sscard.notify.services import post_message, send_sms
+from sscard.reference.models import Stage
 
 from . import photos, selectors
 from .models import (
@@ -26,7 +27,6 @@ from .models import (
     ApplicationDraft,
     CorrectionItem,
     IssuedOfficeCode,
-    Stage,
     StatusChange,
 )
 

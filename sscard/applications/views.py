@@ -277,6 +277,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         "timeline": selectors.timeline(application),
         "plain_label": selectors.plain_label(selectors.plain_stage_of(application.state)),
         "corrections": selectors.open_corrections(application),
+        "next_step_by": selectors.next_step_expected(application),
     })
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from sscard.applications import services as app_services
-from sscard.applications.models import Application, Outlet
+from sscard.applications.models import Application
 from sscard.audit.services import record_event
 from sscard.casework import formats
 from sscard.casework import selectors as case_selectors
@@ -38,6 +38,7 @@ from sscard.casework.services.base import (
 from sscard.domain import casestates, idnumber
 from sscard.domain.casestates import State
 from sscard.domain.masking import mask_id_number, mask_name
+from sscard.reference.models import Outlet
 
 from . import services as card_services
 from .models import Card

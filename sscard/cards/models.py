@@ -36,7 +36,7 @@ class Card(models.Model):
     chip_id = models.CharField(_("card identifier (chip)"), max_length=32, unique=True)
     issue_date = models.DateField(_("issue date"))
     expiry_date = models.DateField(_("expiry date"))
-    bank = models.ForeignKey("applications.PartnerBank", on_delete=models.PROTECT, related_name="+")
+    bank = models.ForeignKey("reference.PartnerBank", on_delete=models.PROTECT, related_name="+")
     bank_account = models.CharField(_("bank account"), max_length=32)
     manufacturer = models.CharField(_("manufacturer"), max_length=32)
     state = models.CharField(_("state"), max_length=16, choices=CardState.choices, default=CardState.SEALED)

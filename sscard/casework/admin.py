@@ -7,7 +7,6 @@ from .models import (
     BankExchange,
     CaseFile,
     ImportRun,
-    Manufacturer,
     ProductionBatch,
     RejectionProposal,
     StaffArea,
@@ -24,12 +23,6 @@ class StaffAreaAdmin(admin.ModelAdmin):
         if db_field.name == "user":  # staff only: never a list of every citizen's account
             kwargs["queryset"] = get_user_model().objects.filter(is_staff=True)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-@admin.register(Manufacturer)
-class ManufacturerAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "is_default", "active")
-    filter_horizontal = ("banks",)
 
 
 @admin.register(CaseFile)

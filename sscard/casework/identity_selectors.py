@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
-from sscard.applications.models import Application, Outlet
+from sscard.applications.models import Application
 from sscard.domain import casestates
+from sscard.reference.models import Outlet
 
 from .models import IdentityCorrection, StaffArea
 from .roles import perm

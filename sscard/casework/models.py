@@ -28,7 +28,7 @@ class StaffArea(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_areas")
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
     region_code = models.CharField(_("region code"), max_length=6, blank=True)
-    outlet = models.ForeignKey("applications.Outlet", on_delete=models.PROTECT, null=True, blank=True,
+    outlet = models.ForeignKey("reference.Outlet", on_delete=models.PROTECT, null=True, blank=True,
                                related_name="+")
 
     class Meta:
@@ -136,7 +136,7 @@ class BankExchange(models.Model):
         ANSWERED = "answered", _("Response imported")
 
     number = models.CharField(max_length=24, unique=True)
-    bank = models.ForeignKey("applications.PartnerBank", on_delete=models.PROTECT, related_name="+")
+    bank = models.ForeignKey("reference.PartnerBank", on_delete=models.PROTECT, related_name="+")
     adapter = models.CharField(max_length=32)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.SENT)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -175,24 +175,6 @@ class BankExchangeItem(models.Model):
 
 # --- Card production ---------------------------------------------------------------------------------------
 
-class Manufacturer(models.Model):
-    """A card manufacturer, and the partner banks whose cards it makes (configuration as data)."""
-
-    code = models.SlugField(unique=True)
-    name = models.CharField(_("name"), max_length=96)
-    banks = models.ManyToManyField("applications.PartnerBank", blank=True, related_name="+")
-    is_default = models.BooleanField(_("makes the cards of banks no other manufacturer takes"), default=False)
-    active = models.BooleanField(default=True)
-
-    class Meta:
-        ordering = ["code"]
-        verbose_name = _("card manufacturer")
-        verbose_name_plural = _("card manufacturers")
-
-    def __str__(self) -> str:
-        return self.name
-
-
 class ProductionBatch(models.Model):
     class Status(models.TextChoices):
         EXPORTED = "exported", _("Sent to the manufacturer")
@@ -200,7 +182,7 @@ class ProductionBatch(models.Model):
         PRODUCED = "produced", _("Produced")
 
     number = models.CharField(max_length=24, unique=True)
-    manufacturer = models.ForeignKey(Manufacturer, on_delete=models.PROTECT, related_name="batches")
+    manufacturer = models.ForeignKey("reference.Manufacturer", on_delete=models.PROTECT, related_name="batches")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.EXPORTED)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
@@ -266,7 +248,7 @@ class IdentityCorrection(models.Model):
     document_type = models.CharField(_("document type"), max_length=32)
     document_seen = models.CharField(_("document seen"), max_length=200)
     phone = models.CharField(_("mobile phone"), max_length=11)
-    outlet = models.ForeignKey("applications.Outlet", on_delete=models.PROTECT, related_name="+")
+    outlet = models.ForeignKey("reference.Outlet", on_delete=models.PROTECT, related_name="+")
     note = models.TextField(blank=True)
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     proposed_at = models.DateTimeField()

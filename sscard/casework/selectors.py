@@ -16,6 +16,7 @@ from sscard.applications import selectors as app_selectors
 from sscard.applications.models import STATE_LABELS, Application, StatusChange
 from sscard.domain import casestates, workdays
 from sscard.domain.casestates import State
+from sscard.reference.selectors import stage_order
 
 from .models import (
     CaseAction,
@@ -25,7 +26,8 @@ from .models import (
 )
 from .roles import MACHINE_ROLE, perm, roles_of
 
-# The order stages are listed in on the workbench.
+# The states in the domain's default order; the workbench lists them in the stage table's order
+# (reference.selectors.stage_order, edited in the admin).
 STAGE_ORDER = [s.state for s in sorted(casestates.DEFAULT_STAGES, key=lambda s: s.order)]
 OPEN_STATES = [s for s in STAGE_ORDER if s not in casestates.TERMINAL]
 
@@ -109,7 +111,7 @@ def _count_by_state(cases: QuerySet[Application]) -> dict[str, int]:
 
 def stage_counts(staff) -> list[dict]:
     counts = _count_by_state(cases_visible_to(staff))
-    return [{"state": s, "label": str(STATE_LABELS[s]), "count": counts.get(s, 0)} for s in STAGE_ORDER]
+    return [{"state": s, "label": str(STATE_LABELS[s]), "count": counts.get(s, 0)} for s in stage_order()]
 
 
 def case_for(staff, code: str) -> Application | None:
@@ -231,7 +233,7 @@ def dashboard(staff) -> Dashboard:
     if totals:
         result.total_average = round(sum(totals) / len(totals), 1)
         result.total_p90 = percentile(totals, 90)
-    for state in STAGE_ORDER:
+    for state in stage_order():
         values = durations.get(state, [])
         result.stages.append(StageStats(
             state=state, label=str(STATE_LABELS[state]), count=counts.get(state, 0),

@@ -7,8 +7,8 @@ from django.test import Client
 from django.urls import reverse
 
 from sscard.accounts.models import User
-from sscard.applications.models import PartnerBank
 from sscard.domain.idnumber import make_id_number
+from sscard.reference.models import PartnerBank
 
 from . import images
 
@@ -67,7 +67,7 @@ PERSONAL = {
 
 def delivery_data(**overrides):
     bank = PartnerBank.objects.get(code="icbc")
-    from sscard.applications.models import Outlet
+    from sscard.reference.models import Outlet
 
     data = {"bank": str(bank.pk), "delivery": "pickup", "outlet": str(Outlet.objects.first().pk)}
     data.update(overrides)
@@ -128,6 +128,9 @@ def seeded():
     import importlib
 
     from django.apps import apps
+    from django.utils import translation
 
-    module = importlib.import_module("sscard.applications.migrations.0002_seed_wuhan_defaults")
-    module.seed(apps, None)
+    with translation.override("zh-hans"):
+        for name in ("sscard.applications.migrations.0002_seed_wuhan_defaults",
+                     "sscard.reference.migrations.0003_translated_names_addresses_hours"):
+            importlib.import_module(name).seed(apps, None)

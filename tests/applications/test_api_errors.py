@@ -7,7 +7,8 @@ import pytest
 from django.test import Client
 
 from sscard.applications import selectors
-from sscard.applications.models import Application, ServiceSettings
+from sscard.applications.models import Application
+from sscard.reference.models import ServiceSettings
 
 from .helpers import edit
 

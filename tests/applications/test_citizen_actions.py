@@ -90,8 +90,8 @@ def test_an_impossible_change_writes_nothing(application):
 
 
 def test_citizens_are_notified_only_of_stages_configured_to_notify(application, citizen):
-    from sscard.applications.models import Stage
     from sscard.notify.models import Message
+    from sscard.reference.models import Stage
 
     before = Message.objects.filter(user=citizen).count()
     services.change_state(application=application, to_state="under_review", role="reviewer")
@@ -181,7 +181,7 @@ def test_corrections_are_validated_all_at_once_and_nothing_is_saved(logged_in, a
 
 
 def test_bank_failed_applications_are_corrected_and_resubmitted(logged_in, application):
-    from sscard.applications.models import PartnerBank
+    from sscard.reference.models import PartnerBank
 
     for state, role in (("under_review", "reviewer"), ("bank_preopening", "reviewer"), ("bank_failed", "system")):
         services.change_state(application=application, to_state=state, role=role)

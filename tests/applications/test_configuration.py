@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from sscard.applications import selectors
-from sscard.applications.models import Holiday, Outlet, PartnerBank, ServiceSettings, Stage
 from sscard.domain import casestates
+from sscard.reference.models import Holiday, Outlet, PartnerBank, ServiceSettings, Stage
 from tests.applications.helpers import edit
 
 pytestmark = pytest.mark.django_db
@@ -69,5 +69,6 @@ def test_admin_pages_for_the_configuration_load(client, db):
 
     admin = User.objects.create_superuser(username="root", password="x-Strong-pass-1", email="")
     client.force_login(admin)
-    for name in ("servicesettings", "partnerbank", "outlet", "holiday", "stage", "application"):
-        assert client.get(f"/django-admin/applications/{name}/").status_code == 200, name
+    for name in ("reference/servicesettings", "reference/partnerbank", "reference/outlet", "reference/holiday",
+                 "reference/stage", "reference/manufacturer", "applications/application"):
+        assert client.get(f"/django-admin/{name}/").status_code == 200, name

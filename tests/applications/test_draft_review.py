@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sscard.applications import forms, services
-from sscard.applications.models import Application, ApplicationDraft, Outlet, PartnerBank, ServiceSettings
+from sscard.applications.models import Application, ApplicationDraft
+from sscard.reference.models import Outlet, PartnerBank, ServiceSettings
 from tests.applications.helpers import edit
 
 from .conftest import delivery_data, step_url

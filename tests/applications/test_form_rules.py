@@ -5,7 +5,8 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from sscard.applications.models import Application, ApplicationDraft, ServiceSettings
+from sscard.applications.models import Application, ApplicationDraft
+from sscard.reference.models import ServiceSettings
 from tests.applications.helpers import edit
 
 from .conftest import PERSONAL, child_id, delivery_data, step_url
@@ -110,7 +111,7 @@ def test_delivery_by_post_is_stored(logged_in, fill, submit):
 
 
 def test_an_inactive_bank_cannot_be_chosen(logged_in, fill):
-    from sscard.applications.models import PartnerBank
+    from sscard.reference.models import PartnerBank
 
     fill(logged_in, until="delivery")
     bank = PartnerBank.objects.get(code="icbc")

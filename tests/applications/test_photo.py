@@ -11,8 +11,9 @@ from django.urls import reverse
 from PIL import ExifTags, Image, ImageCms, ImageDraw
 
 from sscard.applications import photos
-from sscard.applications.models import Application, ApplicationDraft, ServiceSettings
+from sscard.applications.models import Application, ApplicationDraft
 from sscard.domain import photo_rules
+from sscard.reference.models import ServiceSettings
 from tests.applications.helpers import edit
 
 from . import images

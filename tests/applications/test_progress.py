@@ -4,8 +4,9 @@ import pytest
 from django.urls import reverse
 
 from sscard.applications import services
-from sscard.applications.models import Application, ServiceSettings
+from sscard.applications.models import Application
 from sscard.domain import officecode
+from sscard.reference.models import ServiceSettings
 from tests.applications.helpers import edit
 
 pytestmark = pytest.mark.django_db

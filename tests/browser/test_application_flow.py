@@ -57,7 +57,7 @@ def register(page, assert_accessible, screenshot, *, lang, person):
 
 
 def apply_online(page, assert_accessible, screenshot, console_errors, *, lang, person):
-    from sscard.applications.models import Outlet, PartnerBank
+    from sscard.reference.models import Outlet, PartnerBank
 
     register(page, assert_accessible, screenshot, lang=lang, person=person)
 

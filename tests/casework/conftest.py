@@ -12,12 +12,12 @@ from django.test import Client
 from sscard.accounts.services import create_citizen
 from sscard.applications import photos
 from sscard.applications import services as app_services
-from sscard.applications.models import Outlet, PartnerBank
 from sscard.cards import services as card_services
 from sscard.casework import services
 from sscard.casework.models import CaseFile
 from sscard.domain.casestates import Role, State
 from sscard.domain.idnumber import make_id_number, parse_id_number
+from sscard.reference.models import Outlet, PartnerBank
 from tests.applications import images
 
 PASSWORD = "Strong-pass-2026"
@@ -46,10 +46,14 @@ def reseed() -> None:
     if (PartnerBank.objects.exists() and Group.objects.filter(name="casework:reviewer").exists()
             and Group.objects.filter(name="casework:clerk", permissions__codename="resolve_id_number").exists()):
         return
-    for module in ("sscard.applications.migrations.0002_seed_wuhan_defaults",
-                   "sscard.casework.migrations.0002_seed_roles_and_manufacturer",
-                   "sscard.casework.migrations.0003_identity_correction"):
-        importlib.import_module(module).seed(apps, None)
+    from django.utils import translation
+
+    with translation.override("zh-hans"):  # the seeds' names are Chinese; other languages come with reference 0003
+        for module in ("sscard.applications.migrations.0002_seed_wuhan_defaults",
+                       "sscard.casework.migrations.0002_seed_roles_and_manufacturer",
+                       "sscard.casework.migrations.0003_identity_correction",
+                       "sscard.reference.migrations.0003_translated_names_addresses_hours"):
+            importlib.import_module(module).seed(apps, None)
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,6 @@ import io
 import pytest
 
 from sscard.applications import services as app_services
-from sscard.applications.models import PartnerBank
 from sscard.casework import services
 from sscard.casework.banks import registry
 from sscard.casework.banks.base import BankAdapter
@@ -14,6 +13,7 @@ from sscard.casework.lines import ImportRejected
 from sscard.casework.models import BankExchange, BankExchangeItem
 from sscard.casework.production import services as production_services
 from sscard.domain.casestates import State
+from sscard.reference.models import PartnerBank
 
 from .conftest import new_application
 

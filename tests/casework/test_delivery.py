@@ -8,10 +8,11 @@ from sscard.cards import delivery
 from sscard.cards.models import Card
 from sscard.casework import services
 from sscard.casework.lines import ImportRejected
-from sscard.casework.models import CaseFile, Manufacturer
+from sscard.casework.models import CaseFile
 from sscard.casework.production import services as production_services
 from sscard.domain.casestates import State
 from sscard.notify.models import Message
+from sscard.reference.models import Manufacturer
 
 from .conftest import give_card, new_application, receive, wuchang
 

@@ -13,7 +13,6 @@ from django.utils import timezone, translation
 
 from sscard.accounts.models import SmsCode
 from sscard.accounts.services import create_citizen
-from sscard.applications.models import PartnerBank
 from sscard.audit.models import AuditEvent
 from sscard.cards import delivery
 from sscard.cards.models import Card
@@ -23,7 +22,6 @@ from sscard.casework.models import (
     BatchItem,
     CaseFile,
     IdentityCorrection,
-    Manufacturer,
     RejectionProposal,
 )
 from sscard.casework.production import services as production_services
@@ -31,6 +29,7 @@ from sscard.casework.roles import ROLE_LABELS
 from sscard.domain import casestates
 from sscard.domain.casestates import State
 from sscard.domain.idnumber import make_id_number
+from sscard.reference.models import Manufacturer, PartnerBank
 
 from .conftest import PASSWORD, give_card, jiangan, new_application, new_staff, receive, staff_client, wuchang
 

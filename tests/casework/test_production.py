@@ -9,10 +9,11 @@ import pytest
 from sscard.cards.models import Card, CardState
 from sscard.casework import formats
 from sscard.casework.lines import ImportRejected
-from sscard.casework.models import BankExchangeItem, BatchItem, Manufacturer, ProductionBatch
+from sscard.casework.models import BankExchangeItem, BatchItem, ProductionBatch
 from sscard.casework.production import selectors as production_selectors
 from sscard.casework.production import services as production_services
 from sscard.domain.casestates import State
+from sscard.reference.models import Manufacturer
 
 from .conftest import new_application
 
@@ -139,7 +140,7 @@ def test_cases_outside_the_batch_and_conflicting_results_are_refused(production,
 
 def test_the_bank_account_must_match_the_pre_opened_one(production):
     application = new_application(state=State.BANK_PREOPENING)
-    from sscard.applications.models import PartnerBank
+    from sscard.reference.models import PartnerBank
 
     exchange = production_services.export_bank_request(staff=production, bank=PartnerBank.objects.get(code="icbc"))
     production_services.import_bank_response(staff=production, exchange=exchange,
@@ -154,7 +155,7 @@ def test_the_bank_account_must_match_the_pre_opened_one(production):
 
 
 def test_cases_are_grouped_per_manufacturer(production):
-    from sscard.applications.models import PartnerBank
+    from sscard.reference.models import PartnerBank
 
     other = Manufacturer.objects.create(code="maker2", name="Maker Two")
     other.banks.add(PartnerBank.objects.get(code="boc"))

@@ -82,7 +82,7 @@ def test_the_photo_is_shown_to_staff_of_the_area(reviewer, application):
 
 
 def test_create_staff_member_accepts_roles_and_areas():
-    from sscard.applications.models import Outlet
+    from sscard.reference.models import Outlet
 
     outlet = Outlet.objects.first()
     member = services.create_staff_member(username="demo-clerk", password="Strong-pass-2026", real_name="王",

@@ -114,9 +114,9 @@ def worker(transactional_db, tmp_path):
 
 def _submit_application():
     from sscard.accounts.models import User
-    from sscard.applications.models import Outlet, PartnerBank
     from sscard.applications.services import submit_application
     from sscard.domain.idnumber import make_id_number
+    from sscard.reference.models import Outlet, PartnerBank
 
     birth = date(1988, 6, 1)
     id_number = make_id_number("420106", birth, 123)

@@ -69,7 +69,7 @@ def admin_urls(citizen, application) -> list[str]:
         "/django-admin/applications/application/",
         f"/django-admin/applications/application/{application.pk}/change/",
         f"/django-admin/cards/card/{card.pk}/change/",
-        "/django-admin/applications/partnerbank/",
+        "/django-admin/reference/partnerbank/",
         "/django-admin/notify/message/",
     ]
 
@@ -258,10 +258,10 @@ def test_listing_citizens_is_an_audit_event_too(verified, root, citizen):
 
 
 def test_reference_data_stays_editable(verified):
-    from sscard.applications.models import PartnerBank
+    from sscard.reference.models import PartnerBank
 
     bank = PartnerBank.objects.get(code="icbc")
-    html = verified.get(f"/django-admin/applications/partnerbank/{bank.pk}/change/").content.decode()
+    html = verified.get(f"/django-admin/reference/partnerbank/{bank.pk}/change/").content.decode()
     assert 'name="_save"' in html and 'name="name"' in html
     assert not AuditEvent.objects.filter(event_type__startswith="admin.").exists()
 

@@ -33,7 +33,10 @@ def seed(apps, schema_editor):
         group.permissions.set(Permission.objects.filter(content_type__app_label="casework",
                                                         codename__in=codenames))
 
-    Manufacturer = apps.get_model("casework", "Manufacturer")
+    try:
+        Manufacturer = apps.get_model("casework", "Manufacturer")
+    except LookupError:  # moved to `reference` in issue 10 (the tests re-seed with the current models)
+        Manufacturer = apps.get_model("reference", "Manufacturer")
     Manufacturer.objects.get_or_create(code="default", defaults={"name": "Default card manufacturer",
                                                                  "is_default": True})
 

@@ -7,8 +7,9 @@ from django.db.models import Count, QuerySet
 
 from sscard.applications.models import Application
 from sscard.domain.casestates import State
+from sscard.reference.models import Manufacturer
 
-from ..models import BankExchange, BankExchangeItem, BatchItem, Manufacturer, ProductionBatch
+from ..models import BankExchange, BankExchangeItem, BatchItem, ProductionBatch
 from ..roles import perm
 from ..selectors import area_filter, cases_visible_to
 

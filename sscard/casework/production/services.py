@@ -19,11 +19,12 @@ from sscard.applications import photos
 from sscard.applications.models import Application, CorrectionItem
 from sscard.audit.services import record_event
 from sscard.domain.casestates import State
+from sscard.reference.models import Manufacturer
 
 from .. import formats, selectors
 from ..banks import registry as banks
 from ..lines import ImportRejected, LineError
-from ..models import BankExchange, BankExchangeItem, BatchItem, Manufacturer, ProductionBatch
+from ..models import BankExchange, BankExchangeItem, BatchItem, ProductionBatch
 from ..services.base import (
     L_NOT_VISIBLE,
     CaseworkError,

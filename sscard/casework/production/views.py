@@ -10,10 +10,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sscard.applications.models import PartnerBank
+from sscard.reference.models import Manufacturer, PartnerBank
 
 from .. import selectors
-from ..models import BankExchange, Manufacturer, ProductionBatch
+from ..models import BankExchange, ProductionBatch
 from ..services import CaseworkError
 from ..workbench import audited_download, can, need, upload, workbench
 from . import selectors as production_selectors

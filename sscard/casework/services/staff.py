@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from sscard.applications.models import Outlet
 from sscard.audit.services import record_event
+from sscard.reference.models import Outlet
 
 from ..models import StaffArea
 from ..roles import ROLE_LABELS, group_name
@@ -18,7 +18,8 @@ def _area_from(spec) -> dict:
         return {"kind": StaffArea.Kind.OUTLET, "outlet": spec}
     kind, _sep, value = (spec if isinstance(spec, str) else ":".join(map(str, spec))).partition(":")
     if kind == StaffArea.Kind.OUTLET:
-        outlet = Outlet.objects.get(pk=int(value)) if value.isdigit() else Outlet.objects.get(name=value)
+        # By its Chinese name (the original column), whatever language is active: `name` is translated.
+        outlet = Outlet.objects.get(pk=int(value)) if value.isdigit() else Outlet.objects.get(name_zh_hans=value)
         return {"kind": kind, "outlet": outlet}
     if kind not in (StaffArea.Kind.CITY, StaffArea.Kind.DISTRICT) or not (value.isdigit() and len(value) == 6):
         raise ValueError(f"an area is city:<6-digit code>, district:<6-digit code> or outlet:<id>, not {spec!r}")

@@ -34,13 +34,12 @@ from sscard.applications.models import (
     Application,
     CorrectionItem,
     IssuedOfficeCode,
-    Outlet,
-    PartnerBank,
     StatusChange,
 )
 from sscard.domain import officecode, regions, workdays
 from sscard.domain.casestates import Role, State
 from sscard.domain.idnumber import check_character
+from sscard.reference.models import Outlet, PartnerBank
 
 User = get_user_model()
 
@@ -235,9 +234,12 @@ class Command(BaseCommand):
         for i in range(max(0, wanted - len(existing))):
             code, name = counties[(i * 7) % len(counties)]
             city = regions.region_name(code[:4] + "00") or "湖北省"
-            new.append(Outlet(name=f"{name}政务服务中心社保卡窗口", name_en=f"{code} service centre", city=city,
-                              district_code=code, address=f"{name}市民大道 {rng.randint(1, 400)} 号",
-                              hours="周一至周五 9:00-12:00, 13:30-17:00", phone=f"027-{8700_0000 + i}", order=200 + i))
+            outlet_name, address = f"{name}政务服务中心社保卡窗口", f"{name}市民大道 {rng.randint(1, 400)} 号"
+            hours = "周一至周五 9:00-12:00, 13:30-17:00"
+            # The Chinese text in the original and the zh-Hans columns, whatever language is active.
+            new.append(Outlet(name=outlet_name, name_zh_hans=outlet_name, name_en=f"{code} service centre",
+                              city=city, district_code=code, address=address, address_zh_hans=address,
+                              hours=hours, hours_zh_hans=hours, phone=f"027-{8700_0000 + i}", order=200 + i))
         Outlet.objects.bulk_create(new)
         return list(Outlet.objects.filter(active=True).values_list("pk", flat=True))
 

@@ -1,0 +1,18 @@
+"""Reference data that people read is translated (django-modeltranslation): one column per language
+(`name_zh_hans`, `name_es`, `name_en`, ...) beside the original column, which keeps the default language
+(Simplified Chinese). Reading `outlet.address` gives the active language's value, falling back to English,
+then Chinese (MODELTRANSLATION_FALLBACK_LANGUAGES); the admin shows one field per language."""
+
+from modeltranslation.translator import TranslationOptions, register
+
+from .models import Outlet, PartnerBank
+
+
+@register(PartnerBank)
+class PartnerBankTranslation(TranslationOptions):
+    fields = ("name",)
+
+
+@register(Outlet)
+class OutletTranslation(TranslationOptions):
+    fields = ("name", "address", "hours")
