@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # Written by hand: the contracts the project must have, by name.
 CONTRACTS = [
     "domain: pure Python rules, no Django, no app",
-    "audit, notify (and core): no feature app, no API",
+    "core, audit, notify: no feature app, no reference data, no API",
     "layers: each imports only the layers below it",
 ]
 
