@@ -6,6 +6,7 @@ offending imports in the message."""
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,3 +26,12 @@ def test_every_architecture_contract_is_kept():
     assert result.returncode == 0, result.stdout + result.stderr
     for name in CONTRACTS:
         assert f"{name} KEPT" in result.stdout, name
+
+
+def test_the_layers_have_no_exceptions():
+    """Every import follows the layers: the layers contract lists no `ignore_imports` (issue 10 removed the last
+    ones: the admin base classes, the Prometheus counters, the demo data command)."""
+    with open(ROOT / "pyproject.toml", "rb") as file:
+        contracts = tomllib.load(file)["tool"]["importlinter"]["contracts"]
+    layers = next(contract for contract in contracts if contract["id"] == "layers")
+    assert layers.get("ignore_imports", []) == []

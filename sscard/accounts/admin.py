@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from sscard.audit.admin_base import AuditedReadsMixin, PersonalRecordAdmin
 from sscard.domain.masking import mask_id_number, mask_name
-from sscard.web.admin import AuditedReadsMixin, PersonalRecordAdmin
 
 from .models import PopulationRecord, User
 

@@ -16,8 +16,8 @@ from django.conf import settings
 from django.core.cache import cache
 
 from sscard.audit.services import record_event
+from sscard.core.metrics import LIMIT_TRIPS
 from sscard.core.ratelimit import client_key, hit_key, used_up, value_key
-from sscard.ops.metrics import LIMIT_TRIPS
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from sscard.web.admin import PersonalRecordAdmin, masked_user_name
+from sscard.audit.admin_base import PersonalRecordAdmin, masked_user_name
 
 from .models import (
     Application,

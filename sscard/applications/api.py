@@ -19,6 +19,7 @@ from sscard.apierrors import ApiError, ErrorOut, ValidationErrorOut
 from sscard.core import ratelimit
 from sscard.domain import officecode
 from sscard.domain.officecode import format_code
+from sscard.reference import selectors as reference_selectors
 
 from . import selectors, services
 from .models import Application
@@ -96,7 +97,7 @@ class ApplicationOut(Schema):
 
 
 def _application_out(application: Application) -> dict:
-    plain = selectors.plain_stage_of(application.state)
+    plain = reference_selectors.plain_stage_of(application.state)
     return {
         "office_code": format_code(application.office_code),
         "for_child": application.for_child,

@@ -16,7 +16,9 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from . import selectors, services
+from sscard.reference import selectors as reference_selectors
+
+from . import services
 from .forms import ApplicantForm, DeliveryForm, PersonalForm
 from .models import ApplicationDraft
 
@@ -42,12 +44,12 @@ def review_draft(*, draft: ApplicationDraft, subject: dict, subject_age: int, pe
     until = date.fromisoformat(personal["document_valid_until"]) if personal["document_valid_until"] else None
     if until is not None and until < today:
         return DraftReview(invalid_step="personal")
-    bank = selectors.active_banks().filter(pk=delivery["bank"]).first()
+    bank = reference_selectors.active_banks().filter(pk=delivery["bank"]).first()
     if bank is None:
         return DraftReview(invalid_step="delivery")
     outlet = None
     if delivery["outlet"] is not None:
-        outlet = selectors.active_outlets().filter(pk=delivery["outlet"]).first()
+        outlet = reference_selectors.active_outlets().filter(pk=delivery["outlet"]).first()
         if outlet is None:
             return DraftReview(invalid_step="delivery")
     if settings_row.photo_required_for(subject_age) and not draft.photo:

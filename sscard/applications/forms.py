@@ -10,9 +10,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from sscard.domain.phone import PhoneError, normalize_phone
+from sscard.reference import selectors as reference_selectors
 from sscard.reference.models import Outlet, PartnerBank, ServiceSettings
 
-from . import eligibility, photos, selectors
+from . import eligibility, photos
 from .choices import Delivery, Nationality, Occupation, Relationship
 from .fields import ETHNIC_CHOICES, FixedChoiceField, FixedChoices, address_fields, clean_address
 
@@ -187,8 +188,8 @@ class DeliveryForm(StepForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["bank"].queryset = selectors.active_banks()
-        self.fields["outlet"].queryset = selectors.active_outlets()
+        self.fields["bank"].queryset = reference_selectors.active_banks()
+        self.fields["outlet"].queryset = reference_selectors.active_outlets()
         self.fields.update(address_fields("post", required=False))
         self.fields["post_province"].label = _("Postal address: province")
 

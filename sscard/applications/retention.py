@@ -20,8 +20,9 @@ from django.utils import timezone
 
 from sscard.audit.services import record_event
 from sscard.domain import photo_rules
+from sscard.reference import selectors as reference_selectors
 
-from . import photos, selectors
+from . import photos
 from .models import Application, ApplicationDraft
 
 SUBJECT_TYPE = "card_application"
@@ -83,7 +84,7 @@ def clean_stored_card_photos() -> int:
     """Re-encode, from its pixels, every stored card photo that carries metadata (a comment or an APPn segment),
     under a new name that the applications and drafts naming the old one take in one transaction; the old file
     is deleted once it commits. One audit event counts them. Idempotent. Returns how many were cleaned."""
-    settings_row = selectors.service_settings()
+    settings_row = reference_selectors.service_settings()
     cleaned = 0
     for name in _stored_card_photos():
         try:

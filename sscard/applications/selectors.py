@@ -1,4 +1,5 @@
-"""Everything that reads card applications and their configuration."""
+"""Everything that reads card applications. Their configuration (service settings, stages, holiday calendar,
+banks, outlets) is read through `sscard.reference.selectors`."""
 
 from __future__ import annotations
 
@@ -11,10 +12,9 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from sscard.core.configcache import ConfigurationCache
 from sscard.domain import casestates, officecode, workdays
-from sscard.domain.casestates import Plain
-from sscard.reference.models import Holiday, Outlet, PartnerBank, ServiceSettings, Stage
+from sscard.reference.models import Stage
+from sscard.reference.selectors import holiday_sets, plain_stage_of, stage_map
 
 from .models import (
     PLAIN_LABELS,
@@ -30,49 +30,6 @@ MSG_ACTIVE_OTHER = gettext_noop("A card application for this person is already i
                       "code on the progress page; a new application is possible only once it is closed.")
 MSG_CARD = gettext_noop("This person already has a social security card. A lost or damaged card is not applied for "
               "again: report the loss and apply for a replacement instead.")
-
-
-# The service settings, the stage table and the holiday calendar are read on every look-up, form page or
-# deadline and change a few times a year: kept in a short-lived configuration cache (sscard.core.configcache),
-# dropped whenever a row is saved or deleted (signals in apps.py). Callers must not modify what they get.
-SETTINGS_CACHE_KEY = "applications:config:settings:v1"
-STAGES_CACHE_KEY = "applications:config:stages:v1"
-HOLIDAYS_CACHE_KEY = "applications:config:holidays:v1"
-_config_cache = ConfigurationCache([SETTINGS_CACHE_KEY, STAGES_CACHE_KEY, HOLIDAYS_CACHE_KEY])
-_configuration = _config_cache.get
-forget_configuration = _config_cache.forget  # the signal receiver (apps.py)
-
-
-def service_settings() -> ServiceSettings:
-    return _configuration(SETTINGS_CACHE_KEY, ServiceSettings.load)
-
-
-def active_banks() -> QuerySet[PartnerBank]:
-    return PartnerBank.objects.filter(active=True)
-
-
-def active_outlets() -> QuerySet[Outlet]:
-    return Outlet.objects.filter(active=True)
-
-
-def _load_holidays() -> tuple[frozenset[date], frozenset[date]]:
-    holidays, makeup = set(), set()
-    for day, is_workday in Holiday.objects.values_list("date", "is_workday"):
-        (makeup if is_workday else holidays).add(day)
-    return frozenset(holidays), frozenset(makeup)
-
-
-def holiday_sets() -> tuple[frozenset[date], frozenset[date]]:
-    """(public holidays, make-up working days) of the calendar. Cached like the settings (a few dozen rows a
-    year, read by every deadline and expected date)."""
-    return _configuration(HOLIDAYS_CACHE_KEY, _load_holidays)
-
-
-def expected_completion(start: date, processing_days: int | None = None) -> date:
-    if processing_days is None:
-        processing_days = service_settings().processing_days
-    holidays, makeup = holiday_sets()
-    return workdays.add_working_days(start, processing_days, holidays, makeup)
 
 
 @dataclass(frozen=True)
@@ -117,22 +74,6 @@ def application_of(user, code: str) -> Application | None:
         return None
     compact = officecode.normalize(code)
     return applications_of(user).filter(office_code=compact).first()
-
-
-def stage_map() -> dict[str, str]:
-    """Each state's plain stage (what the citizen sees), as configured in the Stage table."""
-    return _configuration(STAGES_CACHE_KEY, lambda: dict(Stage.objects.values_list("code", "plain_stage")))
-
-
-def plain_stage_of(state: str, stages: dict[str, str] | None = None) -> str:
-    stages = stage_map() if stages is None else stages
-    plain = stages.get(state)
-    if plain is not None:
-        return plain
-    for default in casestates.DEFAULT_STAGES:
-        if default.state == state:
-            return default.plain
-    return Plain.SUBMITTED
 
 
 def plain_label(plain: str) -> str:

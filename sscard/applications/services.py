@@ -19,6 +19,7 @@ from sscard.core.ratelimit import hit
 from sscard.domain import casestates, officecode
 from sscard.domain.casestates import Role, State, TransitionError
 from sscard.notify.services import post_message, send_sms
+from sscard.reference import selectors as reference_selectors
 from sscard.reference.models import Stage
 
 from . import photos, selectors
@@ -162,7 +163,7 @@ def submit_application(*, user, token, fields: dict, request=None) -> Submission
             return Submission(blocker.application, False)  # just made by a concurrent request with this token
         raise ApplicationError(blocker.kind, blocker.message, blocker.params, blocker.application)
 
-    settings_row = selectors.service_settings()
+    settings_row = reference_selectors.service_settings()
     now = timezone.now()
     try:
         with transaction.atomic():
@@ -174,7 +175,7 @@ def submit_application(*, user, token, fields: dict, request=None) -> Submission
                 declared_at=now,
                 submitted_at=now,
                 state=State.SUBMITTED,
-                expected_completion=selectors.expected_completion(timezone.localdate(now),
+                expected_completion=reference_selectors.expected_completion(timezone.localdate(now),
                                                                   settings_row.processing_days),
                 **{**fields, "subject_id_number": id_number},
             )
@@ -347,7 +348,7 @@ def resubmit_with_photo(*, application: Application, user, fields: dict, card_ph
 def progress_lookup(*, request, code: str, id_suffix: str):
     """Rate-limited look-up shared by the page and the API, written to the access log (sealed into the audit
     chain every minute; see sscard.audit.services). Returns (result, error, limited)."""
-    limit = selectors.service_settings().progress_lookups_per_minute
+    limit = reference_selectors.service_settings().progress_lookups_per_minute
     if not hit(request, "progress", limit):
         record_access(event_type="card_application.progress_rate_limited", request=request,
                       subject_type=SUBJECT_TYPE)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from sscard.accounts.decorators import citizen_required
 from sscard.domain import photo_rules
+from sscard.reference import selectors as reference_selectors
 
 from . import drafts, forms, photos, receipt, selectors, services, summaries
 from .forms import STEP_NAMES
@@ -47,18 +48,18 @@ def _private_jpeg(data: bytes) -> HttpResponse:
 # --- Service page ------------------------------------------------------------------------------------------
 
 def service(request: HttpRequest) -> HttpResponse:
-    settings_row = selectors.service_settings()
+    settings_row = reference_selectors.service_settings()
     return render(request, "applications/service.html", {
         "settings": settings_row,
-        "banks": selectors.active_banks(),
-        "outlets": selectors.active_outlets(),
+        "banks": reference_selectors.active_banks(),
+        "outlets": reference_selectors.active_outlets(),
     })
 
 
 # --- The application form ----------------------------------------------------------------------------------
 
 def _settings():
-    return selectors.service_settings()
+    return reference_selectors.service_settings()
 
 
 def _bind(step: str, draft: ApplicationDraft, user, data=None, files=None, settings_row=None):
@@ -168,7 +169,7 @@ def _confirm_page(request, draft, settings_row, context, form=None, error=None):
     context.update(form=form or forms.ConfirmForm(initial={"token": draft.token}),
                    summary=summaries.confirmation_summary(review.fields),
                    has_photo=bool(draft.photo), error=error, cache_buster=int(draft.updated_at.timestamp()),
-                   expected=selectors.expected_completion(timezone.localdate(), settings_row.processing_days))
+                   expected=reference_selectors.expected_completion(timezone.localdate(), settings_row.processing_days))
     return render(request, "applications/step_confirm.html", context)
 
 
@@ -264,7 +265,7 @@ def photo(request: HttpRequest, code: str) -> HttpResponse:
 def mine(request: HttpRequest) -> HttpResponse:
     applications = list(selectors.applications_of(request.user))
     items = [{"application": a, "timeline": selectors.timeline(a),
-              "plain_label": selectors.plain_label(selectors.plain_stage_of(a.state))} for a in applications]
+              "plain_label": selectors.plain_label(reference_selectors.plain_stage_of(a.state))} for a in applications]
     draft = selectors.draft_of(request.user)
     return render(request, "applications/mine.html", {"items": items, "draft": draft})
 
@@ -275,7 +276,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "applications/detail.html", {
         "application": application,
         "timeline": selectors.timeline(application),
-        "plain_label": selectors.plain_label(selectors.plain_stage_of(application.state)),
+        "plain_label": selectors.plain_label(reference_selectors.plain_stage_of(application.state)),
         "corrections": selectors.open_corrections(application),
         "next_step_by": selectors.next_step_expected(application),
     })

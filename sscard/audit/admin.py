@@ -1,7 +1,6 @@
 from django.contrib import admin
 
-from sscard.web.admin import ReadOnlyAdmin
-
+from .admin_base import ReadOnlyAdmin
 from .models import AccessEvent, AuditEvent
 
 

@@ -23,15 +23,15 @@ def post(request: HttpRequest) -> HttpResponse:
         staff=request.user, data=data, request=request))
     if done:
         return redirect("casework:post")
-    return render(request, "casework/post.html", {"form": form, "errors": errors,
-                                                  "waiting": selectors.waiting_for_post(request.user),
-                                                  "nav": "post"})
+    return render(request, "cards/post.html", {"form": form, "errors": errors,
+                                               "waiting": selectors.waiting_for_post(request.user),
+                                               "nav": "post"})
 
 
 @workbench
 def outlet(request: HttpRequest) -> HttpResponse:
     need(request, "outlet_counter")
-    return render(request, "casework/outlet.html", {
+    return render(request, "cards/outlet.html", {
         "batches": selectors.outlet_batches(request.user), "ready": selectors.ready_at_counter(request.user),
         "nav": "outlet"})
 

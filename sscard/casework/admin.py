@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 
-from sscard.web.admin import PersonalRecordAdmin, ReadOnlyAdmin
+from sscard.audit.admin_base import PersonalRecordAdmin, ReadOnlyAdmin
 
 from .models import (
     BankExchange,

@@ -12,10 +12,10 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sscard.applications import selectors as app_selectors
 from sscard.applications.models import STATE_LABELS, Application, StatusChange
 from sscard.domain import casestates, workdays
 from sscard.domain.casestates import State
+from sscard.reference import selectors as reference_selectors
 from sscard.reference.selectors import stage_order
 
 from .models import (
@@ -203,7 +203,7 @@ def dashboard(staff) -> Dashboard:
     """Counts per stage, time spent in each stage and from submission to collection (working days, from
     the holiday calendar), and the overdue list — over the cases this member may see."""
     visible = cases_visible_to(staff)
-    holidays, makeup = app_selectors.holiday_sets()
+    holidays, makeup = reference_selectors.holiday_sets()
     now_date = today()
 
     def days(start, end) -> int:

@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from sscard.audit.admin_base import PersonalRecordAdmin, ReadOnlyAdmin, masked_user_name
 from sscard.domain.masking import mask_phone
-from sscard.web.admin import PersonalRecordAdmin, ReadOnlyAdmin, masked_user_name
 
 from .models import Message, OutboxSms, PendingDelivery
 

@@ -5,6 +5,7 @@ import random
 from celery import shared_task
 
 from sscard.celery import RetryingTask
+from sscard.core.metrics import TASK_FAILURES
 
 from . import services
 
@@ -22,8 +23,6 @@ def deliver(self, delivery_id: int) -> str:
     final = (not eager) and self.request.retries >= self.max_retries
     attempt = services.attempt_delivery(delivery_id, worker=worker, final=final)
     if attempt.outcome == "failed":
-        from sscard.ops.metrics import TASK_FAILURES
-
         TASK_FAILURES.labels(task=self.name).inc()
     elif attempt.outcome == "retry":
         services.record_retry_log(delivery_id, attempt, eager=eager)

@@ -1,4 +1,6 @@
-"""Prometheus metrics: request latency, Celery queue depths and task failures.
+"""Prometheus metrics: request latency, Celery queue depths and task failures, exposed at `/metrics`.
+
+The counters that lower apps increment (task outcomes, abuse-limit trips) are `sscard.core.metrics`.
 
 Several processes serve the site (server workers, Celery workers). When `PROMETHEUS_MULTIPROC_DIR` is set
 (see docs/deploy.md) every process writes its samples there and `/metrics` adds them up; otherwise the
@@ -9,10 +11,12 @@ import logging
 import os
 import threading
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, disable_created_metrics, generate_latest
+from prometheus_client import CollectorRegistry, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 
-disable_created_metrics()  # the `_created` series double the output and nobody graphs them
+# The counters that lower apps increment are defined in core (they may not import ops), on the default
+# registry that `render` exposes; the task signals below count into them too.
+from sscard.core.metrics import LIMIT_TRIPS, TASK_FAILURES, TASK_RETRIES, TASK_SUCCESSES  # noqa: F401 (re-exported)
 
 log = logging.getLogger(__name__)
 
@@ -24,15 +28,6 @@ REQUEST_LATENCY = Histogram(
     "Time to answer an HTTP request, by view name and status class.",
     ["view", "method", "status"],
     buckets=LATENCY_BUCKETS,
-)
-TASK_FAILURES = Counter(
-    "sscard_celery_task_failures_total", "Celery tasks that failed for good (retries exhausted).", ["task"])
-TASK_RETRIES = Counter("sscard_celery_task_retries_total", "Celery task retries scheduled.", ["task"])
-TASK_SUCCESSES = Counter("sscard_celery_task_successes_total", "Celery tasks that succeeded.", ["task"])
-LIMIT_TRIPS = Counter(
-    "sscard_limit_trips_total",
-    "Requests refused by an abuse limit (SMS codes, password resets), by the limit's scope.",
-    ["scope"],
 )
 
 

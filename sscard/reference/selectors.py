@@ -1,8 +1,83 @@
-"""Reads of reference data that more than one feature app needs."""
+"""Reads of reference data that more than one feature app needs.
 
-from sscard.domain import casestates
+The service settings, the stage table and the holiday calendar are read on every look-up, form page or
+deadline and change a few times a year: kept in a short-lived configuration cache (`sscard.core.configcache`),
+dropped whenever one of their rows is saved or deleted (the receivers are connected in `apps.py`). Callers must
+not modify what they get.
+"""
 
-from .models import Stage
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import QuerySet
+
+from sscard.core.configcache import ConfigurationCache
+from sscard.domain import casestates, workdays
+from sscard.domain.casestates import Plain
+
+from .models import Holiday, Outlet, PartnerBank, ServiceSettings, Stage
+
+# The keys keep the names they had when these readers lived in `applications`: during a rolling deploy the old
+# and the new processes read and forget the same shared entries.
+SETTINGS_CACHE_KEY = "applications:config:settings:v1"
+STAGES_CACHE_KEY = "applications:config:stages:v1"
+HOLIDAYS_CACHE_KEY = "applications:config:holidays:v1"
+_config_cache = ConfigurationCache([SETTINGS_CACHE_KEY, STAGES_CACHE_KEY, HOLIDAYS_CACHE_KEY])
+_configuration = _config_cache.get
+forget_configuration = _config_cache.forget  # the signal receiver (apps.py)
+CACHED_MODELS = (ServiceSettings, Stage, Holiday)  # whose rows, saved or deleted, call forget_configuration
+
+
+def service_settings() -> ServiceSettings:
+    return _configuration(SETTINGS_CACHE_KEY, ServiceSettings.load)
+
+
+def active_banks() -> QuerySet[PartnerBank]:
+    return PartnerBank.objects.filter(active=True)
+
+
+def active_outlets() -> QuerySet[Outlet]:
+    return Outlet.objects.filter(active=True)
+
+
+def _load_holidays() -> tuple[frozenset[date], frozenset[date]]:
+    holidays, makeup = set(), set()
+    for day, is_workday in Holiday.objects.values_list("date", "is_workday"):
+        (makeup if is_workday else holidays).add(day)
+    return frozenset(holidays), frozenset(makeup)
+
+
+def holiday_sets() -> tuple[frozenset[date], frozenset[date]]:
+    """(public holidays, make-up working days) of the calendar. Cached like the settings (a few dozen rows a
+    year, read by every deadline and expected date)."""
+    return _configuration(HOLIDAYS_CACHE_KEY, _load_holidays)
+
+
+def expected_completion(start: date, processing_days: int | None = None) -> date:
+    """The day `processing_days` working days (default: the service settings') after `start`, on the holiday
+    calendar."""
+    if processing_days is None:
+        processing_days = service_settings().processing_days
+    holidays, makeup = holiday_sets()
+    return workdays.add_working_days(start, processing_days, holidays, makeup)
+
+
+def stage_map() -> dict[str, str]:
+    """Each state's plain stage (what the citizen sees), as configured in the Stage table."""
+    return _configuration(STAGES_CACHE_KEY, lambda: dict(Stage.objects.values_list("code", "plain_stage")))
+
+
+def plain_stage_of(state: str, stages: dict[str, str] | None = None) -> str:
+    """The plain stage of a case state: the Stage table's, else the domain default's."""
+    stages = stage_map() if stages is None else stages
+    plain = stages.get(state)
+    if plain is not None:
+        return plain
+    for default in casestates.DEFAULT_STAGES:
+        if default.state == state:
+            return default.plain
+    return Plain.SUBMITTED
 
 
 def stage_order() -> list[str]:

@@ -31,7 +31,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 
 from sscard.accounts import services as accounts
-from sscard.accounts.management.commands.load_demo import CITIZENS, DEMO_PASSWORD
+from sscard.ops.management.commands.load_demo import CITIZENS, DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

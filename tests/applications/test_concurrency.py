@@ -14,6 +14,7 @@ from django.test import Client
 
 from sscard.applications import services
 from sscard.applications.models import Application, ApplicationDraft, IssuedOfficeCode
+from sscard.reference import selectors as reference_selectors
 
 from .conftest import step_url
 
@@ -82,7 +83,7 @@ def test_concurrent_service_calls_with_one_token_return_the_same_application(see
     from sscard.applications import drafts
 
     draft = ApplicationDraft.objects.get()
-    review = drafts.review(draft=draft, user=citizen, settings_row=services.selectors.service_settings())
+    review = drafts.review(draft=draft, user=citizen, settings_row=reference_selectors.service_settings())
     assert review.invalid_step is None
     fields = review.fields
 

@@ -6,8 +6,8 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from sscard.applications import selectors
 from sscard.domain import casestates
+from sscard.reference import selectors
 from sscard.reference.models import Holiday, Outlet, PartnerBank, ServiceSettings, Stage
 from tests.applications.helpers import edit
 

@@ -138,10 +138,11 @@ def test_a_submission_overtaken_by_its_own_double_click_returns_the_application_
                                                                                     monkeypatch):
     """The other request (same token) commits between this one's token check and its one-card check."""
     from sscard.applications import drafts, selectors, services
+    from sscard.reference import selectors as reference_selectors
 
     fill(logged_in)
     draft = ApplicationDraft.objects.get()
-    fields = drafts.review(draft=draft, user=citizen, settings_row=selectors.service_settings()).fields
+    fields = drafts.review(draft=draft, user=citizen, settings_row=reference_selectors.service_settings()).fields
     real = selectors.blocking_reason
     made = []
 

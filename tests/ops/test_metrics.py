@@ -86,3 +86,23 @@ def test_metrics_fail_closed_without_a_token_in_production(client, debug, token,
         response = client.get("/metrics", **headers)
     assert response.status_code == expected_status
     assert (b"sscard_http_request_duration_seconds" in response.content) is metrics_shown
+
+
+def test_the_counters_of_the_lower_apps_are_served_here(client):
+    """accounts and notify count into `sscard.core.metrics` (they may not import ops); /metrics serves those
+    counters under their names and labels."""
+    from sscard.core import metrics as core_metrics
+
+    def sample(text: str, line_start: str) -> float:
+        match = re.search("^" + re.escape(line_start) + r" ([0-9.e+]+)$", text, re.MULTILINE)
+        return float(match.group(1)) if match else 0.0
+
+    limit_line = 'sscard_limit_trips_total{scope="test_scope"}'
+    task_line = 'sscard_celery_task_failures_total{task="test.task"}'
+    text = client.get("/metrics", **AUTH).content.decode()
+    before = sample(text, limit_line), sample(text, task_line)
+    core_metrics.LIMIT_TRIPS.labels(scope="test_scope").inc()
+    core_metrics.TASK_FAILURES.labels(task="test.task").inc(2)
+    text = client.get("/metrics", **AUTH).content.decode()
+    assert (sample(text, limit_line), sample(text, task_line)) == (before[0] + 1, before[1] + 2)
+    assert "# TYPE sscard_limit_trips_total counter" in text

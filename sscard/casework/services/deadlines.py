@@ -6,9 +6,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from sscard.applications import selectors as app_selectors
 from sscard.applications.models import Application
 from sscard.domain import casestates, workdays
+from sscard.reference import selectors as reference_selectors
 
 from ..models import CaseFile
 from .base import MSG_REASON, MSG_STAGE, CaseworkError, lock_casefile, note_action, open_case, stage_label
@@ -49,7 +49,7 @@ def resume(*, staff, application: Application, reason: str = "", expected_state:
         casefile = lock_casefile(locked)
         if casefile.suspended_since is None:
             raise CaseworkError("not_suspended", MSG_NOT_SUSPENDED)
-        holidays, makeup = app_selectors.holiday_sets()
+        holidays, makeup = reference_selectors.holiday_sets()
         lost = workdays.working_days_between(timezone.localdate(casefile.suspended_since), timezone.localdate(),
                                              holidays, makeup)
         casefile.deadline = workdays.add_working_days(_due(locked, casefile), lost, holidays, makeup)
@@ -71,7 +71,7 @@ def extend_deadline(*, staff, application: Application, days: int, reason: str,
         if locked.state in casestates.TERMINAL:
             raise CaseworkError("not_allowed", MSG_STAGE, {"stage": stage_label(locked.state)})
         casefile = lock_casefile(locked)
-        holidays, makeup = app_selectors.holiday_sets()
+        holidays, makeup = reference_selectors.holiday_sets()
         before = _due(locked, casefile)
         casefile.deadline = workdays.add_working_days(before, int(days), holidays, makeup)
         casefile.save(update_fields=["deadline"])

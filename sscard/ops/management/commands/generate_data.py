@@ -279,7 +279,7 @@ class Command(BaseCommand):
     # --- applications -----------------------------------------------------------------------------------
 
     def _applications(self, writer, count, first_user, banks, outlets, staff, now, rng, out_codes) -> None:
-        from sscard.applications.selectors import holiday_sets, service_settings
+        from sscard.reference.selectors import holiday_sets, service_settings
 
         counties = [code for code, _name in regions.hubei_counties()]
         processing_days = service_settings().processing_days

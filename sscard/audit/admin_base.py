@@ -1,4 +1,7 @@
-"""Admin building blocks the apps share.
+"""Admin building blocks every app's admin.py shares (the admin site itself is `sscard.web.adminsite`).
+
+Here in `audit`, below every feature app, because each of them registers its models with these classes and
+they audit every read of a personal record through `record_event`.
 
 The admin's real job is reference data (banks, outlets, holidays, stages, settings, manufacturers) and
 staff accounts. Records of citizens and applications are only *viewed* there, masked, and every view is an

@@ -1,3 +1,9 @@
+"""`manage.py load_demo`: the demo accounts (two citizens, one member of staff per back office role), idempotent.
+
+In ops, above both apps it uses: citizens are created by `accounts`, staff members with their roles and areas
+by `casework` (roles and areas are the back office's).
+"""
+
 from datetime import date
 
 from django.core.management.base import BaseCommand
