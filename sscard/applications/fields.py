@@ -17,10 +17,11 @@ from .choices import ethnic_choices
 
 
 def _region_label(code: str, name: str) -> str:
-    if (get_language() or "").startswith("zh"):
+    language = get_language() or ""
+    if language.startswith("zh"):
         return name
-    region = regions.get_region(code)
-    return f"{name} ({region.name_en})" if region is not None and region.name_en else name
+    own = regions.localized_name(code, language)
+    return f"{name} ({own})" if own and own != name else name
 
 
 class FixedChoices(BaseChoiceIterator):

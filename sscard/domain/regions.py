@@ -153,6 +153,44 @@ def region_name(code6: str) -> str | None:
     return None
 
 
+# Spanish names, derived from the hand-kept English ones (names_en.tsv): the place name stays in pinyin, the
+# kind of division is translated. Names that are not "<place> <kind>" are listed whole.
+_SPANISH_KINDS = (
+    (re.compile(r"^(.+) Tujia and Miao Autonomous Prefecture$"), "Prefectura autónoma tujia y miao de {}"),
+    (re.compile(r"^(.+) Tujia Autonomous County$"), "Condado autónomo tujia de {}"),
+    (re.compile(r"^(.+) Forestry District$"), "Distrito forestal de {}"),
+    (re.compile(r"^(.+) District$"), "Distrito de {}"),
+    (re.compile(r"^(.+) County$"), "Condado de {}"),
+)
+_SPANISH_WHOLE = {
+    "County-level divisions administered by the province": "Divisiones de nivel de condado administradas por la provincia",
+    "Chongqing (districts)": "Chongqing (distritos)",
+    "Chongqing (counties)": "Chongqing (condados)",
+    "Inner Mongolia": "Mongolia Interior",
+    "Tibet (Xizang)": "Tíbet (Xizang)",
+    "Taiwan": "Taiwán",
+}
+
+
+def localized_name(code6: str, language: str) -> str | None:
+    """The region's own name in `language` ("en", "es"; any "zh" gives the Chinese name), or None where the
+    table has no name in that language (the Chinese name is then the only one)."""
+    region = get_region(code6)
+    if region is None:
+        return None
+    if language.startswith("zh"):
+        return region.name
+    english = region.name_en or None
+    if english is None or not language.startswith("es"):
+        return english if language.startswith("en") else None
+    if english in _SPANISH_WHOLE:
+        return _SPANISH_WHOLE[english]
+    for pattern, template in _SPANISH_KINDS:
+        if match := pattern.match(english):
+            return template.format(match.group(1))
+    return english  # a place name alone (Wuhan, Hubei) reads the same in Spanish
+
+
 def region_full_name(code6: str) -> str | None:
     """Province, prefecture and county names joined, e.g. 湖北省武汉市武昌区; None for an unknown province."""
     if not _valid(code6):

@@ -57,3 +57,12 @@ def test_fixed_lists_validate_by_value():
     assert field.clean("420100") == "420100"
     with pytest.raises(django_forms.ValidationError):
         field.clean("420000")  # a province is not a city
+
+
+def test_a_spanish_reader_sees_districts_named_in_spanish(logged_in):
+    from .conftest import step_url
+
+    logged_in.post(step_url("applicant"), {"applying_for": "self"})
+    page = logged_in.get(step_url("personal"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert '<option value="420103">江汉区 (Distrito de Jianghan)</option>' in page
+    assert "Jianghan District" not in page
