@@ -20,6 +20,31 @@ def clean_phone_value(value: str) -> str:
         raise forms.ValidationError(gettext(error.message), code=error.code) from None
 
 
+def clean_real_name(value: str, message) -> str:
+    """A real name as written on an identity document: spaces folded, letters and · . - only."""
+    name = " ".join(value.split())
+    if any(ch.isdigit() for ch in name) or not all(ch.isalpha() or ch in " ·.-" for ch in name):
+        raise forms.ValidationError(message)
+    return name
+
+
+def clean_document_number(form: forms.Form, data: dict) -> None:
+    """Normalise `data["id_number"]` for its `document_type` (GB 11643 numbers parsed and checked, other
+    documents' numbers upper-cased), or add the error to the form's `id_number` field."""
+    number = (data.get("id_number") or "").strip()
+    if not number:
+        return
+    if data.get("document_type") in GB11643_DOCUMENTS:
+        try:
+            data["id_number"] = parse_id_number(number).number
+        except IdNumberError as error:
+            form.add_error("id_number", gettext(error.message))
+    elif not (5 <= len(number) <= 20 and number.replace("-", "").isalnum()):
+        form.add_error("id_number", _("Enter the document number as printed on the document."))
+    else:
+        data["id_number"] = number.upper()
+
+
 class PhoneField(forms.CharField):
     def __init__(self, **kwargs):
         kwargs.setdefault("label", _("Mobile phone"))
@@ -59,24 +84,12 @@ class RegistrationForm(forms.Form):
                                       required=False)
 
     def clean_real_name(self):
-        name = " ".join(self.cleaned_data["real_name"].split())
-        if any(ch.isdigit() for ch in name) or not all(ch.isalpha() or ch in " ·.-" for ch in name):
-            raise forms.ValidationError(_("Enter your name as written on your identity document."))
-        return name
+        return clean_real_name(self.cleaned_data["real_name"],
+                               _("Enter your name as written on your identity document."))
 
     def clean(self):
         data = super().clean()
-        number = (data.get("id_number") or "").strip()
-        if number:
-            if data.get("document_type") in GB11643_DOCUMENTS:
-                try:
-                    data["id_number"] = parse_id_number(number).number
-                except IdNumberError as error:
-                    self.add_error("id_number", gettext(error.message))
-            elif not (5 <= len(number) <= 20 and number.replace("-", "").isalnum()):
-                self.add_error("id_number", _("Enter the document number as printed on the document."))
-            else:
-                data["id_number"] = number.upper()
+        clean_document_number(self, data)
         if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
             self.add_error("password2", _("The two passwords are not the same."))
         return data

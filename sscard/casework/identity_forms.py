@@ -1,12 +1,10 @@
 """Forms of the squatted ID number pages: shape of the input only (rules live in `identity.py`)."""
 
 from django import forms
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from sscard.accounts.forms import GB11643_DOCUMENTS, PhoneField, SmsCodeField
+from sscard.accounts.forms import PhoneField, SmsCodeField, clean_document_number, clean_real_name
 from sscard.accounts.models import DocumentType
-from sscard.domain.idnumber import IdNumberError, parse_id_number
 
 
 class ProposeCorrectionForm(forms.Form):
@@ -35,24 +33,11 @@ class ProposeCorrectionForm(forms.Form):
                 field.required = name == "phone"
 
     def clean_real_name(self):
-        name = " ".join(self.cleaned_data["real_name"].split())
-        if any(ch.isdigit() for ch in name) or not all(ch.isalpha() or ch in " ·.-" for ch in name):
-            raise forms.ValidationError(_("Enter the name as written on the identity document."))
-        return name
+        return clean_real_name(self.cleaned_data["real_name"], _("Enter the name as written on the identity document."))
 
     def clean(self):
         data = super().clean()
-        number = (data.get("id_number") or "").strip()
-        if number:
-            if data.get("document_type") in GB11643_DOCUMENTS:
-                try:
-                    data["id_number"] = parse_id_number(number).number
-                except IdNumberError as error:
-                    self.add_error("id_number", gettext(error.message))
-            elif not (5 <= len(number) <= 20 and number.replace("-", "").isalnum()):
-                self.add_error("id_number", _("Enter the document number as printed on the document."))
-            else:
-                data["id_number"] = number.upper()
+        clean_document_number(self, data)
         return data
 
 
