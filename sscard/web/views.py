@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -46,6 +48,14 @@ def healthz(request: HttpRequest) -> JsonResponse:
         database = False
     return JsonResponse({"status": "ok" if database else "degraded", "database": database},
                         status=200 if database else 503)
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers and feed readers ask for /favicon.ico whatever the page says: point them at the static icon."""
+    response = redirect(static("web/favicon.ico"))
+    patch_cache_control(response, public=True, max_age=24 * 3600)
+    return response
 
 
 @require_POST
