@@ -7,6 +7,8 @@ from . import staff_views
 
 urlpatterns = [
     path("post/", staff_views.post, name="post"),
+    path("post/labels.pdf", staff_views.post_labels, name="post_labels"),
+    path("post/list.csv", staff_views.post_list, name="post_list"),
     path("outlet/", staff_views.outlet, name="outlet"),
     path("outlet/<str:number>/<slug:step>", staff_views.outlet_batch, name="outlet_batch"),
 ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -13,7 +14,7 @@ from sscard.casework import forms
 from sscard.casework.services import CaseworkError
 from sscard.casework.workbench import need, register_case_action, upload, workbench
 
-from . import delivery, selectors
+from . import delivery, post_sheets, selectors
 
 
 @workbench
@@ -26,6 +27,33 @@ def post(request: HttpRequest) -> HttpResponse:
     return render(request, "cards/post.html", {"form": form, "errors": errors,
                                                "waiting": selectors.waiting_for_post(request.user),
                                                "nav": "post"})
+
+
+def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@workbench
+def post_labels(request: HttpRequest) -> HttpResponse:
+    """The address labels of the cards waiting to be posted in the member's areas (PDF, audited)."""
+    need(request, "dispatch_post")
+    rows = post_sheets.mailings(request.user)
+    post_sheets.record_download(staff=request.user, kind="labels", rows=rows, request=request)
+    return _download(post_sheets.labels_pdf(rows), "application/pdf",
+                     f"post-labels-{timezone.localdate().isoformat()}.pdf")
+
+
+@workbench
+def post_list(request: HttpRequest) -> HttpResponse:
+    """The list for the carrier of the same cards (CSV, formulas escaped, audited)."""
+    need(request, "dispatch_post")
+    rows = post_sheets.mailings(request.user)
+    post_sheets.record_download(staff=request.user, kind="list", rows=rows, request=request)
+    return _download(post_sheets.carrier_csv(rows), "text/csv; charset=utf-8",
+                     f"post-list-{timezone.localdate().isoformat()}.csv")
 
 
 @workbench

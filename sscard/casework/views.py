@@ -14,9 +14,8 @@ from django.views.decorators.http import require_POST
 
 from sscard.applications import photos
 from sscard.domain import spreadsheet
-from sscard.domain.masking import mask_phone
 
-from . import forms, selectors, services
+from . import facts, forms, selectors, services
 from .production import selectors as production_selectors
 from .workbench import CASE_ACTIONS, can, need, workbench
 
@@ -80,12 +79,10 @@ def _detail_context(request, application, *, bound=None, revealed=None) -> dict:
         "batch_item": getattr(application, "batch_item", None),
         "actions": selectors.available_actions(request.user, application, casefile=casefile, pending=pending),
         "forms": _forms(application, bound),
+        "facts": [(row, forms.RevealForm(prefix=f"reveal-{row.field}", initial={"field": row.field})
+                   if row.field else None) for row in facts.case_facts(application, revealed)],
         "revealed": revealed or {},
         "can_reveal": can(request, "reveal_personal_data"),
-        "reveal_forms": {name: forms.RevealForm(prefix=f"reveal-{name}", initial={"field": name})
-                         for name in services.REVEALABLE},
-        "masked_phone": mask_phone(application.applicant.phone or ""),
-        "masked_recipient_phone": mask_phone(application.recipient_phone or ""),
         "nav": "queue",
     }
 

@@ -334,6 +334,9 @@ URLS = {
     "post_import": Url("casework:post", method="post",
                        data=lambda w: _upload(f"office_code,tracking_number\n{w.posted.office_code},SF1234567890\n"),
                        effect=lambda w, s: _state(w.posted) == State.POSTED),
+    # the label sheet and the carrier's list: which cases they hold per area is tested in tests/cards/test_post_sheets.py
+    "post_labels": Url("casework:post_labels"),
+    "post_list": Url("casework:post_list"),
     "outlet": Url("casework:outlet", marker=lambda w: w.batch.number),
     "outlet_batch": Url("casework:outlet_batch", lambda w: [w.batch.number, "receive"], "post", lambda w: {},
                         effect=lambda w, s: CaseFile.objects.filter(
@@ -374,6 +377,8 @@ EXPECTED = {
     "batch_archive":   (NO,                     (200, 404),             NO,                     (200, 404),             NO),
     "post":            (NO,                     (200, 200),             NO,                     (200, 200),             NO),
     "post_import":     (NO,                     ("done", "refused"),    NO,                     ("done", "refused"),    NO),
+    "post_labels":     (NO,                     (200, 200),             NO,                     (200, 200),             NO),
+    "post_list":       (NO,                     (200, 200),             NO,                     (200, 200),             NO),
     "outlet":          (NO,                     NO,                     ("listed", "unlisted"), ("listed", "unlisted"), NO),
     "outlet_batch":    (NO,                     NO,                     ("done", 404),          ("done", 404),          NO),
     "dashboard":       (NO,                     NO,                     NO,                     (200, 200),             (200, 200)),

@@ -15,8 +15,10 @@ MSG_FIELD = gettext_noop("This field cannot be revealed.")
 REVEALABLE = {
     "subject_name": gettext_lazy("Name"),
     "subject_id_number": gettext_lazy("ID number"),
+    "subject_birth_date": gettext_lazy("Date of birth"),
     "applicant_phone": gettext_lazy("Applicant's mobile phone"),
     "res_detail": gettext_lazy("Residential address"),
+    "recipient_name": gettext_lazy("Recipient"),
     "recipient_phone": gettext_lazy("Recipient's mobile phone"),
     "post_detail": gettext_lazy("Postal address"),
 }
@@ -34,6 +36,7 @@ def reveal(*, staff, application: Application, field_name: str, reason: str, req
     with transaction.atomic():
         locked = open_case(staff, application, "reveal_personal_data", application.state)
         value = (locked.applicant.phone or "") if field_name == "applicant_phone" else getattr(locked, field_name)
+        value = value.isoformat() if hasattr(value, "isoformat") else str(value)
         note_action(staff, locked, "revealed", reason=reason.strip(), data={"field": field_name}, request=request)
     return value
 
