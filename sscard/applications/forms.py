@@ -16,7 +16,14 @@ from sscard.reference.models import Outlet, PartnerBank, ServiceSettings
 
 from . import eligibility, photos
 from .choices import Delivery, Nationality, Occupation, Relationship
-from .fields import ETHNIC_CHOICES, FixedChoiceField, FixedChoices, address_fields, clean_address
+from .fields import (
+    ETHNIC_CHOICES,
+    FixedChoiceField,
+    FixedChoices,
+    IsoDateField,
+    address_fields,
+    clean_address,
+)
 from .selectors import MSG_SUFFIX
 
 STEP_NAMES = ("applicant", "personal", "delivery", "photo", "confirm")
@@ -120,10 +127,9 @@ class PersonalForm(StepForm):
     ethnicity = FixedChoiceField(label=_("Ethnic group"), initial="01", choices=ETHNIC_CHOICES)
     nationality = FixedChoiceField(label=_("Nationality"), choices=FixedChoices(lambda: Nationality.choices),
                                    initial=Nationality.CHN)
-    document_valid_until = forms.DateField(
+    document_valid_until = IsoDateField(  # a text box, not the browser's date input (see IsoDateField)
         label=_("ID document valid until"), required=False,
-        help_text=_("The end date printed on the document, as YYYY-MM-DD. Tick \"long-term\" if it has none."),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+        help_text=_("The end date printed on the document, as YYYY-MM-DD. Tick \"long-term\" if it has none."))
     document_long_term = forms.BooleanField(label=_("Long-term validity"), required=False)
     occupation = FixedChoiceField(label=_("Occupation"),
                                   choices=FixedChoices(lambda: [("", _("— choose —"))] + Occupation.choices))
