@@ -4,6 +4,10 @@ cross-checks."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from datetime import date
+
 from django import forms
 from django.utils.choices import BaseChoiceIterator, flatten_choices, normalize_choices
 from django.utils.html import conditional_escape, escape
@@ -22,6 +26,36 @@ def _region_label(code: str, name: str) -> str:
         return name
     own = regions.localized_name(code, language)
     return f"{name} ({own})" if own and own != name else name
+
+
+_DATE_PARTS = re.compile(r"([0-9]{4})\s*[-/.年]\s*([0-9]{1,2})\s*[-/.月]\s*([0-9]{1,2})\s*日?|([0-9]{4})([0-9]{2})([0-9]{2})")
+
+
+class IsoDateField(forms.DateField):
+    """A date typed as YYYY-MM-DD in a plain text box, shown the same in every browser and language: a browser's
+    date input shows its own locale's format (mm/dd/yyyy in en-US) whatever our hint says. Also accepted, for
+    whoever types it so: full-width digits, 2030/6/30, 2030.6.30, 2030年6月30日 and 20300630."""
+
+    default_error_messages = {"invalid": _("Enter the date as YYYY-MM-DD, for example 2030-06-30.")}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.DateInput(format="%Y-%m-%d", attrs={
+            "autocomplete": "off", "spellcheck": "false", "maxlength": "20"}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, date):
+            return value
+        match = _DATE_PARTS.fullmatch(unicodedata.normalize("NFKC", str(value)).strip())
+        if match is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        year, month, day = (int(part) for part in match.groups() if part is not None)
+        try:
+            return date(year, month, day)
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
 class FixedChoices(BaseChoiceIterator):

@@ -9,13 +9,22 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from sscard.domain import officecode
 from sscard.domain.phone import PhoneError, normalize_phone
 from sscard.reference import selectors as reference_selectors
 from sscard.reference.models import Outlet, PartnerBank, ServiceSettings
 
 from . import eligibility, photos
 from .choices import Delivery, Nationality, Occupation, Relationship
-from .fields import ETHNIC_CHOICES, FixedChoiceField, FixedChoices, address_fields, clean_address
+from .fields import (
+    ETHNIC_CHOICES,
+    FixedChoiceField,
+    FixedChoices,
+    IsoDateField,
+    address_fields,
+    clean_address,
+)
+from .selectors import MSG_SUFFIX
 
 STEP_NAMES = ("applicant", "personal", "delivery", "photo", "confirm")
 
@@ -118,10 +127,9 @@ class PersonalForm(StepForm):
     ethnicity = FixedChoiceField(label=_("Ethnic group"), initial="01", choices=ETHNIC_CHOICES)
     nationality = FixedChoiceField(label=_("Nationality"), choices=FixedChoices(lambda: Nationality.choices),
                                    initial=Nationality.CHN)
-    document_valid_until = forms.DateField(
+    document_valid_until = IsoDateField(  # a text box, not the browser's date input (see IsoDateField)
         label=_("ID document valid until"), required=False,
-        help_text=_("The end date printed on the document, as YYYY-MM-DD. Tick \"long-term\" if it has none."),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+        help_text=_("The end date printed on the document, as YYYY-MM-DD. Tick \"long-term\" if it has none."))
     document_long_term = forms.BooleanField(label=_("Long-term validity"), required=False)
     occupation = FixedChoiceField(label=_("Occupation"),
                                   choices=FixedChoices(lambda: [("", _("— choose —"))] + Occupation.choices))
@@ -292,8 +300,12 @@ class WithdrawForm(forms.Form):
 
 class ProgressForm(forms.Form):
     code = forms.CharField(label=_("Office code"), max_length=24,
+                           error_messages={"max_length": _(officecode.MSG_LENGTH)},
                            help_text=_("11 characters, e.g. K7QM-X3P9-C4B. Lower case and spaces are fine."),
                            widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters",
                                                          "spellcheck": "false"}))
-    id_suffix = forms.CharField(label=_("Last 6 characters of the ID number"), max_length=8, min_length=6,
+    # No min_length / max_length: their message is Django's generic one ("确保该变量至少包含 6 字符…"); the
+    # look-up checks the ending itself and says what it expects (selectors.MSG_SUFFIX), and so does an empty box.
+    id_suffix = forms.CharField(label=_("Last 6 characters of the ID number"),
+                                error_messages={"required": _(MSG_SUFFIX)},
                                 widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))

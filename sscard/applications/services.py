@@ -55,6 +55,10 @@ def get_or_start_draft(*, user) -> ApplicationDraft:
 # again: review_draft checks only what may have changed since.
 KEPT = "kept"
 KEPT_VERSION = 1  # raise when the kept values change shape: older drafts are then validated again
+# Under TYPED, by step, what a step's form held when the person switched the language before pressing
+# "Save and continue": not validated, only shown again in the form until the step is saved.
+TYPED = "typed"
+TYPED_MAX_CHARS = 500  # per field: nothing a step's fields can hold is longer
 
 
 def save_draft_step(*, draft: ApplicationDraft, step: str, data: dict, next_step: str,
@@ -65,6 +69,21 @@ def save_draft_step(*, draft: ApplicationDraft, step: str, data: dict, next_step
         _set_step(draft, step, data, next_step, kept)
         draft.save(update_fields=["data", "step", "updated_at"])
     return draft
+
+
+def keep_typed_step(*, draft: ApplicationDraft, step: str, data: dict) -> ApplicationDraft:
+    """Keep what a step's form holds, not yet validated, so that the form shows it again (the person switched
+    the language in the middle of the step). The step's saved answers and the draft's progress are unchanged."""
+    typed = {name: value[:TYPED_MAX_CHARS] for name, value in data.items() if isinstance(value, str)}
+    with transaction.atomic():
+        draft.data = {**draft.data, TYPED: {**(draft.data.get(TYPED) or {}), step: typed}}
+        draft.save(update_fields=["data", "updated_at"])
+    return draft
+
+
+def typed_values(draft: ApplicationDraft, step: str) -> dict | None:
+    """What the step's form held when the language was switched, if the step was not saved since."""
+    return (draft.data.get(TYPED) or {}).get(step)
 
 
 def save_photo_step(*, draft: ApplicationDraft, photo: str = "", original: str = "") -> ApplicationDraft:
@@ -86,7 +105,8 @@ def _set_step(draft: ApplicationDraft, step: str, data: dict, next_step: str, ke
     kept_steps = {name: value for name, value in (draft.data.get(KEPT) or {}).items() if name != step}
     if kept is not None:
         kept_steps[step] = {"version": KEPT_VERSION, "values": kept}
-    draft.data = {**draft.data, step: data, KEPT: kept_steps}
+    typed_steps = {name: value for name, value in (draft.data.get(TYPED) or {}).items() if name != step}
+    draft.data = {**draft.data, step: data, KEPT: kept_steps, TYPED: typed_steps}
     draft.step = next_step
 
 

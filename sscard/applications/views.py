@@ -5,10 +5,11 @@ from __future__ import annotations
 from functools import partial
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -21,6 +22,8 @@ from sscard.reference import selectors as reference_selectors
 from . import drafts, forms, photos, receipt, selectors, services, summaries
 from .forms import STEP_NAMES
 from .models import Application, ApplicationDraft
+
+TYPED_STEPS = ("applicant", "personal", "delivery")  # the steps whose typed values survive a language switch
 
 STEP_TITLES = {
     "applicant": gettext_lazy("Applicant"),
@@ -65,7 +68,7 @@ def _settings():
 def _bind(step: str, draft: ApplicationDraft, user, data=None, files=None, settings_row=None):
     """The form of a step: bound to `data`, or to what the draft keeps (to re-check it), or empty."""
     settings_row = settings_row or _settings()
-    kept = draft.data.get(step)
+    kept = services.typed_values(draft, step) or draft.data.get(step)  # typed before a language switch first
     bound = data if data is not None else None
     if step == "applicant":
         return forms.ApplicantForm(bound, user=user, settings_row=settings_row, initial=kept or None)
@@ -87,7 +90,9 @@ def _steps_context(current: str, reached: str) -> list[dict]:
 def _step_context(step: str, draft: ApplicationDraft, settings_row) -> dict:
     return {"step": step, "steps": partial(_steps_context, step, draft.step),  # built only if a page is shown
             "draft": draft, "settings": settings_row, "step_title": STEP_TITLES[step],
-            "step_number": STEP_NAMES.index(step) + 1, "step_count": len(STEP_NAMES)}
+            "step_number": STEP_NAMES.index(step) + 1, "step_count": len(STEP_NAMES),
+            # The language buttons of the page header submit this form (see _switch_language).
+            "language_switch_form": "step-form" if step in TYPED_STEPS else None}
 
 
 def _next(step: str) -> str:
@@ -119,6 +124,8 @@ def apply_step(request: HttpRequest, step: str) -> HttpResponse:
     if step == "confirm":
         return _confirm_page(request, draft, settings_row, context)
 
+    if request.method == "POST" and "language" in request.POST:
+        return _switch_language(request, draft, step, settings_row)
     if request.method == "POST":
         form = _bind(step, draft, request.user, data=request.POST, settings_row=settings_row)
         if form.is_valid():
@@ -135,6 +142,17 @@ def apply_step(request: HttpRequest, step: str) -> HttpResponse:
         context["blocker"] = getattr(form, "blocker", None)
         context["facts"] = summaries.account_facts(request.user)
     return render(request, f"applications/step_{step}.html", context)
+
+
+def _switch_language(request, draft, step, settings_row):
+    """A language button pressed on a step: it submitted the step's form (the buttons name it, see
+    `language_switch_form`). Keep what the form holds as the draft's typed values, then hand the same POST
+    (307 keeps the method and the body: the CSRF token and the language) to the language switch, which
+    comes back to this step, shown in the new language with what was typed."""
+    form = _bind(step, draft, request.user, data=request.POST, settings_row=settings_row)
+    services.keep_typed_step(draft=draft, step=step, data=form.raw())
+    target = reverse("web:set_language") + "?" + urlencode({"next": reverse("applications:apply_step", args=[step])})
+    return HttpResponseRedirect(target, status=307)
 
 
 def _photo_step(request, draft, settings_row, context):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from sscard.applications.choices import ETHNIC_CODES, Nationality, Occupation, ethnic_name
@@ -58,7 +58,9 @@ def case_facts(application: Application, revealed: dict | None = None) -> list[F
         Fact(_("Applicant's mobile phone"), mask_phone(a.applicant.phone or ""), "applicant_phone"),
     ]
     if a.for_child:
-        rows.append(Fact(_("Applied by"), f"{_('A guardian')} ({a.get_relationship_display()})"))
+        # Brackets follow the language (full-width in Chinese), as the templates' `open_paren`/`close_paren`.
+        remark = pgettext("punctuation", " (") + str(a.get_relationship_display()) + pgettext("punctuation", ")")
+        rows.append(Fact(_("Applied by"), _("A guardian") + remark))
     rows += [
         Fact(_("Ethnic group"), ethnic_name(a.ethnicity) if a.ethnicity in ETHNIC_CODES else a.ethnicity),
         Fact(_("Nationality"), _choice(Nationality, a.nationality)),

@@ -191,6 +191,16 @@ def localized_name(code6: str, language: str) -> str | None:
     return english  # a place name alone (Wuhan, Hubei) reads the same in Spanish
 
 
+def city_code(name: str) -> str | None:
+    """The code of the city named `name` in Chinese ("武汉市" → "420100"): a province-level division in the newest
+    list (北京市, a municipality), else a prefecture-level one; None if no name, or more than one, matches."""
+    for level in ("province", "prefecture"):
+        found = [r.code for r in _by_level()[level] if r.name == name and not r.historical]
+        if found:
+            return found[0] if len(found) == 1 else None
+    return None
+
+
 def region_full_name(code6: str) -> str | None:
     """Province, prefecture and county names joined, e.g. 湖北省武汉市武昌区; None for an unknown province."""
     if not _valid(code6):

@@ -1,7 +1,7 @@
 """Reference data stays editable in the admin (staff with the model permissions): settings, banks, outlets,
 holidays, stages and card manufacturers.
 
-Banks and outlets are translated (translation.py): their form shows the original field (`name`, the Chinese
+Banks, outlets and manufacturers are translated (translation.py): their form shows the original field (`name`, the Chinese
 text, as before) and one field per other language (`name_es`, `name_en`, ...)."""
 
 from django import forms
@@ -77,5 +77,7 @@ class StageAdmin(admin.ModelAdmin):
 
 @admin.register(Manufacturer)
 class ManufacturerAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "is_default", "active")
+    form = DefaultLanguageFieldsForm
+    fields = ("code", "name", "name_es", "name_en", "banks", "is_default", "active")
+    list_display = ("code", "name_zh_hans", "name_es", "name_en", "is_default", "active")
     filter_horizontal = ("banks",)

@@ -6,11 +6,12 @@ in issue 10 with their tables unchanged (`db_table` keeps the old names; see mig
 This app sits below the feature apps: it imports none of them.
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from sscard.domain import casestates
+from sscard.domain import casestates, regions
 from sscard.domain.casestates import Plain, State
 
 STATE_LABELS = {
@@ -87,6 +88,20 @@ class ServiceSettings(models.Model):
     @property
     def transit_city_list(self) -> list[str]:
         return [line.strip() for line in self.transit_cities.splitlines() if line.strip()]
+
+    @property
+    def transit_city_names(self) -> list[str]:
+        """The bus-card cities in the reader's language ("武汉市", "Wuhan"). A line names a city in Chinese or by
+        its GB/T 2260 code; text after the Chinese name (the seed's "武汉市 Wuhan") is left out. A line that
+        names no known city is shown as written."""
+        language = get_language() or settings.LANGUAGE_CODE
+        names = []
+        for line in self.transit_city_list:
+            first = line.split()[0]
+            code = first if regions.get_region(first) else regions.city_code(first)
+            names.append((regions.localized_name(code, language) or regions.localized_name(code, "zh"))
+                         if code else line)
+        return names
 
     @property
     def replacement_fee_yuan(self) -> str:

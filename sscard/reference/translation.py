@@ -5,12 +5,17 @@ then Chinese (MODELTRANSLATION_FALLBACK_LANGUAGES); the admin shows one field pe
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Outlet, PartnerBank
+from .models import Manufacturer, Outlet, PartnerBank
 
 
 @register(PartnerBank)
 class PartnerBankTranslation(TranslationOptions):
     fields = ("name",)
+
+
+@register(Manufacturer)
+class ManufacturerTranslation(TranslationOptions):
+    fields = ("name",)  # shown on the production pages
 
 
 @register(Outlet)

@@ -41,7 +41,7 @@ def test_all_errors_of_a_step_are_shown_at_once_next_to_their_fields_with_a_summ
 @pytest.mark.parametrize("changes, field, message", [
     ({"document_valid_until": "2020-01-01"}, "document_valid_until", "The ID document expired on 2020-01-01"),
     ({"document_long_term": "on"}, "document_valid_until", "either an end date or long-term validity"),
-    ({"document_valid_until": "not a date"}, "document_valid_until", "Enter a valid date"),
+    ({"document_valid_until": "not a date"}, "document_valid_until", "Enter the date as YYYY-MM-DD"),
     ({"nationality": "XXX"}, "nationality", "Select a valid choice"),
     ({"res_city": "110100"}, "res_city", "This city is not in the chosen province."),
     ({"res_district": "420502"}, "res_district", "This district is not in the chosen city."),

@@ -52,7 +52,8 @@ def reseed() -> None:
         for module in ("sscard.applications.migrations.0002_seed_wuhan_defaults",
                        "sscard.casework.migrations.0002_seed_roles_and_manufacturer",
                        "sscard.casework.migrations.0003_identity_correction",
-                       "sscard.reference.migrations.0003_translated_names_addresses_hours"):
+                       "sscard.reference.migrations.0003_translated_names_addresses_hours",
+                       "sscard.reference.migrations.0004_translated_manufacturer_names"):
             importlib.import_module(module).seed(apps, None)
 
 
