@@ -264,7 +264,7 @@ def done(request: HttpRequest, code: str) -> HttpResponse:
 @citizen_required
 def receipt_pdf(request: HttpRequest, code: str) -> HttpResponse:
     application = _own(request, code)
-    data = receipt.render_receipt(application)
+    data = receipt.render_receipt(application, language=receipt.receipt_language(request.user))
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="receipt-{application.display_code}.pdf"'
     response["Cache-Control"] = "private, no-store"
