@@ -52,7 +52,7 @@ def register(page, assert_accessible, screenshot, *, lang, person):
     page.locator("#id_password2").fill(PASSWORD)
     page.locator("#id_accept_terms").check()
     page.locator('button[value="register"]').click()
-    expect(page).to_have_url(re.compile(r"/accounts/home$"))
+    expect(page).to_have_url(re.compile(r"/accounts/$"))
     assert_accessible(page)
 
 
@@ -61,7 +61,9 @@ def apply_online(page, assert_accessible, screenshot, console_errors, *, lang, p
 
     register(page, assert_accessible, screenshot, lang=lang, person=person)
 
-    # My homepage → the service item → the service page.
+    # Personal space → My homepage → the service item → the service page.
+    page.locator(f'main a.button[href="{reverse("accounts:home")}"]').click()
+    expect(page).to_have_url(re.compile(r"/accounts/home$"))
     page.locator(f'main a[href="{reverse("applications:service")}"]').first.click()
     expect(page).to_have_url(re.compile(re.escape(reverse("applications:service")) + "$"))
     assert_accessible(page)
