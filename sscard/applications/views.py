@@ -116,17 +116,19 @@ def apply(request: HttpRequest) -> HttpResponse:
 
 def _draft_for_step(request, step: str) -> ApplicationDraft | HttpResponse:
     """The person's draft, or where a step page without one leads: the office code page of the application
-    the draft became (Back after submitting), or step 1, shown without making a draft (saving it makes one)."""
+    the draft became (Back after submitting), or step 1, shown without making a draft. Saving step 1 makes
+    one (a person who fills step 1 in again after submitting starts a new application)."""
     draft = selectors.draft_of(request.user)
     if draft is not None:
         return draft
+    if step == "applicant" and request.method == "POST":  # step 1 saved: a new application begins
+        request.session.pop(SUBMITTED_KEY, None)
+        return services.get_or_start_draft(user=request.user)
     submitted = _submitted_from_here(request)
     if submitted is not None:
         return redirect("applications:done", code=submitted.office_code)
     if step != "applicant":
         return redirect("applications:apply_step", step="applicant")
-    if request.method == "POST":
-        return services.get_or_start_draft(user=request.user)
     return ApplicationDraft(applicant=request.user)  # not saved: merely viewing step 1 leaves nothing behind
 
 
