@@ -160,7 +160,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "sscard.accounts.validators.NotIdentityValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "accounts:home"
+LOGIN_REDIRECT_URL = "accounts:space"
 LOGOUT_REDIRECT_URL = "web:index"
 
 # Lockout after repeated failures (django-axes, see sscard/accounts/lockout.py): an account is locked for one

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from sscard.domain.idnumber import IdNumberError, parse_id_number
 from sscard.domain.phone import PhoneError, normalize_phone
 
-from .catalogue import service_catalogue
+from .catalogue import personal_space_entries, service_catalogue
 
 
 def citizen_by_identifier(identifier: str):
@@ -44,7 +44,13 @@ def lockout_key(request, credentials) -> str:
 
 
 def homepage(user) -> dict:
-    """What "My homepage" shows: the citizen's part of the one service catalogue and the unread-message count."""
+    """What "My homepage" shows: the citizen's service items of the one service catalogue."""
+    return {"service_items": service_catalogue(personal=True)}
+
+
+def personal_space(user) -> dict:
+    """What the personal space shows: its entries (profile, messages, applications, card) and the
+    unread-message count; its main entry, "My homepage", is in the page."""
     from sscard.notify.selectors import unread_count
 
-    return {"service_items": service_catalogue(personal=True), "unread": unread_count(user)}
+    return {"space_items": personal_space_entries(), "unread": unread_count(user)}

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -61,7 +62,7 @@ def _next_url(request: HttpRequest, default: str) -> str:
 @require_http_methods(["GET", "POST"])
 def register(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        return redirect("accounts:home")
+        return redirect("accounts:space")
     form = forms.RegistrationForm()
     if request.method == "POST":
         if request.POST.get("action") == "send_code":
@@ -80,7 +81,7 @@ def register(request: HttpRequest) -> HttpResponse:
                 else:
                     services.start_session(request=request, user=user, method="registration")
                     messages.success(request, _("Your account is registered. Welcome!"))
-                    return redirect("accounts:home")
+                    return redirect("accounts:space")
             elif not request.POST.get("accept_terms"):
                 form.add_error("accept_terms", _("You must accept the terms of service and privacy notice."))
     return render(request, "accounts/register.html", {"form": form})
@@ -89,7 +90,7 @@ def register(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def login_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated and not request.user.is_staff:
-        return redirect(_next_url(request, "/accounts/home"))
+        return redirect(_next_url(request, reverse("accounts:space")))
     form = forms.PasswordLoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -99,7 +100,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             _apply(form, error)
         else:
             if user is not None:
-                return redirect(_next_url(request, "/accounts/home"))
+                return redirect(_next_url(request, reverse("accounts:space")))
     expired = request.session.pop("session_expired", False)
     return render(request, "accounts/login.html", {
         "form": form, "sms_form": forms.SmsLoginForm(), "next": _next_url(request, ""), "expired": expired})
@@ -120,7 +121,7 @@ def login_sms(request: HttpRequest) -> HttpResponse:
                 except FieldErrors as error:
                     _apply(form, error)
                 else:
-                    return redirect(_next_url(request, "/accounts/home"))
+                    return redirect(_next_url(request, reverse("accounts:space")))
     return render(request, "accounts/login.html", {
         "form": forms.PasswordLoginForm(), "sms_form": form, "next": _next_url(request, ""), "sms_active": True})
 
@@ -153,7 +154,15 @@ def password_reset(request: HttpRequest) -> HttpResponse:
 
 
 @citizen_required
+def space(request: HttpRequest) -> HttpResponse:
+    """The personal space (个人空间), where a citizen lands after logging in: "My homepage" as its main entry,
+    and the citizen's profile, messages, applications and card."""
+    return render(request, "accounts/space.html", selectors.personal_space(request.user))
+
+
+@citizen_required
 def home(request: HttpRequest) -> HttpResponse:
+    """ "My homepage" (我的主页), reached from the personal space: the service items."""
     return render(request, "accounts/home.html", selectors.homepage(request.user))
 
 

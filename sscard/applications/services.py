@@ -155,9 +155,10 @@ def _mine_link() -> str:
     return reverse("applications:mine")
 
 
-def _notify(application: Application, *, subject: str, body: str, sms: str) -> None:
+def _notify(application: Application, *, subject: str, body: str, sms: str, link: str = "") -> None:
+    """An in-site message (its link: `link`, or the application's page) and, with a phone, an SMS."""
     user = application.applicant
-    link = reverse("applications:detail", args=[application.office_code])
+    link = link or reverse("applications:detail", args=[application.office_code])
     post_message(user=user, subject=subject, body=body, link=link)
     if user.phone:
         send_sms(phone=user.phone, text=sms, purpose="card_application")
@@ -235,10 +236,32 @@ def submit_application(*, user, token, fields: dict, request=None) -> Submission
 
 # --- State changes -----------------------------------------------------------------------------------------
 
+def _stage_notice(to_state: str, *, code: str, stage: str) -> tuple[str, str, str]:
+    """The subject, body and SMS telling the citizen that the application reached `to_state`. Approval has
+    its own wording: the stage the citizen sees is still "in review" while the bank pre-opens the account,
+    but the review itself is done and passed."""
+    if to_state == State.BANK_PREOPENING:
+        return (
+            _("Card application %(code)s: review passed") % {"code": code},
+            _("The review of your social security card application %(code)s is done: it passed. The partner "
+              "bank now pre-opens the account linked to the card; then the card is made.") % {"code": code},
+            _("[Social security card] Application %(code)s passed the review. The bank now pre-opens the "
+              "card's account, then the card is made. Details online.") % {"code": code},
+        )
+    return (
+        _("Card application %(code)s: %(stage)s") % {"code": code, "stage": stage},
+        _("Your social security card application %(code)s is now at the stage: %(stage)s.")
+        % {"code": code, "stage": stage},
+        _("[Social security card] Application %(code)s: %(stage)s. Details online.")
+        % {"code": code, "stage": stage},
+    )
+
+
 def _change_state(application: Application, *, to_state: str, role: str, actor=None, note: str = "",
                   request=None, event_type: str = "card_application.state_changed",
-                  extra: dict | None = None) -> StatusChange:
-    """Inside a transaction, on a row locked by the caller."""
+                  extra: dict | None = None, link: str = "") -> StatusChange:
+    """Inside a transaction, on a row locked by the caller. `link`: where the citizen's message leads (the
+    application's page unless a higher layer names its own, e.g. the card page once the card is out)."""
     try:
         casestates.check_transition(application.state, to_state, role)
     except TransitionError as error:
@@ -254,16 +277,10 @@ def _change_state(application: Application, *, to_state: str, role: str, actor=N
                  data={"from": from_state, "to": to_state, "role": role, **(extra or {})})
     stage = Stage.objects.filter(code=to_state).first()
     if stage is not None and stage.notify_citizen and to_state != State.SUBMITTED:
-        plain = selectors.plain_label(stage.plain_stage)
-        display = application.display_code
-        _notify(
-            application,
-            subject=_("Card application %(code)s: %(stage)s") % {"code": display, "stage": plain},
-            body=_("Your social security card application %(code)s is now at the stage: %(stage)s.")
-            % {"code": display, "stage": plain} + (f"\n{note}" if note else ""),
-            sms=_("[Social security card] Application %(code)s: %(stage)s. Details online.")
-            % {"code": display, "stage": plain} + (f" {note}" if note else ""),
-        )
+        subject, body, sms = _stage_notice(to_state, code=application.display_code,
+                                           stage=selectors.plain_label(stage.plain_stage))
+        _notify(application, subject=subject, body=body + (f"\n{note}" if note else ""),
+                sms=sms + (f" {note}" if note else ""), link=link)
     return change
 
 
@@ -272,11 +289,13 @@ def _locked(application: Application) -> Application:
 
 
 def change_state(*, application: Application, to_state: str, role: str, actor=None, note: str = "",
-                 request=None) -> StatusChange:
-    """Move an application to `to_state` as `role` (staff and system steps; the back office builds on it)."""
+                 request=None, link: str = "") -> StatusChange:
+    """Move an application to `to_state` as `role` (staff and system steps; the back office builds on it).
+    `link`: where the citizen's message about it leads, if not to the application's page."""
     with transaction.atomic():
         locked = _locked(application)
-        change = _change_state(locked, to_state=to_state, role=role, actor=actor, note=note, request=request)
+        change = _change_state(locked, to_state=to_state, role=role, actor=actor, note=note, request=request,
+                               link=link)
     application.refresh_from_db()
     return change
 

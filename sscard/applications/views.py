@@ -99,11 +99,42 @@ def _next(step: str) -> str:
     return STEP_NAMES[STEP_NAMES.index(step) + 1]
 
 
+# In the session: the office code of the application the person's last draft became. A submitted draft is
+# gone for good: its step pages (reached again with the browser's Back button) lead to that application's
+# office code page, not to a new draft. "Online application" (`apply`) starts afresh and forgets it.
+SUBMITTED_KEY = "applications:submitted"
+
+
+def _submitted_from_here(request) -> Application | None:
+    code = request.session.get(SUBMITTED_KEY)
+    return selectors.application_of(request.user, code) if code else None
+
+
 @citizen_required
 def apply(request: HttpRequest) -> HttpResponse:
-    """Start an application, or resume it where the person stopped."""
-    draft = services.get_or_start_draft(user=request.user)
-    return redirect("applications:apply_step", step=draft.step if draft.step in STEP_NAMES else "applicant")
+    """Start an application, or resume it where the person stopped. No draft is made until step 1 is saved."""
+    request.session.pop(SUBMITTED_KEY, None)
+    draft = selectors.draft_of(request.user)
+    return redirect("applications:apply_step",
+                    step=draft.step if draft is not None and draft.step in STEP_NAMES else "applicant")
+
+
+def _draft_for_step(request, step: str) -> ApplicationDraft | HttpResponse:
+    """The person's draft, or where a step page without one leads: the office code page of the application
+    the draft became (Back after submitting), or step 1, shown without making a draft. Saving step 1 makes
+    one (a person who fills step 1 in again after submitting starts a new application)."""
+    draft = selectors.draft_of(request.user)
+    if draft is not None:
+        return draft
+    if step == "applicant" and request.method == "POST":  # step 1 saved: a new application begins
+        request.session.pop(SUBMITTED_KEY, None)
+        return services.get_or_start_draft(user=request.user)
+    submitted = _submitted_from_here(request)
+    if submitted is not None:
+        return redirect("applications:done", code=submitted.office_code)
+    if step != "applicant":
+        return redirect("applications:apply_step", step="applicant")
+    return ApplicationDraft(applicant=request.user)  # not saved: merely viewing step 1 leaves nothing behind
 
 
 @never_cache
@@ -114,7 +145,9 @@ def apply_step(request: HttpRequest, step: str) -> HttpResponse:
         raise Http404
     if step == "confirm" and request.method == "POST":
         return _submit(request)
-    draft = services.get_or_start_draft(user=request.user)
+    draft = _draft_for_step(request, step)
+    if isinstance(draft, HttpResponse):
+        return draft
     if STEP_NAMES.index(step) > STEP_NAMES.index(draft.step if draft.step in STEP_NAMES else "applicant"):
         return redirect("applications:apply_step", step=draft.step)
     settings_row = _settings()
@@ -200,6 +233,9 @@ def _submit(request):
         if done is not None:
             return redirect("applications:done", code=done.office_code)
     if draft is None:
+        submitted = _submitted_from_here(request)
+        if submitted is not None:
+            return redirect("applications:done", code=submitted.office_code)
         return redirect("applications:apply")
     settings_row = _settings()
     context = _step_context("confirm", draft, settings_row)
@@ -225,6 +261,7 @@ def _submit(request):
                                                  request=request)
     except services.ApplicationError as error:
         return _confirm_page(request, draft, settings_row, context, form=form, error=error.translated())
+    request.session[SUBMITTED_KEY] = submission.application.office_code
     return redirect("applications:done", code=submission.application.office_code)
 
 

@@ -8,6 +8,7 @@ The cards app sits above casework: these staff actions go through the back offic
 from __future__ import annotations
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -63,8 +64,14 @@ def _card(application: Application) -> Card | None:
 
 
 def _post_note(tracking: str) -> str:
-    return _("Posted. Tracking number: %(number)s. When the card arrives, confirm its receipt in \"My cards\".") % {
-        "number": tracking}
+    return _("Posted. Tracking number: %(number)s. When the card arrives, confirm its receipt in \"My homepage\" "
+             "› \"My social security card\".") % {"number": tracking}
+
+
+def _card_link(application: Application) -> str:
+    """Where the citizen's message about the card leaving or waiting leads: the card page (to confirm the
+    receipt, see where to collect it), once the card exists; else the application's page."""
+    return reverse("cards:mine") if _card(application) is not None else ""
 
 
 def record_tracking(*, staff, application: Application, tracking_number: str,
@@ -90,7 +97,7 @@ def _check_postable(locked: Application) -> None:
 
 def _post(staff, locked: Application, tracking: str, request):
     casefile = lock_casefile(locked)
-    change = move(staff, locked, State.POSTED, note=_post_note(tracking), request=request)
+    change = move(staff, locked, State.POSTED, note=_post_note(tracking), request=request, link=_card_link(locked))
     casefile.tracking_number = tracking
     casefile.save(update_fields=["tracking_number"])
     audit_case(staff, locked, "posted", {"tracking_number": tracking}, request=request)
@@ -194,7 +201,8 @@ def mark_ready(*, staff, application: Application, expected_state: str | None = 
         casefile = lock_casefile(locked)
         if locked.state == State.IN_PRODUCTION and casefile.received_at_outlet is None:
             raise CaseworkError("not_received", MSG_NOT_RECEIVED)
-        change = move(staff, locked, State.READY_FOR_PICKUP, note=_ready_note(locked.outlet), request=request)
+        change = move(staff, locked, State.READY_FOR_PICKUP, note=_ready_note(locked.outlet), request=request,
+                      link=_card_link(locked))
     application.refresh_from_db()
     return change
 

@@ -12,7 +12,7 @@ from .models import Card
 
 def cards_of(user) -> QuerySet[Card]:
     """The cards of the user's own applications (for themselves or their children), newest first."""
-    return Card.objects.filter(holder=user).select_related("application", "bank")
+    return Card.objects.filter(holder=user).select_related("application", "application__outlet", "bank")
 
 
 def card_of(user, card_number: str) -> Card | None:

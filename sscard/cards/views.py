@@ -1,4 +1,5 @@
-"""The holder's cards: "My cards" and the online confirmation that a posted card arrived."""
+"""The holder's cards: "My social security card" (我的社保卡, an entry of "My homepage"), where to collect a
+card that is ready, and the online confirmation that a posted card arrived."""
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,7 +17,8 @@ from . import delivery, selectors
 @citizen_required
 def mine(request: HttpRequest) -> HttpResponse:
     cards = list(selectors.cards_of(request.user))
-    return render(request, "cards/mine.html", {"cards": cards, "posted": State.POSTED})
+    return render(request, "cards/mine.html", {"cards": cards, "posted": State.POSTED,
+                                               "ready": State.READY_FOR_PICKUP})
 
 
 @citizen_required

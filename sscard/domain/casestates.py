@@ -163,7 +163,7 @@ DEFAULT_STAGES: tuple[StageDefault, ...] = (
     StageDefault(S.UNDER_REVIEW, 20, gettext_noop("Under review"), Plain.IN_REVIEW, 3, False),
     StageDefault(S.RETURNED, 25, gettext_noop("Returned for correction"), Plain.ACTION_NEEDED, 0, True),
     StageDefault(S.RESUBMITTED, 27, gettext_noop("Resubmitted"), Plain.IN_REVIEW, 3, False),
-    StageDefault(S.BANK_PREOPENING, 30, gettext_noop("Bank account pre-opening"), Plain.IN_REVIEW, 5, False),
+    StageDefault(S.BANK_PREOPENING, 30, gettext_noop("Bank account pre-opening"), Plain.IN_REVIEW, 5, True),  # "review passed"
     StageDefault(S.BANK_FAILED, 35, gettext_noop("Bank check failed"), Plain.ACTION_NEEDED, 0, True),
     StageDefault(S.IN_PRODUCTION, 40, gettext_noop("In production"), Plain.IN_PRODUCTION, 15, True),
     StageDefault(S.READY_FOR_PICKUP, 50, gettext_noop("Ready for pick-up"), Plain.READY, 0, True),

@@ -23,7 +23,7 @@ def test_citizen_logs_in_with_id_number_or_phone(client, citizen, which):
     identifier = {"id_number": citizen.id_number, "phone": citizen.phone,
                   "id_lower": citizen.id_number.lower()}[which]
     response = client.post(LOGIN, {"identifier": identifier, "password": PASSWORD})
-    assert response.status_code == 302 and response["Location"] == "/accounts/home"
+    assert response.status_code == 302 and response["Location"] == "/accounts/"
     assert AuditEvent.objects.filter(event_type="login.succeeded", actor=citizen).exists()
 
 

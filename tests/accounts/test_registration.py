@@ -31,7 +31,7 @@ def test_newcomer_registers_with_sms_code_and_lands_in_personal_center(client, p
     assert "138****8000" in page and person["id_number"] in page  # refilled with what the person typed
     code = last_code(person["phone"])
     response = client.post(URL, form_data(person, code))
-    assert response.status_code == 302 and response["Location"] == reverse("accounts:home")
+    assert response.status_code == 302 and response["Location"] == reverse("accounts:space")
     user = User.objects.get(id_number=person["id_number"])
     assert user.phone == person["phone"] and user.real_name == "张三"
     assert user.terms_version and user.terms_accepted_at is not None

@@ -52,7 +52,7 @@ def register(page, assert_accessible, screenshot, *, lang, person):
     page.locator("#id_password2").fill(PASSWORD)
     page.locator("#id_accept_terms").check()
     page.locator('button[value="register"]').click()
-    expect(page).to_have_url(re.compile(r"/accounts/home$"))
+    expect(page).to_have_url(re.compile(r"/accounts/$"))
     assert_accessible(page)
 
 
@@ -61,7 +61,9 @@ def apply_online(page, assert_accessible, screenshot, console_errors, *, lang, p
 
     register(page, assert_accessible, screenshot, lang=lang, person=person)
 
-    # My homepage → the service item → the service page.
+    # Personal space → My homepage → the service item → the service page.
+    page.locator(f'main a.button[href="{reverse("accounts:home")}"]').click()
+    expect(page).to_have_url(re.compile(r"/accounts/home$"))
     page.locator(f'main a[href="{reverse("applications:service")}"]').first.click()
     expect(page).to_have_url(re.compile(re.escape(reverse("applications:service")) + "$"))
     assert_accessible(page)
@@ -148,6 +150,12 @@ def apply_online(page, assert_accessible, screenshot, console_errors, *, lang, p
     assert_accessible(page)
     screenshot(page, f"apply-8-office-code-{lang}")
 
+    # Back after submitting: the submitted draft is gone for good, so Back shows the office code page again
+    # (not a new step 1, which would leave a stale "unfinished application" behind).
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/card/applications/[0-9A-Z]{11}/submitted$"))
+    expect(page.locator("#office-code")).to_have_text(code)
+
     # The public progress page, as anybody: the plain stage "submitted".
     page.locator(f'.main-nav a[href="{reverse("applications:progress")}"]').click()
     assert_accessible(page)
@@ -163,6 +171,7 @@ def apply_online(page, assert_accessible, screenshot, console_errors, *, lang, p
     page.goto(reverse("applications:mine"))
     expect(page.locator("main")).to_contain_text(code)
     expect(page.locator("ol.timeline li")).to_have_count(1)
+    expect(page.locator(f'main a[href="{reverse("applications:apply")}"]')).to_have_count(0)  # no unfinished draft
     assert_accessible(page)
     assert console_errors(page) == []
     return code

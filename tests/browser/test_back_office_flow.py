@@ -82,7 +82,7 @@ def test_a_case_goes_from_review_to_the_holders_hands(django_db_serialized_rollb
     person.locator("#id_identifier").fill(citizen.id_number)
     person.locator("#id_password").fill(PASSWORD)
     person.locator(f'form[action="{reverse("accounts:login")}"] button[type="submit"]').click()
-    expect(person).to_have_url(re.compile(r"/accounts/home$"))
+    expect(person).to_have_url(re.compile(r"/accounts/$"))
     person.goto(reverse("applications:detail", args=[application.office_code]))
     expect(person.locator("main")).to_contain_text("Add the building and room number")
     expect(person.locator("main")).to_contain_text("Call us if the bank branch is unclear")

@@ -1,4 +1,4 @@
-"""A newcomer registers, logs in, reaches "My homepage" and opens the card application item — in a real browser,
+"""A newcomer registers, logs in, reaches the personal space, then "My homepage", and opens the card application item — in a real browser,
 in Chinese and in Spanish, with every page checked by axe-core."""
 
 import re
@@ -35,8 +35,14 @@ def register_and_reach_card_service(page, assert_accessible, screenshot, console
     screenshot(page, f"register-{lang}")
     page.locator('button[value="register"]').click()
 
-    expect(page).to_have_url(re.compile(r"/accounts/home$"))
+    # Personal space → "My homepage" (its main entry) → the service item
+    expect(page).to_have_url(re.compile(r"/accounts/$"))
     expect(page.get_by_role("heading", level=1)).to_be_visible()
+    assert_accessible(page)
+    screenshot(page, f"personal-space-{lang}")
+    page.locator(f'main a.button[href="{reverse("accounts:home")}"]').click()
+    expect(page).to_have_url(re.compile(r"/accounts/home$"))
+    expect(page.locator(f'main a[href="{reverse("cards:mine")}"]')).to_be_visible()  # "My card" (我的社保卡)
     assert_accessible(page)
     screenshot(page, f"my-homepage-{lang}")
 
@@ -48,6 +54,8 @@ def register_and_reach_card_service(page, assert_accessible, screenshot, console
     page.locator("#id_identifier").fill(person["id_number"])
     page.locator("#id_password").fill(PASSWORD)
     page.locator(f'form[action="{reverse("accounts:login")}"] button[type="submit"]').click()
+    expect(page).to_have_url(re.compile(r"/accounts/$"))
+    page.locator(f'main a.button[href="{reverse("accounts:home")}"]').click()
     expect(page).to_have_url(re.compile(r"/accounts/home$"))
 
     page.locator(f'main a[href="{reverse("applications:service")}"]').first.click()
@@ -100,10 +108,10 @@ def test_registration_and_login_work_without_javascript(make_page, assert_access
     page.locator("#id_password2").fill(PASSWORD)
     page.locator("#id_accept_terms").check()
     page.locator('button[value="register"]').click()
-    expect(page).to_have_url(re.compile(r"/accounts/home$"))
+    expect(page).to_have_url(re.compile(r"/accounts/$"))
 
 
-ACCOUNT_PAGES = ["accounts:home", "accounts:profile", "accounts:change_phone", "accounts:change_password",
+ACCOUNT_PAGES = ["accounts:space", "accounts:home", "cards:mine", "accounts:profile", "accounts:change_phone", "accounts:change_password",
                  "notify:inbox"]
 PUBLIC_PAGES = ["web:index", "accounts:login", "accounts:register", "accounts:password_reset",
                 "accounts:staff_login", "web:terms", "web:privacy"]
@@ -126,7 +134,7 @@ def test_every_account_page_is_accessible_and_fits_a_phone(make_page, assert_acc
     page.locator("#id_identifier").fill("13600136000")
     page.locator("#id_password").fill(PASSWORD)
     page.locator(f'form[action="{reverse("accounts:login")}"] button[type="submit"]').click()
-    expect(page).to_have_url(re.compile(r"/accounts/home$"))
+    expect(page).to_have_url(re.compile(r"/accounts/$"))
     for name in ACCOUNT_PAGES:
         page.goto(reverse(name))
         assert_accessible(page)

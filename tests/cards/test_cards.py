@@ -56,3 +56,17 @@ def test_my_cards_shows_only_my_cards_masked(client):
     client.force_login(stranger)
     assert card.card_number not in client.get(reverse("cards:mine")).content.decode()
     assert client.post(reverse("cards:confirm_receipt", args=[card.card_number])).status_code == 404
+
+
+def test_my_card_page_says_where_and_when_to_collect_a_card_that_is_ready(client):
+    application = new_application(state=State.READY_FOR_PICKUP)
+    card = give_card(application)
+    outlet = application.outlet
+    client.force_login(application.applicant)
+    page = client.get(reverse("cards:mine")).content.decode()
+    assert card.card_number in page
+    assert f"Your card is ready for collection at {outlet.label}, {outlet.address}. Opening hours: {outlet.hours}." in page
+    assert "I have received my card" not in page  # collected at the counter, not confirmed online
+    breadcrumb = ('<a href="/accounts/">Personal space</a> › <a href="/accounts/home">My homepage</a> › '
+                  "My social security card</nav>")
+    assert breadcrumb in page

@@ -42,6 +42,7 @@ def no_store(response) -> bool:
 
 # What a signed-in citizen sees: (URL template, expected status). Written by hand from sscard/*/urls.py.
 CITIZEN_PAGES = [
+    ("/accounts/", 200),
     ("/accounts/home", 200),
     ("/accounts/profile", 200),
     ("/accounts/profile/phone", 200),

@@ -75,7 +75,7 @@ STAGES = [
     ("under_review", 20, "Under review", "in_review", 3, False),
     ("returned", 25, "Returned for correction", "action_needed", 0, True),
     ("resubmitted", 27, "Resubmitted", "in_review", 3, False),
-    ("bank_preopening", 30, "Bank account pre-opening", "in_review", 5, False),
+    ("bank_preopening", 30, "Bank account pre-opening", "in_review", 5, True),  # on since issue 11 (reference 0004)
     ("bank_failed", 35, "Bank check failed", "action_needed", 0, True),
     ("in_production", 40, "In production", "in_production", 15, True),
     ("ready_for_pickup", 50, "Ready for pick-up", "ready", 0, True),

@@ -104,11 +104,11 @@ def machine_role(staff, src: str, dst: str) -> str:
     raise CaseworkError("role", MSG_ROLE)
 
 
-def move(staff, locked: Application, to_state: str, *, note: str = "", request=None):
+def move(staff, locked: Application, to_state: str, *, note: str = "", request=None, link: str = ""):
     role = machine_role(staff, locked.state, to_state)
     try:
         return app_services.change_state(application=locked, to_state=to_state, role=role, actor=staff,
-                                         note=note, request=request)
+                                         note=note, request=request, link=link)
     except app_services.ApplicationError as error:
         raise CaseworkError(error.code, error.message, error.params) from None
 
