@@ -12,6 +12,6 @@ def notify_on_approval(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("reference", "0003_translated_names_addresses_hours")]
+    dependencies = [("reference", "0004_translated_manufacturer_names")]
 
     operations = [migrations.RunPython(notify_on_approval, migrations.RunPython.noop)]
