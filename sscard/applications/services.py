@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from sscard.audit.services import record_access, record_event
@@ -18,7 +17,8 @@ from sscard.core.errors import DomainError
 from sscard.core.ratelimit import hit
 from sscard.domain import casestates, officecode
 from sscard.domain.casestates import Role, State, TransitionError
-from sscard.notify.services import post_message, send_sms
+from sscard.notify.services import post_message, send_sms_to_user
+from sscard.notify.texts import Joined, Text, is_text, language_of, render, to_json
 from sscard.reference import selectors as reference_selectors
 from sscard.reference.models import Stage
 
@@ -135,12 +135,13 @@ def _mine_link() -> str:
     return reverse("applications:mine")
 
 
-def _notify(application: Application, *, subject: str, body: str, sms: str) -> None:
+def _notify(application: Application, *, subject, body, sms) -> None:
+    """The in-site message and SMS to the applicant: texts (`sscard.notify.texts`) in the applicant's language,
+    whoever's action caused them."""
     user = application.applicant
     link = reverse("applications:detail", args=[application.office_code])
     post_message(user=user, subject=subject, body=body, link=link)
-    if user.phone:
-        send_sms(phone=user.phone, text=sms, purpose="card_application")
+    send_sms_to_user(user=user, text=sms, purpose="card_application")
 
 
 def submit_application(*, user, token, fields: dict, request=None) -> Submission:
@@ -194,13 +195,13 @@ def submit_application(*, user, token, fields: dict, request=None) -> Submission
             date_text = application.expected_completion.isoformat()
             _notify(
                 application,
-                subject=_("Card application received: office code %(code)s") % {"code": display},
-                body=_("Your social security card application was received. Office code: %(code)s. "
-                       "Expected completion: %(date)s. Use the office code to follow its progress.")
-                % {"code": display, "date": date_text},
-                sms=_("[Social security card] Application received. Office code %(code)s, expected "
-                      "completion %(date)s. Check progress online with this code.")
-                % {"code": display, "date": date_text},
+                subject=Text(gettext_noop("Card application received: office code %(code)s"), {"code": display}),
+                body=Text(gettext_noop("Your social security card application was received. Office code: %(code)s. "
+                                       "Expected completion: %(date)s. Use the office code to follow its progress."),
+                          {"code": display, "date": date_text}),
+                sms=Text(gettext_noop("[Social security card] Application received. Office code %(code)s, expected "
+                                      "completion %(date)s. Check progress online with this code."),
+                         {"code": display, "date": date_text}),
             )
     except IntegrityError:
         existing = Application.objects.filter(idempotency_key=token).first()
@@ -215,10 +216,11 @@ def submit_application(*, user, token, fields: dict, request=None) -> Submission
 
 # --- State changes -----------------------------------------------------------------------------------------
 
-def _change_state(application: Application, *, to_state: str, role: str, actor=None, note: str = "",
+def _change_state(application: Application, *, to_state: str, role: str, actor=None, note="",
                   request=None, event_type: str = "card_application.state_changed",
                   extra: dict | None = None) -> StatusChange:
-    """Inside a transaction, on a row locked by the caller."""
+    """Inside a transaction, on a row locked by the caller. `note`: staff's own words (kept as written) or a
+    text (`sscard.notify.texts`, stored as key and parameters and shown in each reader's language)."""
     try:
         casestates.check_transition(application.state, to_state, role)
     except TransitionError as error:
@@ -227,22 +229,24 @@ def _change_state(application: Application, *, to_state: str, role: str, actor=N
     now = timezone.now()
     application.state = to_state
     application.save(update_fields=["state", "updated_at"])
+    note_text = to_json(note) if is_text(note) else None
+    written = render(note, language_of(application.applicant)) if note_text is not None else note
     change = StatusChange.objects.create(application=application, from_state=from_state, to_state=to_state,
-                                         actor=actor, role=role, at=now, note=note)
+                                         actor=actor, role=role, at=now, note=written, note_text=note_text)
     record_event(event_type=event_type, actor=actor, subject_type=SUBJECT_TYPE,
                  subject_id=application.office_code, request=request,
                  data={"from": from_state, "to": to_state, "role": role, **(extra or {})})
     stage = Stage.objects.filter(code=to_state).first()
     if stage is not None and stage.notify_citizen and to_state != State.SUBMITTED:
-        plain = selectors.plain_label(stage.plain_stage)
-        display = application.display_code
+        plain = selectors.PLAIN_LABELS.get(stage.plain_stage, stage.plain_stage)  # a lazy msgid: translated when read
+        params = {"code": application.display_code, "stage": plain}
         _notify(
             application,
-            subject=_("Card application %(code)s: %(stage)s") % {"code": display, "stage": plain},
-            body=_("Your social security card application %(code)s is now at the stage: %(stage)s.")
-            % {"code": display, "stage": plain} + (f"\n{note}" if note else ""),
-            sms=_("[Social security card] Application %(code)s: %(stage)s. Details online.")
-            % {"code": display, "stage": plain} + (f" {note}" if note else ""),
+            subject=Text(gettext_noop("Card application %(code)s: %(stage)s"), params),
+            body=Joined((Text(gettext_noop("Your social security card application %(code)s is now at the stage: "
+                                           "%(stage)s."), params), note), "\n"),
+            sms=Joined((Text(gettext_noop("[Social security card] Application %(code)s: %(stage)s. Details online."),
+                             params), note), " "),
         )
     return change
 

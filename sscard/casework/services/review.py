@@ -10,6 +10,7 @@ from django.utils.translation import gettext_noop
 from sscard.applications import services as app_services
 from sscard.applications.models import Application
 from sscard.domain.casestates import State
+from sscard.notify.texts import Joined
 
 from .. import selectors
 from ..models import BatchItem, CaseFile, RejectionProposal
@@ -172,8 +173,9 @@ def decide_rejection(*, staff, application: Application, confirm: bool, note: st
             raise CaseworkError("own", MSG_OWN)
         proposal.decided_by, proposal.decided_at, proposal.decision_note = staff, timezone.now(), note.strip()
         if confirm:
-            reason = rejection_label(proposal.reason_code)
-            text = f"{reason}: {proposal.note}" if proposal.note else reason
+            # The reason in the reader's language; the reviewer's own note as written.
+            reason = REJECTION_REASONS.get(proposal.reason_code, proposal.reason_code)
+            text = Joined((reason, proposal.note), ": ") if proposal.note else Joined((reason,))
             move(staff, locked, State.REJECTED, note=text, request=request)
             proposal.outcome = RejectionProposal.Outcome.CONFIRMED
             audit_case(staff, locked, "rejection_confirmed", {"code": proposal.reason_code}, request=request)
