@@ -280,19 +280,21 @@ def withdraw(*, application: Application, user, request=None) -> StatusChange:
 def return_for_correction(*, application: Application, actor, problems: list[tuple[str, str]],
                           role: str = Role.REVIEWER, note: str = "", request=None) -> StatusChange:
     """Staff return an application, listing every problem at once (一次性告知)."""
-    problems = [(section, message.strip()) for section, message in problems if message and message.strip()]
+    # A problem is staff's own words or a text (a coded reason and its note, read in the citizen's language).
+    problems = [(section, message if is_text(message) else message.strip()) for section, message in problems
+                if message and (is_text(message) or message.strip())]
     if not problems:
         raise ApplicationError("no_problems", MSG_NO_PROBLEMS)
     valid = set(CorrectionItem.Section.values)
     with transaction.atomic():
         locked = _locked(application)
         change = _change_state(locked, to_state=State.RETURNED, role=role, actor=actor,
-                               note=note or "\n".join(m for _s, m in problems), request=request,
+                               note=note or Joined(tuple(m for _s, m in problems), "\n"), request=request,
                                event_type="card_application.returned", extra={"problems": len(problems)})
         CorrectionItem.objects.bulk_create([
             CorrectionItem(application=locked, change=change,
                            section=section if section in valid else CorrectionItem.Section.OTHER,
-                           message=message[:300])
+                           message=render(message, language_of(locked.applicant))[:300])
             for section, message in problems
         ])
     application.refresh_from_db()

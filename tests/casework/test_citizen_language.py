@@ -151,3 +151,23 @@ def test_messages_written_before_keys_were_stored_show_their_text_as_written(db)
         assert (old.shown_subject, old.shown_body) == ("旧消息", "旧正文")
     plain = post_message(user=citizen, subject="Texto libre", body="")
     assert plain.subject_text is None and plain.shown_subject == "Texto libre"
+
+
+def test_a_return_for_correction_reads_in_the_citizens_language(reviewer, django_capture_on_commit_callbacks):
+    from sscard.applications.models import CorrectionItem
+    from sscard.casework import services
+
+    citizen = citizen_in("es")
+    application = new_application(citizen)
+    with translation.override("zh-hans"), django_capture_on_commit_callbacks(execute=True):
+        services.claim(staff=reviewer, application=application)
+        services.return_for_correction(staff=reviewer, application=application,
+                                       reasons=[("address_incomplete", "请补充门牌号")])
+    code = application.display_code
+    sms = OutboxSms.objects.filter(phone=citizen.phone).order_by("-id").first()
+    assert sms.text == (f"[Tarjeta de seguridad social] Solicitud {code}: Requiere su intervención. Detalles en "
+                        "línea. Domicilio incompleto o poco claro: 请补充门牌号")  # the reviewer's own words as written
+    assert CorrectionItem.objects.get(application=application).message == "Domicilio incompleto o poco claro: 请补充门牌号"
+    change = application.changes.order_by("-id").first()
+    with translation.override("zh-hans"):
+        assert change.shown_note == "居住地址不完整或不清楚：请补充门牌号"
