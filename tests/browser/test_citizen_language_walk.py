@@ -3,9 +3,10 @@ pre-open the bank account, produce and post the card, the citizen confirms its r
 messages page, the SMS they were sent (the development outbox) and the application's history all read in the
 citizen's language. Checked by text; expected texts written out by hand, per language.
 
-The registration and the receipt confirmation are driven in the browser; the application is submitted and the
-staff steps are taken through the services (as the back office's own browser test covers those pages), with
-Chinese active, as a Chinese-speaking member of staff would."""
+The citizen's steps (registration, the application by post, the receipt confirmation) are driven in the
+browser; the staff steps are taken through the services (the back office's own browser test covers those
+pages), with Chinese active, as a Chinese-speaking member of staff would: a reviewer claims and approves, then
+the bank pre-opening and production stages, then the production operator posts the card."""
 
 import re
 from datetime import date
@@ -16,20 +17,16 @@ from django.utils import translation
 from playwright.sync_api import expect
 
 from sscard.accounts.models import User
+from sscard.applications import services as app_services
+from sscard.applications.models import Application
 from sscard.cards import delivery
 from sscard.casework import services
-from sscard.domain.casestates import State
+from sscard.domain.casestates import Role, State
 from sscard.domain.idnumber import make_id_number
 from sscard.notify.models import OutboxSms
 from tests.accounts.conftest import last_code
-from tests.casework.conftest import (  # noqa: F401
-    PASSWORD,
-    give_card,
-    move_to,
-    new_application,
-    private_media,
-    reseed,
-)
+from tests.applications import images
+from tests.casework.conftest import PASSWORD, give_card, private_media, reseed  # noqa: F401
 
 # What the citizen reads, by language (hand-written). {code}: the office code as shown; {tracking}: the number.
 EXPECTED = {
@@ -90,6 +87,51 @@ def register(page, *, lang, person):
     expect(page).to_have_url(re.compile(r"/accounts/home$"))
 
 
+def primary_button(page):
+    return page.locator("form.stacked button[type=submit]:not(.secondary)")
+
+
+def apply_by_post(page, *, person):
+    """My homepage → the service item → online application, the card to be posted; returns the office code."""
+    from sscard.reference.models import PartnerBank
+
+    page.locator(f'main a[href="{reverse("applications:service")}"]').first.click()
+    page.locator(f'main a.button[href="{reverse("applications:apply")}"]').click()
+    expect(page).to_have_url(re.compile(r"/card/apply/applicant$"))
+    primary_button(page).click()
+    expect(page).to_have_url(re.compile(r"/card/apply/personal$"))
+    page.locator("#id_document_valid_until").fill("2036-05-01")
+    page.locator("#id_occupation").select_option("2")
+    page.locator("#id_res_province").select_option("420000")
+    page.locator("#id_res_city").select_option("420100")
+    page.locator("#id_res_district").select_option("420106")
+    page.locator("#id_res_detail").fill("中北路 100 号 1 栋 101 室")
+    primary_button(page).click()
+    expect(page).to_have_url(re.compile(r"/card/apply/delivery$"))
+    page.locator("#id_bank").select_option(str(PartnerBank.objects.get(code="icbc").pk))
+    page.locator('input[name="delivery"][value="post"]').check()
+    page.locator("#id_recipient_name").fill(person["real_name"])
+    page.locator("#id_recipient_phone").fill(person["phone"])
+    page.locator("#id_post_province").select_option("420000")
+    page.locator("#id_post_city").select_option("420100")
+    page.locator("#id_post_district").select_option("420106")
+    page.locator("#id_post_detail").fill("珞喻路 1 号")
+    primary_button(page).click()
+    expect(page).to_have_url(re.compile(r"/card/apply/photo$"))
+    page.locator("#id_photo").set_input_files(
+        files=[{"name": "me.jpg", "mimeType": "image/jpeg", "buffer": images.portrait(width=900, height=1200)}])
+    expect(page.locator("#cropper")).to_be_visible()
+    page.locator('button[value="preview"]').click()
+    expect(page.locator(".card-photo img")).to_be_visible()
+    primary_button(page).click()
+    expect(page).to_have_url(re.compile(r"/card/apply/confirm$"))
+    page.locator("#id_declaration").check()
+    page.locator("#id_consent").check()
+    primary_button(page).click()
+    expect(page).to_have_url(re.compile(r"/card/applications/[0-9A-Z]{11}/submitted$"))
+    return page.locator("#office-code").inner_text().strip()
+
+
 @pytest.mark.parametrize("lang, n", [("zh-hans", 1), ("es", 2), ("en", 3)])
 def test_a_citizen_walks_from_registration_to_received_in_their_language(
         lang, n, django_db_serialized_rollback, make_page, assert_accessible, console_errors):
@@ -101,14 +143,21 @@ def test_a_citizen_walks_from_registration_to_received_in_their_language(
     citizen = User.objects.get(phone=person["phone"])
     assert citizen.preferred_language == lang
 
-    # The application (submitted for the citizen), then the staff, all working in Chinese.
+    shown_code = apply_by_post(page, person=person)
+    application = Application.objects.get(applicant=citizen)
+    assert application.display_code == shown_code and application.delivery == "post"
+
+    # The staff, all working in Chinese.
     tracking = f"SF{n:010d}"
-    production = services.create_staff_member(username=f"production-{n}", password=PASSWORD, real_name="制卡员",
-                                              roles=["production"], areas=["district:420106"])
+    staff = {role: services.create_staff_member(username=f"{role}-{n}", password=PASSWORD, real_name="员工",
+                                                roles=[role], areas=["district:420106"])
+             for role in ("reviewer", "production")}
     with translation.override("zh-hans"):
-        application = new_application(citizen, delivery="post", state=State.IN_PRODUCTION)
+        services.claim(staff=staff["reviewer"], application=application)
+        services.approve(staff=staff["reviewer"], application=application)
+        app_services.change_state(application=application, to_state=State.IN_PRODUCTION, role=Role.SUPERVISOR)
         card = give_card(application)
-        delivery.record_tracking(staff=production, application=application, tracking_number=tracking)
+        delivery.record_tracking(staff=staff["production"], application=application, tracking_number=tracking)
     code = application.display_code
     expected = {key: [t.format(code=code, tracking=tracking) for t in texts] if isinstance(texts, list) else texts
                 for key, texts in EXPECTED[lang].items()}
