@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +31,9 @@ class User(AbstractUser):
     terms_version = models.CharField(max_length=32, blank=True)
     terms_accepted_at = models.DateTimeField(null=True, blank=True)
     elder_mode = models.BooleanField(default=False)
+    # The language SMS, messages and notes reach this person in (blank: not chosen yet, the site's default).
+    preferred_language = models.CharField(_("preferred language"), max_length=16, blank=True,
+                                          choices=settings.LANGUAGES)
 
     class Meta:
         verbose_name = _("user")

@@ -15,7 +15,8 @@ from django.utils.translation import gettext_noop
 
 from sscard.audit.services import record_event
 from sscard.domain.masking import mask_id_number, mask_phone
-from sscard.notify.services import post_message, send_sms
+from sscard.notify.services import post_message, send_sms_to_user
+from sscard.notify.texts import Text
 
 from . import limits, smscodes
 from .errors import FieldErrors
@@ -88,7 +89,8 @@ def register_citizen(*, real_name: str, document_type: str, id_number: str, phon
     with transaction.atomic():
         smscodes.consume_code(phone=phone, purpose=SmsPurpose.REGISTER, code=sms_code)
         return create_citizen(real_name=real_name, document_type=document_type, id_number=id_number, phone=phone,
-                              password=password, channel="online", request=request)
+                              password=password, channel="online", request=request,
+                              language=translation.get_language() or "")
 
 
 def _registration_with_taken_id_number(*, owner, phone: str, sms_code: str, request=None) -> None:
@@ -101,41 +103,66 @@ def _registration_with_taken_id_number(*, owner, phone: str, sms_code: str, requ
                      data={"id_number": mask_id_number(owner.id_number or ""), "phone": mask_phone(phone)},
                      request=request)
         if cache.add(f"id-taken-notice:{owner.pk}", 1, 24 * 3600):
-            with translation.override(settings.LANGUAGE_CODE):
-                params = {"id": mask_id_number(owner.id_number or ""), "phone": mask_phone(phone)}
-                if owner.phone and owner.is_active:
-                    send_sms(phone=owner.phone, purpose="notice:registration_id_taken", text=_(
-                        "[Hubei Government Services] Someone with the mobile number %(phone)s tried to register a "
-                        "new account with your ID number %(id)s. Your account is unchanged. If this was not you "
-                        "and it happens again, contact the service hotline.") % params)
-                post_message(user=owner, subject=_("Someone tried to register with your ID number"),
-                             body=_("Someone with the mobile number %(phone)s tried to register a new account with "
-                                    "your ID number %(id)s. It was refused; your account is unchanged.") % params)
+            # In the owner's own language (texts: sscard.notify.texts), masked data only.
+            params = {"id": mask_id_number(owner.id_number or ""), "phone": mask_phone(phone)}
+            if owner.is_active:
+                send_sms_to_user(user=owner, purpose="notice:registration_id_taken", text=Text(gettext_noop(
+                    "[Hubei Government Services] Someone with the mobile number %(phone)s tried to register a "
+                    "new account with your ID number %(id)s. Your account is unchanged. If this was not you "
+                    "and it happens again, contact the service hotline."), params))
+            post_message(user=owner, subject=Text(gettext_noop("Someone tried to register with your ID number")),
+                         body=Text(gettext_noop("Someone with the mobile number %(phone)s tried to register a new "
+                                                "account with your ID number %(id)s. It was refused; your account "
+                                                "is unchanged."), params))
 
 
 def create_citizen(*, real_name: str, document_type: str, id_number: str, phone: str, password: str,
-                   channel: str, request=None):
-    """Create the account of a verified person (online after the SMS code; at a counter; demo data)."""
+                   channel: str, request=None, language: str = ""):
+    """Create the account of a verified person (online after the SMS code; at a counter; demo data).
+    `language`: the one they registered in (online: the page's), kept as their preferred language."""
     now = timezone.now()
     try:
         with transaction.atomic():
             user = User(username=f"c-{uuid.uuid4().hex[:20]}", real_name=real_name, document_type=document_type,
                         id_number=id_number, phone=phone, phone_verified_at=now,
-                        terms_version=settings.TERMS_VERSION, terms_accepted_at=now)
+                        terms_version=settings.TERMS_VERSION, terms_accepted_at=now,
+                        preferred_language=_known_language(language))
             user.set_password(password)
             user.save()
             record_event(event_type="account.registered", actor=user, subject_type="user", subject_id=str(user.pk),
                          data={"id_number": mask_id_number(id_number), "phone": mask_phone(phone), "channel": channel,
                                "terms_version": settings.TERMS_VERSION, "document_type": document_type},
                          request=request)
-            post_message(user=user, subject=_("Welcome to the social security card service"),
-                         body=_("Your account is registered with your real name. From My homepage you can "
-                                "apply for your social security card and follow its progress."))
+            post_message(user=user, subject=Text(gettext_noop("Welcome to the social security card service")),
+                         body=Text(gettext_noop("Your account is registered with your real name. From My homepage "
+                                                "you can apply for your social security card and follow its "
+                                                "progress.")))
     except IntegrityError:
         # A concurrent registration with the same ID number or phone won the race.
         raise FieldErrors({"__all__": [_("This ID number or mobile number has just been registered. "
                                          "Log in instead.")]}) from None
     return user
+
+
+def _known_language(code: str) -> str:
+    code = (code or "").lower()
+    return code if code in {lang for lang, _name in settings.LANGUAGES} else ""
+
+
+def set_preferred_language(*, user, language: str) -> bool:
+    """Keep the language a signed-in person chose (the language switch): their SMS, messages and notes
+    follow it from now on. Returns whether it changed; an unknown code is ignored."""
+    code = _known_language(language)
+    if not code or not getattr(user, "pk", None) or user.preferred_language == code:
+        return False
+    user.preferred_language = code
+    user.save(update_fields=["preferred_language"])
+    return True
+
+
+def account_language(user) -> str:
+    """The language a signed-in session shows: the account's preferred one ("" when none is kept yet)."""
+    return _known_language(getattr(user, "preferred_language", ""))
 
 
 def create_staff(*, username: str, password: str, real_name: str, is_superuser: bool = False):
@@ -254,9 +281,9 @@ def reset_password(*, phone: str, sms_code: str, password: str, request=None) ->
         user.save(update_fields=["password"])
         record_event(event_type="account.password_reset", actor=user, subject_type="user",
                      subject_id=str(user.pk), request=request)
-        post_message(user=user, subject=_("Your password was changed"),
-                     body=_("Your password was reset with an SMS code. If this was not you, contact the "
-                            "service hotline at once."))
+        post_message(user=user, subject=Text(gettext_noop("Your password was changed")),
+                     body=Text(gettext_noop("Your password was reset with an SMS code. If this was not you, "
+                                            "contact the service hotline at once.")))
 
 
 def change_phone(*, user, new_phone: str, sms_code: str, password: str, request=None) -> None:
@@ -278,8 +305,9 @@ def change_phone(*, user, new_phone: str, sms_code: str, password: str, request=
             record_event(event_type="account.phone_changed", actor=user, subject_type="user",
                          subject_id=str(user.pk), data={"old": mask_phone(old or ""), "new": mask_phone(new_phone)},
                          request=request)
-            post_message(user=user, subject=_("Your mobile number was changed"),
-                         body=_("Your mobile number is now %(phone)s.") % {"phone": mask_phone(new_phone)})
+            post_message(user=user, subject=Text(gettext_noop("Your mobile number was changed")),
+                         body=Text(gettext_noop("Your mobile number is now %(phone)s."),
+                                   {"phone": mask_phone(new_phone)}))
     except IntegrityError:
         raise FieldErrors.single("phone", _(ALREADY_PHONE)) from None
 

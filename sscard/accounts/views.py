@@ -7,6 +7,7 @@ from django.contrib.auth import update_session_auth_hash
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -59,6 +60,19 @@ def _next_url(request: HttpRequest, default: str) -> str:
     return default
 
 
+def _in_account_language(request: HttpRequest, response: HttpResponse, user) -> HttpResponse:
+    """After log-in the site speaks the account's preferred language (the language cookie follows it)."""
+    code = services.account_language(user)
+    if code:
+        translation.activate(code)
+        request.LANGUAGE_CODE = code
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, code, max_age=settings.LANGUAGE_COOKIE_AGE,
+                            path=settings.LANGUAGE_COOKIE_PATH, domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                            secure=settings.LANGUAGE_COOKIE_SECURE, httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                            samesite=settings.LANGUAGE_COOKIE_SAMESITE)
+    return response
+
+
 @require_http_methods(["GET", "POST"])
 def register(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
@@ -100,7 +114,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             _apply(form, error)
         else:
             if user is not None:
-                return redirect(_next_url(request, reverse("accounts:space")))
+                return _in_account_language(request, redirect(_next_url(request, reverse("accounts:space"))), user)
     expired = request.session.pop("session_expired", False)
     return render(request, "accounts/login.html", {
         "form": form, "sms_form": forms.SmsLoginForm(), "next": _next_url(request, ""), "expired": expired})
@@ -116,12 +130,12 @@ def login_sms(request: HttpRequest) -> HttpResponse:
             form = forms.SmsLoginForm(request.POST)
             if form.is_valid():
                 try:
-                    services.log_in_with_sms(request=request, phone=form.cleaned_data["phone"],
-                                             sms_code=form.cleaned_data["sms_code"])
+                    user = services.log_in_with_sms(request=request, phone=form.cleaned_data["phone"],
+                                                    sms_code=form.cleaned_data["sms_code"])
                 except FieldErrors as error:
                     _apply(form, error)
                 else:
-                    return redirect(_next_url(request, reverse("accounts:space")))
+                    return _in_account_language(request, redirect(_next_url(request, reverse("accounts:space"))), user)
     return render(request, "accounts/login.html", {
         "form": forms.PasswordLoginForm(), "sms_form": form, "next": _next_url(request, ""), "sms_active": True})
 

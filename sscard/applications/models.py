@@ -13,6 +13,7 @@ from sscard.domain import casestates
 from sscard.domain.casestates import State
 from sscard.domain.masking import mask_id_number, mask_name
 from sscard.domain.officecode import format_code
+from sscard.notify.texts import render_stored
 
 # The state labels live with the stage table (reference data); re-exported here, where they were first.
 # LocalizedNameMixin: migration 0001 names it as a base of the models that moved to `reference`.
@@ -137,10 +138,18 @@ class StatusChange(StatusHistoryRow):
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="changes")
     to_state = models.CharField(max_length=24, choices=STATE_CHOICES)
     role = models.CharField(max_length=16, choices=ROLE_CHOICES)
+    # The note's message key and parameters (sscard.notify.texts), rendered in the reader's language; `note`
+    # keeps the text as written (staff's own words, or older rows), shown when no key is stored.
+    note_text = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta(StatusHistoryRow.Meta):
         verbose_name = gettext_lazy("status change")
         verbose_name_plural = gettext_lazy("status changes")
+
+    @property
+    def shown_note(self) -> str:
+        """The note in the reader's (active) language."""
+        return render_stored(self.note_text, self.note)
 
     @property
     def state_label(self) -> str:

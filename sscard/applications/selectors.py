@@ -110,7 +110,7 @@ def timeline(application: Application, *, public: bool = False) -> list[Timeline
         return public_timeline(((change.to_state, change.at) for change in application.changes.all()), stages)
     return [TimelineEntry(state=change.to_state, label=change.state_label,
                           plain_stage=(plain := plain_stage_of(change.to_state, stages)),
-                          plain_label=plain_label(plain), at=change.at, note=change.note)
+                          plain_label=plain_label(plain), at=change.at, note=change.shown_note)
             for change in application.changes.all()]
 
 

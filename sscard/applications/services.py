@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from sscard.audit.services import record_access, record_event
@@ -18,7 +17,8 @@ from sscard.core.errors import DomainError
 from sscard.core.ratelimit import hit
 from sscard.domain import casestates, officecode
 from sscard.domain.casestates import Role, State, TransitionError
-from sscard.notify.services import post_message, send_sms
+from sscard.notify.services import post_message, send_sms_to_user
+from sscard.notify.texts import Joined, Text, is_text, language_of, render, to_json
 from sscard.reference import selectors as reference_selectors
 from sscard.reference.models import Stage
 
@@ -155,13 +155,13 @@ def _mine_link() -> str:
     return reverse("applications:mine")
 
 
-def _notify(application: Application, *, subject: str, body: str, sms: str, link: str = "") -> None:
-    """An in-site message (its link: `link`, or the application's page) and, with a phone, an SMS."""
+def _notify(application: Application, *, subject, body, sms, link: str = "") -> None:
+    """The in-site message (its link: `link`, or the application's page) and SMS to the applicant: texts
+    (`sscard.notify.texts`) in the applicant's language, whoever's action caused them."""
     user = application.applicant
     link = link or reverse("applications:detail", args=[application.office_code])
     post_message(user=user, subject=subject, body=body, link=link)
-    if user.phone:
-        send_sms(phone=user.phone, text=sms, purpose="card_application")
+    send_sms_to_user(user=user, text=sms, purpose="card_application")
 
 
 def submit_application(*, user, token, fields: dict, request=None) -> Submission:
@@ -215,13 +215,13 @@ def submit_application(*, user, token, fields: dict, request=None) -> Submission
             date_text = application.expected_completion.isoformat()
             _notify(
                 application,
-                subject=_("Card application received: office code %(code)s") % {"code": display},
-                body=_("Your social security card application was received. Office code: %(code)s. "
-                       "Expected completion: %(date)s. Use the office code to follow its progress.")
-                % {"code": display, "date": date_text},
-                sms=_("[Social security card] Application received. Office code %(code)s, expected "
-                      "completion %(date)s. Check progress online with this code.")
-                % {"code": display, "date": date_text},
+                subject=Text(gettext_noop("Card application received: office code %(code)s"), {"code": display}),
+                body=Text(gettext_noop("Your social security card application was received. Office code: %(code)s. "
+                                       "Expected completion: %(date)s. Use the office code to follow its progress."),
+                          {"code": display, "date": date_text}),
+                sms=Text(gettext_noop("[Social security card] Application received. Office code %(code)s, expected "
+                                      "completion %(date)s. Check progress online with this code."),
+                         {"code": display, "date": date_text}),
             )
     except IntegrityError:
         existing = Application.objects.filter(idempotency_key=token).first()
@@ -236,32 +236,35 @@ def submit_application(*, user, token, fields: dict, request=None) -> Submission
 
 # --- State changes -----------------------------------------------------------------------------------------
 
-def _stage_notice(to_state: str, *, code: str, stage: str) -> tuple[str, str, str]:
-    """The subject, body and SMS telling the citizen that the application reached `to_state`. Approval has
-    its own wording: the stage the citizen sees is still "in review" while the bank pre-opens the account,
-    but the review itself is done and passed."""
+def _stage_notice(to_state: str, *, code: str, stage) -> tuple[Text, Text, Text]:
+    """The subject, body and SMS (texts, rendered in the reader's language) telling the citizen that the
+    application reached `to_state`. Approval has its own wording: the stage the citizen sees is still "in
+    review" while the bank pre-opens the account, but the review itself is done and passed."""
     if to_state == State.BANK_PREOPENING:
+        params = {"code": code}
         return (
-            _("Card application %(code)s: review passed") % {"code": code},
-            _("The review of your social security card application %(code)s is done: it passed. The partner "
-              "bank now pre-opens the account linked to the card; then the card is made.") % {"code": code},
-            _("[Social security card] Application %(code)s passed the review. The bank now pre-opens the "
-              "card's account, then the card is made. Details online.") % {"code": code},
+            Text(gettext_noop("Card application %(code)s: review passed"), params),
+            Text(gettext_noop("The review of your social security card application %(code)s is done: it passed. "
+                              "The partner bank now pre-opens the account linked to the card; then the card is "
+                              "made."), params),
+            Text(gettext_noop("[Social security card] Application %(code)s passed the review. The bank now "
+                              "pre-opens the card's account, then the card is made. Details online."), params),
         )
+    params = {"code": code, "stage": stage}
     return (
-        _("Card application %(code)s: %(stage)s") % {"code": code, "stage": stage},
-        _("Your social security card application %(code)s is now at the stage: %(stage)s.")
-        % {"code": code, "stage": stage},
-        _("[Social security card] Application %(code)s: %(stage)s. Details online.")
-        % {"code": code, "stage": stage},
+        Text(gettext_noop("Card application %(code)s: %(stage)s"), params),
+        Text(gettext_noop("Your social security card application %(code)s is now at the stage: %(stage)s."), params),
+        Text(gettext_noop("[Social security card] Application %(code)s: %(stage)s. Details online."), params),
     )
 
 
-def _change_state(application: Application, *, to_state: str, role: str, actor=None, note: str = "",
+def _change_state(application: Application, *, to_state: str, role: str, actor=None, note="",
                   request=None, event_type: str = "card_application.state_changed",
                   extra: dict | None = None, link: str = "") -> StatusChange:
-    """Inside a transaction, on a row locked by the caller. `link`: where the citizen's message leads (the
-    application's page unless a higher layer names its own, e.g. the card page once the card is out)."""
+    """Inside a transaction, on a row locked by the caller. `note`: staff's own words (kept as written) or a
+    text (`sscard.notify.texts`, stored as key and parameters and shown in each reader's language). `link`:
+    where the citizen's message leads (the application's page unless a higher layer names its own, e.g. the
+    card page once the card is out)."""
     try:
         casestates.check_transition(application.state, to_state, role)
     except TransitionError as error:
@@ -270,17 +273,19 @@ def _change_state(application: Application, *, to_state: str, role: str, actor=N
     now = timezone.now()
     application.state = to_state
     application.save(update_fields=["state", "updated_at"])
+    note_text = to_json(note) if is_text(note) else None
+    written = render(note, language_of(application.applicant)) if note_text is not None else note
     change = StatusChange.objects.create(application=application, from_state=from_state, to_state=to_state,
-                                         actor=actor, role=role, at=now, note=note)
+                                         actor=actor, role=role, at=now, note=written, note_text=note_text)
     record_event(event_type=event_type, actor=actor, subject_type=SUBJECT_TYPE,
                  subject_id=application.office_code, request=request,
                  data={"from": from_state, "to": to_state, "role": role, **(extra or {})})
     stage = Stage.objects.filter(code=to_state).first()
     if stage is not None and stage.notify_citizen and to_state != State.SUBMITTED:
-        subject, body, sms = _stage_notice(to_state, code=application.display_code,
-                                           stage=selectors.plain_label(stage.plain_stage))
-        _notify(application, subject=subject, body=body + (f"\n{note}" if note else ""),
-                sms=sms + (f" {note}" if note else ""), link=link)
+        plain = selectors.PLAIN_LABELS.get(stage.plain_stage, stage.plain_stage)  # a lazy msgid: translated when read
+        subject, body, sms = _stage_notice(to_state, code=application.display_code, stage=plain)
+        _notify(application, subject=subject, body=Joined((body, note), "\n"), sms=Joined((sms, note), " "),
+                link=link)
     return change
 
 
@@ -315,19 +320,21 @@ def withdraw(*, application: Application, user, request=None) -> StatusChange:
 def return_for_correction(*, application: Application, actor, problems: list[tuple[str, str]],
                           role: str = Role.REVIEWER, note: str = "", request=None) -> StatusChange:
     """Staff return an application, listing every problem at once (一次性告知)."""
-    problems = [(section, message.strip()) for section, message in problems if message and message.strip()]
+    # A problem is staff's own words or a text (a coded reason and its note, read in the citizen's language).
+    problems = [(section, message if is_text(message) else message.strip()) for section, message in problems
+                if message and (is_text(message) or message.strip())]
     if not problems:
         raise ApplicationError("no_problems", MSG_NO_PROBLEMS)
     valid = set(CorrectionItem.Section.values)
     with transaction.atomic():
         locked = _locked(application)
         change = _change_state(locked, to_state=State.RETURNED, role=role, actor=actor,
-                               note=note or "\n".join(m for _s, m in problems), request=request,
+                               note=note or Joined(tuple(m for _s, m in problems), "\n"), request=request,
                                event_type="card_application.returned", extra={"problems": len(problems)})
         CorrectionItem.objects.bulk_create([
             CorrectionItem(application=locked, change=change,
                            section=section if section in valid else CorrectionItem.Section.OTHER,
-                           message=message[:300])
+                           message=render(message, language_of(locked.applicant))[:300])
             for section, message in problems
         ])
     application.refresh_from_db()

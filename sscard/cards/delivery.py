@@ -10,7 +10,6 @@ from __future__ import annotations
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from sscard.applications import services as app_services
@@ -39,6 +38,7 @@ from sscard.casework.services.base import (
 from sscard.domain import casestates, idnumber
 from sscard.domain.casestates import State
 from sscard.domain.masking import mask_id_number, mask_name
+from sscard.notify.texts import Localized, Text
 from sscard.reference.models import Outlet
 
 from . import services as card_services
@@ -63,9 +63,11 @@ def _card(application: Application) -> Card | None:
     return Card.objects.filter(application=application).first()
 
 
-def _post_note(tracking: str) -> str:
-    return _("Posted. Tracking number: %(number)s. When the card arrives, confirm its receipt in \"My homepage\" "
-             "› \"My social security card\".") % {"number": tracking}
+# History notes are texts (sscard.notify.texts): stored as key and parameters, read in the reader's language.
+
+def _post_note(tracking: str) -> Text:
+    return Text(gettext_noop("Posted. Tracking number: %(number)s. When the card arrives, confirm its receipt in "
+                             "\"My homepage\" › \"My social security card\"."), {"number": tracking})
 
 
 def _card_link(application: Application) -> str:
@@ -153,7 +155,7 @@ def confirm_receipt(*, user, application: Application, request=None):
         try:
             change = app_services.change_state(application=locked, to_state=State.COLLECTED,
                                                role=casestates.Role.SYSTEM, actor=user,
-                                               note=_("Receipt confirmed online by the cardholder."),
+                                               note=Text(gettext_noop("Receipt confirmed online by the cardholder.")),
                                                request=request)
         except app_services.ApplicationError as error:
             raise CaseworkError(error.code, error.message, error.params) from None
@@ -186,10 +188,13 @@ def receive_batch_at_outlet(*, staff, batch: ProductionBatch, request=None) -> i
     return count
 
 
-def _ready_note(outlet: Outlet) -> str:
-    return _("Your card is ready for collection at %(outlet)s, %(address)s. Opening hours: %(hours)s. "
-             "Bring your ID card (an agent brings their own ID card and your written authorisation).") % {
-        "outlet": outlet.label, "address": outlet.address, "hours": outlet.hours}
+def _ready_note(outlet: Outlet) -> Text:
+    # The outlet's name, address and hours (translated reference data) as they read in each language.
+    return Text(gettext_noop("Your card is ready for collection at %(outlet)s, %(address)s. Opening hours: %(hours)s. "
+                             "Bring your ID card (an agent brings their own ID card and your written authorisation)."),
+                {"outlet": Localized.capture(lambda: outlet.label),
+                 "address": Localized.capture(lambda: outlet.address),
+                 "hours": Localized.capture(lambda: outlet.hours)})
 
 
 def mark_ready(*, staff, application: Application, expected_state: str | None = None, request=None):
@@ -247,12 +252,12 @@ def hand_over(*, staff, application: Application, collector: str, id_number: str
 def _hand_over(staff, locked: Application, collector: str, presented: str, agent_name: str,
                authorisation_checked: bool, request):
     if collector == HOLDER:
-        note = _("Card handed over to the cardholder at the counter.")
+        note = Text(gettext_noop("Card handed over to the cardholder at the counter."))
     else:
         if not agent_name.strip() or not authorisation_checked or not idnumber.is_valid_id_number(presented):
             raise CaseworkError("agent", MSG_AGENT)
-        note = _("Card handed over to an authorised agent (%(name)s, ID %(id)s) at the counter.") % {
-            "name": mask_name(agent_name.strip()), "id": mask_id_number(presented)}
+        note = Text(gettext_noop("Card handed over to an authorised agent (%(name)s, ID %(id)s) at the counter."), {
+            "name": mask_name(agent_name.strip()), "id": mask_id_number(presented)})
     change = move(staff, locked, State.COLLECTED, note=note, request=request)
     casefile = lock_casefile(locked)
     casefile.handed_over_at = timezone.now()

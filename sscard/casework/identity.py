@@ -30,7 +30,8 @@ from sscard.accounts.models import SmsPurpose
 from sscard.accounts.services import create_citizen
 from sscard.audit.services import record_event
 from sscard.domain.masking import mask_id_number, mask_phone
-from sscard.notify.services import post_message, send_sms
+from sscard.notify.services import post_message, send_sms_to_user
+from sscard.notify.texts import Localized, Text
 
 from .identity_selectors import blocking_applications, outlets_of
 from .models import IdentityCorrection
@@ -126,12 +127,14 @@ def propose_correction(*, staff, outlet, id_number: str, real_name: str, documen
 
 
 def _notify(correction: IdentityCorrection, wrong, right) -> None:
+    """Both people told, each in their own language (texts: sscard.notify.texts), masked data only."""
     masked_id = mask_id_number(correction.id_number)
-    if wrong.phone:
-        send_sms(phone=wrong.phone, text=_(SMS_WRONG) % {"id_number": masked_id}, purpose="id_number_correction")
-    params = {"id_number": masked_id, "phone": mask_phone(right.phone), "outlet": correction.outlet.label}
-    send_sms(phone=right.phone, text=_(SMS_RIGHT) % params, purpose="id_number_correction")
-    post_message(user=right, subject=_(MESSAGE_SUBJECT), body=_(MESSAGE_BODY) % params)
+    outlet = correction.outlet
+    send_sms_to_user(user=wrong, text=Text(SMS_WRONG, {"id_number": masked_id}), purpose="id_number_correction")
+    params = {"id_number": masked_id, "phone": mask_phone(right.phone),
+              "outlet": Localized.capture(lambda: outlet.label)}
+    send_sms_to_user(user=right, text=Text(SMS_RIGHT, params), purpose="id_number_correction")
+    post_message(user=right, subject=Text(MESSAGE_SUBJECT), body=Text(MESSAGE_BODY, params))
 
 
 def decide_correction(*, staff, correction: IdentityCorrection, confirm: bool, note: str = "",

@@ -153,7 +153,7 @@ def history(application: Application) -> list[HistoryEntry]:
     entries = []
     for change in application.changes.select_related("actor").order_by("at", "id"):
         entries.append(HistoryEntry(change.at, change.state_label, _actor_label(change.actor, change.role),
-                                    change.note, "state"))
+                                    change.shown_note, "state"))
     for action in application.case_actions.select_related("actor"):
         label = ACTION_LABELS.get(action.kind, action.kind)
         entries.append(HistoryEntry(action.at, str(label), _actor_label(action.actor, ""), action.reason,

@@ -8,8 +8,12 @@ class Message(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE,
                              related_name="inbox_messages")
+    # As rendered when posted, in the recipient's language then: shown when no key is stored (older rows).
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("message"), blank=True)
+    # The message key and parameters (sscard.notify.texts), rendered in the reader's language when read.
+    subject_text = models.JSONField(null=True, blank=True, editable=False)
+    body_text = models.JSONField(null=True, blank=True, editable=False)
     link = models.CharField(_("link"), max_length=500, blank=True,
                             help_text=_("A page of this site the message refers to, e.g. /card/applications/12"))
     created_at = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
@@ -22,7 +26,20 @@ class Message(models.Model):
         indexes = [models.Index(fields=["user", "read_at"], name="notify_msg_user_unread_idx")]
 
     def __str__(self) -> str:
-        return self.subject
+        return self.shown_subject
+
+    @property
+    def shown_subject(self) -> str:
+        """The subject in the reader's (active) language."""
+        from .texts import render_stored
+
+        return render_stored(self.subject_text, self.subject)[:200]
+
+    @property
+    def shown_body(self) -> str:
+        from .texts import render_stored
+
+        return render_stored(self.body_text, self.body)
 
     @property
     def is_read(self) -> bool:

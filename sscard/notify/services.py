@@ -16,6 +16,7 @@ from sscard.domain.masking import mask_personal_data, mask_phone
 from .models import Message, PendingDelivery
 from .sms.base import SmsDeliveryError
 from .sms.registry import get_gateway
+from .texts import is_text, language_of, render, to_json
 
 logger = logging.getLogger(__name__)
 
@@ -34,17 +35,28 @@ def backoff_seconds(attempts: int) -> int:
     return min(BACKOFF_MAX_SECONDS, BACKOFF_BASE_SECONDS ** max(1, attempts))
 
 
-def send_sms(*, phone: str, text: str, purpose: str) -> PendingDelivery:
-    """Queue an SMS: an outbox row in the caller's transaction, handed to the `deliver` task once it commits.
+def send_sms(*, phone: str, text, purpose: str, language: str | None = None) -> PendingDelivery:
+    """Queue an SMS: `text` a plain string or a text (`sscard.notify.texts`), rendered in `language` (default:
+    the active language, the request's: for a phone without an account). To a user: `send_sms_to_user`.
+
+    Queue an SMS: an outbox row in the caller's transaction, handed to the `deliver` task once it commits.
 
     A rolled-back transaction leaves no row and sends nothing; a committed one always has its row, even if
     the broker is down at that moment (the sweeper re-queues it). Outside a transaction the row is
     committed, and handed over, at once. Delivery failures are retried by the task and never raised here.
     """
-    row = PendingDelivery.objects.create(channel=PendingDelivery.Channel.SMS, recipient=phone, text=str(text),
+    text = render(text, language) if is_text(text) else str(text)
+    row = PendingDelivery.objects.create(channel=PendingDelivery.Channel.SMS, recipient=phone, text=text,
                                          purpose=str(purpose)[:64], next_attempt_at=timezone.now())
     transaction.on_commit(lambda: enqueue(row.pk), robust=True)
     return row
+
+
+def send_sms_to_user(*, user, text, purpose: str) -> PendingDelivery | None:
+    """An SMS to a user's phone in the user's own language, whoever's action caused it (None: no phone)."""
+    if not getattr(user, "phone", None):
+        return None
+    return send_sms(phone=user.phone, text=text, purpose=purpose, language=language_of(user))
 
 
 def enqueue(delivery_id: int) -> bool:
@@ -156,12 +168,17 @@ def oldest_pending_age_seconds(now=None) -> float:
     return max(0.0, ((now or timezone.now()) - oldest).total_seconds())
 
 
-def post_message(*, user, subject: str, body: str, link: str = "") -> Message:
-    """Put a message in the user's in-site inbox ("My messages"). `link` is a path on this site."""
+def post_message(*, user, subject, body, link: str = "") -> Message:
+    """Put a message in the user's in-site inbox ("My messages"). `link` is a path on this site.
+
+    `subject` and `body` are texts (`sscard.notify.texts`: a key and parameters, shown in the reader's language
+    when read) or plain strings (shown as they are). The text rendered in the user's language is kept too."""
     link = str(link or "")
     if link and (not link.startswith("/") or link.startswith("//") or "\\" in link):
         raise ValueError("a message link must be a path on this site, such as /card/applications/12")
-    return Message.objects.create(user=user, subject=str(subject)[:200], body=str(body), link=link)
+    language = language_of(user)
+    return Message.objects.create(user=user, subject=render(subject, language)[:200], body=render(body, language),
+                                  subject_text=to_json(subject), body_text=to_json(body), link=link)
 
 
 def mark_read(*, message: Message) -> Message:

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
 
 from sscard.accounts.catalogue import service_catalogue
+from sscard.accounts.services import set_preferred_language
 
 ELDER_COOKIE = "sscard_elder"
 
@@ -73,4 +74,9 @@ def toggle_elder_mode(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def set_language(request: HttpRequest) -> HttpResponse:
-    return django_set_language(request)
+    """Django's language switch (the cookie); a signed-in person's choice is kept on the account too, so
+    their SMS, messages and history notes follow it."""
+    response = django_set_language(request)
+    if request.user.is_authenticated:
+        set_preferred_language(user=request.user, language=request.POST.get("language", ""))
+    return response

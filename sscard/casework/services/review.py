@@ -10,10 +10,11 @@ from django.utils.translation import gettext_noop
 from sscard.applications import services as app_services
 from sscard.applications.models import Application
 from sscard.domain.casestates import State
+from sscard.notify.texts import Joined, Text
 
 from .. import selectors
 from ..models import BatchItem, CaseFile, RejectionProposal
-from ..reasons import REJECTION_REASONS, RETURN_REASONS, rejection_label, return_label
+from ..reasons import REJECTION_REASONS, RETURN_REASONS, rejection_label
 from ..roles import perm
 from .base import (
     MSG_REASON,
@@ -36,6 +37,9 @@ MSG_UNKNOWN_REASON = gettext_noop("Unknown reason code.")
 MSG_SUSPENDED = gettext_noop("The case is suspended. Resume it first.")
 MSG_ASSIGNEE = gettext_noop("That person cannot work on this case (not staff of this area).")
 MSG_IN_BATCH = gettext_noop("This case is already in production batch %(batch)s.")
+
+# A coded reason (in the reader's language) and the reviewer's own note (as written).
+REASON_AND_NOTE = gettext_noop("%(reason)s: %(note)s")
 
 
 def _check_assignment(staff, casefile: CaseFile) -> None:
@@ -123,7 +127,9 @@ def return_for_correction(*, staff, application: Application, reasons: list[tupl
             raise CaseworkError("reason", MSG_UNKNOWN_REASON)
         if not note:
             raise CaseworkError("note", MSG_NOTE_MISSING, {"reason": RETURN_REASONS[code][1]})
-    problems = [(RETURN_REASONS[code][0], f"{return_label(code)}: {note}") for code, note in chosen]
+    # Each reason in the citizen's language (a text), with the reviewer's note as written.
+    problems = [(RETURN_REASONS[code][0], Text(REASON_AND_NOTE, {"reason": RETURN_REASONS[code][1], "note": note}))
+                for code, note in chosen]
     with transaction.atomic():
         locked = open_case(staff, application, "review_case", expected_state)
         casefile = lock_casefile(locked)
@@ -172,8 +178,10 @@ def decide_rejection(*, staff, application: Application, confirm: bool, note: st
             raise CaseworkError("own", MSG_OWN)
         proposal.decided_by, proposal.decided_at, proposal.decision_note = staff, timezone.now(), note.strip()
         if confirm:
-            reason = rejection_label(proposal.reason_code)
-            text = f"{reason}: {proposal.note}" if proposal.note else reason
+            # The reason in the reader's language; the reviewer's own note as written.
+            reason = REJECTION_REASONS.get(proposal.reason_code, proposal.reason_code)
+            text = (Text(REASON_AND_NOTE, {"reason": reason, "note": proposal.note}) if proposal.note
+                    else Joined((reason,)))
             move(staff, locked, State.REJECTED, note=text, request=request)
             proposal.outcome = RejectionProposal.Outcome.CONFIRMED
             audit_case(staff, locked, "rejection_confirmed", {"code": proposal.reason_code}, request=request)

@@ -261,7 +261,7 @@ class Command(BaseCommand):
         first = _next_id(User)
         columns = ["id", "password", "last_login", "is_superuser", "username", "first_name", "last_name", "email",
                    "is_staff", "is_active", "date_joined", "real_name", "document_type", "id_number", "phone",
-                   "phone_verified_at", "terms_version", "terms_accepted_at", "elder_mode"]
+                   "phone_verified_at", "terms_version", "terms_accepted_at", "elder_mode", "preferred_language"]
         _check_columns(User, columns)
         terms = settings.TERMS_VERSION
         joined_base = now - timedelta(days=HISTORY_DAYS + 30)
@@ -274,7 +274,8 @@ class Command(BaseCommand):
                 joined = joined_base + timedelta(seconds=(n * 7919) % (HISTORY_DAYS * 86400))
                 yield (first + n, password_hash, None, False, f"{USERNAME_PREFIX}{n:09d}", "", "", "", False, True,
                        joined, name, "resident_id", synthetic_id_number(n, counties, ADULT_FIRST_BIRTH, ADULT_DAYS),
-                       synthetic_phone(n), joined, terms, joined, n % 50 == 0)
+                       synthetic_phone(n), joined, terms, joined, n % 50 == 0,
+                       "es" if n % 40 == 1 else "en" if n % 60 == 2 else "zh-hans")
 
         writer.write(User, columns, rows())
         return first
