@@ -30,6 +30,7 @@ from .models import (
     IssuedOfficeCode,
     StatusChange,
 )
+from .notices import stage_notice
 
 logger = logging.getLogger(__name__)
 
@@ -236,28 +237,6 @@ def submit_application(*, user, token, fields: dict, request=None) -> Submission
 
 # --- State changes -----------------------------------------------------------------------------------------
 
-def _stage_notice(to_state: str, *, code: str, stage) -> tuple[Text, Text, Text]:
-    """The subject, body and SMS (texts, rendered in the reader's language) telling the citizen that the
-    application reached `to_state`. Approval has its own wording: the stage the citizen sees is still "in
-    review" while the bank pre-opens the account, but the review itself is done and passed."""
-    if to_state == State.BANK_PREOPENING:
-        params = {"code": code}
-        return (
-            Text(gettext_noop("Card application %(code)s: review passed"), params),
-            Text(gettext_noop("The review of your social security card application %(code)s is done: it passed. "
-                              "The partner bank now pre-opens the account linked to the card; then the card is "
-                              "made."), params),
-            Text(gettext_noop("[Social security card] Application %(code)s passed the review. The bank now "
-                              "pre-opens the card's account, then the card is made. Details online."), params),
-        )
-    params = {"code": code, "stage": stage}
-    return (
-        Text(gettext_noop("Card application %(code)s: %(stage)s"), params),
-        Text(gettext_noop("Your social security card application %(code)s is now at the stage: %(stage)s."), params),
-        Text(gettext_noop("[Social security card] Application %(code)s: %(stage)s. Details online."), params),
-    )
-
-
 def _change_state(application: Application, *, to_state: str, role: str, actor=None, note="",
                   request=None, event_type: str = "card_application.state_changed",
                   extra: dict | None = None, link: str = "") -> StatusChange:
@@ -283,7 +262,7 @@ def _change_state(application: Application, *, to_state: str, role: str, actor=N
     stage = Stage.objects.filter(code=to_state).first()
     if stage is not None and stage.notify_citizen and to_state != State.SUBMITTED:
         plain = selectors.PLAIN_LABELS.get(stage.plain_stage, stage.plain_stage)  # a lazy msgid: translated when read
-        subject, body, sms = _stage_notice(to_state, code=application.display_code, stage=plain)
+        subject, body, sms = stage_notice(to_state, code=application.display_code, stage=plain)
         _notify(application, subject=subject, body=Joined((body, note), "\n"), sms=Joined((sms, note), " "),
                 link=link)
     return change

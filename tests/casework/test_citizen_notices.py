@@ -47,11 +47,13 @@ def test_approval_tells_the_citizen_the_review_passed_by_message_and_sms(reviewe
                                                                          django_capture_on_commit_callbacks):
     application = new_application()
     citizen = application.applicant
+    citizen.preferred_language = language  # the citizen's language, whoever acts (here a reviewer in Chinese)
+    citizen.save(update_fields=["preferred_language"])
     services.claim(staff=reviewer, application=application)
     before = Message.objects.filter(user=citizen).count()
     subject, body_words, sms_words = REVIEW_PASSED[language]
     code = application.display_code
-    with translation.override(language), django_capture_on_commit_callbacks(execute=True):
+    with translation.override("zh-hans"), django_capture_on_commit_callbacks(execute=True):
         services.approve(staff=reviewer, application=application)
     assert application.state == State.BANK_PREOPENING
     assert Message.objects.filter(user=citizen).count() == before + 1
@@ -79,8 +81,10 @@ def test_an_administrator_can_still_turn_the_review_notice_off(reviewer):
 def test_the_posting_message_leads_to_the_card_page_where_the_receipt_is_confirmed(
         production, client, django_capture_on_commit_callbacks):
     application = new_application(delivery="post", state=State.IN_PRODUCTION)
+    application.applicant.preferred_language = "en"
+    application.applicant.save(update_fields=["preferred_language"])
     give_card(application)
-    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+    with translation.override("zh-hans"), django_capture_on_commit_callbacks(execute=True):
         delivery.record_tracking(staff=production, application=application, tracking_number="SF1234567890")
     message = _last_message(application.applicant)
     assert message.link == "/cards/"

@@ -16,8 +16,9 @@ def test_the_history_rows_inherit_the_abstract_rows_and_keep_their_tables_and_co
     assert issubclass(StatusChange, StatusHistoryRow) and issubclass(CaseAction, HistoryRow)
     # (table, columns) as the migrations of today's main created them, written by hand
     assert StatusChange._meta.db_table == "applications_statuschange"
+    # (+ note_text since issue 11: the note as a message key and parameters, read in the reader's language)
     assert columns(StatusChange) == {"id", "application_id", "from_state", "to_state", "actor_id", "role", "at",
-                                     "note"}
+                                     "note", "note_text"}
     assert CaseAction._meta.db_table == "casework_caseaction"
     assert columns(CaseAction) == {"id", "application_id", "kind", "actor_id", "at", "reason", "data"}
     assert StatusChange._meta.ordering == ["at", "id"] == CaseAction._meta.ordering
