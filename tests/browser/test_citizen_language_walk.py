@@ -84,7 +84,7 @@ def register(page, *, lang, person):
     page.locator("#id_password2").fill(PASSWORD)
     page.locator("#id_accept_terms").check()
     page.locator('button[value="register"]').click()
-    expect(page).to_have_url(re.compile(r"/accounts/home$"))
+    expect(page).to_have_url(re.compile(r"/accounts/$"))  # the personal space (issue 11)
 
 
 def primary_button(page):
@@ -95,6 +95,7 @@ def apply_by_post(page, *, person):
     """My homepage → the service item → online application, the card to be posted; returns the office code."""
     from sscard.reference.models import PartnerBank
 
+    page.locator(f'main a[href="{reverse("accounts:home")}"]').first.click()  # personal space → My homepage
     page.locator(f'main a[href="{reverse("applications:service")}"]').first.click()
     page.locator(f'main a.button[href="{reverse("applications:apply")}"]').click()
     expect(page).to_have_url(re.compile(r"/card/apply/applicant$"))

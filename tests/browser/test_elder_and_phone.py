@@ -58,7 +58,7 @@ def log_in(page):
     page.locator("#id_identifier").fill(PERSON["id_number"])
     page.locator("#id_password").fill(PASSWORD)
     page.locator(f'form[action="{reverse("accounts:login")}"] button[type="submit"]').click()
-    expect(page).to_have_url(re.compile(r"/accounts/home$"))
+    expect(page).to_have_url(re.compile(r"/accounts/$"))  # the personal space (issue 11)
 
 
 def font_size(page, selector: str) -> float:
