@@ -23,7 +23,6 @@ from . import drafts, forms, photos, selectors, services, summaries
 from .forms import STEP_NAMES
 from .models import Application, ApplicationDraft
 
-TYPED_STEPS = ("applicant", "personal", "delivery")  # the steps whose typed values survive a language switch
 # The form the header's language buttons submit on each step page (see _switch_language). The photo step has
 # none: a photo is uploaded and checked by its own buttons and then kept on the draft, so a switch loses
 # nothing saved (a file merely chosen and not yet uploaded cannot be kept: browsers never refill a file box).
