@@ -97,15 +97,21 @@ def _queue(code_id: int, only_to_account: bool, language: str) -> None:
 def deliver_code(*, code_id: int, only_to_account: bool, language: str) -> None:
     """The task side of `issue_code`: give the row a code and send it by SMS (through the outbox), unless
     `only_to_account` and the number has no active citizen account: then the row gets a hash no code matches,
-    so trying a code for it is answered exactly as for a wrong code. Idempotent (a task may run twice)."""
+    so trying a code for it is answered exactly as for a wrong code. Idempotent (a task may run twice).
+
+    The SMS speaks the account's preferred language when the number has an account, else `language` (the
+    request's). Only the worker looks at the account, so the request's answer says nothing about it."""
     from django.contrib.auth import get_user_model
+
+    from .services import account_language  # services imports this module
 
     with transaction.atomic():
         row = SmsCode.objects.select_for_update().filter(pk=code_id, code_hash=PENDING, used_at__isnull=True).first()
         if row is None or row.expires_at <= timezone.now():
             return
-        deliver = not only_to_account or get_user_model().objects.filter(
-            phone=row.phone, is_staff=False, is_active=True).exists()
+        account = get_user_model().objects.filter(phone=row.phone, is_staff=False, is_active=True).first()
+        deliver = not only_to_account or account is not None
+        language = account_language(account) or language
         code = f"{secrets.randbelow(1_000_000):06d}"
         row.code_hash = _hash(row.phone, row.purpose, code if deliver else secrets.token_hex(8))
         row.save(update_fields=["code_hash"])

@@ -72,10 +72,16 @@ def save_draft_step(*, draft: ApplicationDraft, step: str, data: dict, next_step
     return draft
 
 
+def typed_fields(data: dict) -> dict:
+    """What a form held, not validated, as plain texts of bounded length (only shown again in the form)."""
+    return {name: value[:TYPED_MAX_CHARS] for name, value in data.items() if isinstance(value, str)}
+
+
 def keep_typed_step(*, draft: ApplicationDraft, step: str, data: dict) -> ApplicationDraft:
     """Keep what a step's form holds, not yet validated, so that the form shows it again (the person switched
-    the language in the middle of the step). The step's saved answers and the draft's progress are unchanged."""
-    typed = {name: value[:TYPED_MAX_CHARS] for name, value in data.items() if isinstance(value, str)}
+    the language in the middle of the step). The step's saved answers and the draft's progress are unchanged.
+    For the confirmation step ("confirm"), its two tick boxes: kept until any step is saved again."""
+    typed = typed_fields(data)
     with transaction.atomic():
         draft.data = {**draft.data, TYPED: {**(draft.data.get(TYPED) or {}), step: typed}}
         draft.save(update_fields=["data", "updated_at"])
@@ -106,7 +112,10 @@ def _set_step(draft: ApplicationDraft, step: str, data: dict, next_step: str, ke
     kept_steps = {name: value for name, value in (draft.data.get(KEPT) or {}).items() if name != step}
     if kept is not None:
         kept_steps[step] = {"version": KEPT_VERSION, "values": kept}
-    typed_steps = {name: value for name, value in (draft.data.get(TYPED) or {}).items() if name != step}
+    # The step's typed values are now saved; ticks of the confirmation go too: they were given for the answers
+    # as they were (a declaration and a consent are given again for changed answers).
+    typed_steps = {name: value for name, value in (draft.data.get(TYPED) or {}).items()
+                   if name not in (step, "confirm")}
     draft.data = {**draft.data, step: data, KEPT: kept_steps, TYPED: typed_steps}
     draft.step = next_step
 

@@ -23,7 +23,10 @@ from . import drafts, forms, photos, selectors, services, summaries
 from .forms import STEP_NAMES
 from .models import Application, ApplicationDraft
 
-TYPED_STEPS = ("applicant", "personal", "delivery")  # the steps whose typed values survive a language switch
+# The form the header's language buttons submit on each step page (see _switch_language). The photo step has
+# none: a photo is uploaded and checked by its own buttons and then kept on the draft, so a switch loses
+# nothing saved (a file merely chosen and not yet uploaded cannot be kept: browsers never refill a file box).
+SWITCH_FORMS = {"applicant": "step-form", "personal": "step-form", "delivery": "step-form", "confirm": "submit-form"}
 
 STEP_TITLES = {
     "applicant": gettext_lazy("Applicant"),
@@ -92,7 +95,7 @@ def _step_context(step: str, draft: ApplicationDraft, settings_row) -> dict:
             "draft": draft, "settings": settings_row, "step_title": STEP_TITLES[step],
             "step_number": STEP_NAMES.index(step) + 1, "step_count": len(STEP_NAMES),
             # The language buttons of the page header submit this form (see _switch_language).
-            "language_switch_form": "step-form" if step in TYPED_STEPS else None}
+            "language_switch_form": SWITCH_FORMS.get(step)}
 
 
 def _next(step: str) -> str:
@@ -143,10 +146,12 @@ def _draft_for_step(request, step: str) -> ApplicationDraft | HttpResponse:
 def apply_step(request: HttpRequest, step: str) -> HttpResponse:
     if step not in STEP_NAMES:
         raise Http404
-    if step == "confirm" and request.method == "POST":
+    if step == "confirm" and request.method == "POST" and "language" not in request.POST:
         return _submit(request)
     draft = _draft_for_step(request, step)
     if isinstance(draft, HttpResponse):
+        if request.method == "POST" and "language" in request.POST:  # e.g. a page left open after submitting
+            return to_language_switch(reverse("applications:apply_step", args=[step]))
         return draft
     if STEP_NAMES.index(step) > STEP_NAMES.index(draft.step if draft.step in STEP_NAMES else "applicant"):
         return redirect("applications:apply_step", step=draft.step)
@@ -154,11 +159,11 @@ def apply_step(request: HttpRequest, step: str) -> HttpResponse:
     context = _step_context(step, draft, settings_row)
     if step == "photo":
         return _photo_step(request, draft, settings_row, context)
+    if request.method == "POST" and "language" in request.POST:
+        return _switch_language(request, draft, step, settings_row)
     if step == "confirm":
         return _confirm_page(request, draft, settings_row, context)
 
-    if request.method == "POST" and "language" in request.POST:
-        return _switch_language(request, draft, step, settings_row)
     if request.method == "POST":
         form = _bind(step, draft, request.user, data=request.POST, settings_row=settings_row)
         if form.is_valid():
@@ -182,10 +187,21 @@ def _switch_language(request, draft, step, settings_row):
     `language_switch_form`). Keep what the form holds as the draft's typed values, then hand the same POST
     (307 keeps the method and the body: the CSRF token and the language) to the language switch, which
     comes back to this step, shown in the new language with what was typed."""
-    form = _bind(step, draft, request.user, data=request.POST, settings_row=settings_row)
-    services.keep_typed_step(draft=draft, step=step, data=form.raw())
-    target = reverse("web:set_language") + "?" + urlencode({"next": reverse("applications:apply_step", args=[step])})
-    return HttpResponseRedirect(target, status=307)
+    if step == "confirm":  # its tick boxes: "on" when ticked, absent when not
+        typed = {name: request.POST[name] for name in CONFIRM_TICKS if name in request.POST}
+    else:
+        typed = _bind(step, draft, request.user, data=request.POST, settings_row=settings_row).raw()
+    services.keep_typed_step(draft=draft, step=step, data=typed)
+    return to_language_switch(reverse("applications:apply_step", args=[step]))
+
+
+def to_language_switch(next_url: str) -> HttpResponse:
+    """Hand a page's POST on to the language switch: 307 keeps the method and the body (the CSRF token and the
+    language); the switch then comes back to `next_url`."""
+    return HttpResponseRedirect(reverse("web:set_language") + "?" + urlencode({"next": next_url}), status=307)
+
+
+CONFIRM_TICKS = ("declaration", "consent")
 
 
 def _photo_step(request, draft, settings_row, context):
@@ -217,7 +233,8 @@ def _confirm_page(request, draft, settings_row, context, form=None, error=None):
         messages.error(request, _("Some answers need your attention before you can submit."))
         drafts.send_back_to_step(draft=draft, step=review.invalid_step)
         return redirect(reverse("applications:apply_step", args=[review.invalid_step]) + "?check=1")
-    context.update(form=form or forms.ConfirmForm(initial={"token": draft.token}),
+    ticked = {name: True for name in services.typed_values(draft, "confirm") or {}}  # kept over a language switch
+    context.update(form=form or forms.ConfirmForm(initial={"token": draft.token, **ticked}),
                    summary=summaries.confirmation_summary(review.fields),
                    has_photo=bool(draft.photo), error=error, cache_buster=int(draft.updated_at.timestamp()),
                    expected=reference_selectors.expected_completion(timezone.localdate(), settings_row.processing_days))

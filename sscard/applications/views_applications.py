@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -14,7 +15,12 @@ from sscard.accounts.decorators import citizen_required
 from sscard.reference import selectors as reference_selectors
 
 from . import forms, photos, receipt, selectors, services, summaries
-from .views import _own, _private_jpeg, _settings
+from .views import _own, _private_jpeg, _settings, to_language_switch
+
+# In the session, by office code: what the correction page's form held when the person switched the language
+# (not validated, not saved; only shown again until the corrections are sent). The photo box cannot be kept:
+# browsers never refill a file box, so a chosen photo is chosen again after a switch.
+CORRECTION_TYPED_KEY = "applications:correction-typed"
 
 
 @citizen_required
@@ -86,6 +92,8 @@ def withdraw(request: HttpRequest, code: str) -> HttpResponse:
 def correct(request: HttpRequest, code: str) -> HttpResponse:
     """Correct a returned (or bank-failed) application and resubmit it under the same office code."""
     application = _own(request, code)
+    if request.method == "POST" and "language" in request.POST and not application.needs_correction:
+        return to_language_switch(reverse("applications:detail", args=[application.office_code]))
     if not application.needs_correction:
         messages.info(request, _("This application does not need a correction."))
         return redirect("applications:detail", code=application.office_code)
@@ -93,6 +101,16 @@ def correct(request: HttpRequest, code: str) -> HttpResponse:
     corrections = selectors.open_corrections(application)
     photo_flagged = any(item.section == "photo" for item in corrections)
     personal_initial, delivery_initial = summaries.correction_initial(application)
+    typed = request.session.get(CORRECTION_TYPED_KEY, {}).get(application.office_code)
+    if typed:  # typed before a language switch first
+        personal_initial, delivery_initial = typed["personal"], typed["delivery"]
+    if request.method == "POST" and "language" in request.POST:
+        # The header's language buttons submit this page's form (`language_switch_form`): keep what it holds.
+        kept = {"personal": services.typed_fields(forms.PersonalForm(request.POST, prefix="p").raw()),
+                "delivery": services.typed_fields(forms.DeliveryForm(request.POST, prefix="d").raw())}
+        request.session[CORRECTION_TYPED_KEY] = {**request.session.get(CORRECTION_TYPED_KEY, {}),
+                                                 application.office_code: kept}
+        return to_language_switch(reverse("applications:correct", args=[application.office_code]))
     if request.method == "POST":
         personal = forms.PersonalForm(request.POST, prefix="p")
         delivery = forms.DeliveryForm(request.POST, prefix="d")
@@ -108,6 +126,7 @@ def correct(request: HttpRequest, code: str) -> HttpResponse:
             except services.ApplicationError as error:
                 messages.error(request, error.translated())
                 return redirect("applications:detail", code=application.office_code)
+            _forget_typed(request, application.office_code)
             messages.success(request, _("Your corrections were sent. The application keeps its office code %(code)s.")
                              % {"code": application.display_code})
             return redirect("applications:detail", code=application.office_code)
@@ -120,7 +139,14 @@ def correct(request: HttpRequest, code: str) -> HttpResponse:
         "photo_form": photo_form, "photo_flagged": photo_flagged,
         "forms": [personal, delivery, photo_form],
         "has_errors": any(f.errors for f in (personal, delivery, photo_form)),
+        "language_switch_form": "photo-form",  # the language buttons submit the corrections (kept, not sent)
     })
+
+
+def _forget_typed(request, office_code: str) -> None:
+    typed = request.session.get(CORRECTION_TYPED_KEY)
+    if typed and office_code in typed:
+        request.session[CORRECTION_TYPED_KEY] = {code: values for code, values in typed.items() if code != office_code}
 
 
 # --- Public progress ---------------------------------------------------------------------------------------

@@ -1,6 +1,8 @@
 """The citizen's preferred language is kept on the account (issue 11): set at registration (the page's
 language), changed by the language switch, applied at log-in; notices to an account go out in it."""
 
+import re
+
 import pytest
 from django.conf import settings
 from django.test import Client
@@ -95,3 +97,49 @@ def test_the_owner_of_a_squatted_id_number_is_told_in_their_own_language(citizen
     notice = Message.objects.filter(user=citizen).order_by("-id").first()
     with translation.override("zh-hans"):
         assert notice.shown_subject == "有人尝试以您的证件号码注册"
+
+
+SMS_LOGIN = "/accounts/login/sms"
+RESET = "/accounts/password-reset"
+UNKNOWN_PHONE = "13311112222"
+CODE_SMS = {  # written by hand, with the code as ######
+    "es": "[Servicios Gubernamentales de Hubei] Su código de verificación es ######. Es válido durante 5 minutos. "
+          "No se lo comunique a nadie.",
+    "zh-hans": "【湖北政务服务网】您的验证码：######，5分钟内有效，请勿告知他人。",
+}
+
+
+def page_answer(response) -> tuple[int, str]:
+    """What the page shows, with the phone number (the only thing that differs) taken out."""
+    page = response.content.decode()
+    for phone in ("13800138000", UNKNOWN_PHONE):
+        page = page.replace(phone, "PHONE").replace(phone[:3] + "****" + phone[-4:], "MASKED")
+    page = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "CSRF", page)
+    return response.status_code, page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", [SMS_LOGIN, RESET])
+def test_a_code_goes_out_in_the_accounts_language_whatever_the_page_was_in(citizen, url,
+                                                                          django_capture_on_commit_callbacks):
+    set_preferred_language(user=citizen, language="es")
+    pages = {}
+    for phone in (citizen.phone, UNKNOWN_PHONE):
+        client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+        with django_capture_on_commit_callbacks(execute=True):
+            pages[phone] = page_answer(client.post(url, {"action": "send_code", "phone": phone}))
+    sms = OutboxSms.objects.get(phone=citizen.phone)
+    assert re.sub(r"\d{6}", "######", sms.text) == CODE_SMS["es"]
+    assert not OutboxSms.objects.filter(phone=UNKNOWN_PHONE).exists()  # no account: nothing is sent
+    assert pages[citizen.phone] == pages[UNKNOWN_PHONE]  # the page says nothing about the account
+    assert "验证码已发送至MASKED" in pages[citizen.phone][1]  # in the page's language
+
+
+@pytest.mark.django_db
+def test_a_code_to_an_account_without_a_kept_language_goes_out_in_the_pages_language(
+        citizen, django_capture_on_commit_callbacks):
+    citizen.preferred_language = ""
+    citizen.save(update_fields=["preferred_language"])
+    with django_capture_on_commit_callbacks(execute=True):
+        Client(HTTP_ACCEPT_LANGUAGE="zh-hans").post(SMS_LOGIN, {"action": "send_code", "phone": citizen.phone})
+    assert re.sub(r"\d{6}", "######", OutboxSms.objects.get(phone=citizen.phone).text) == CODE_SMS["zh-hans"]

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from sscard.applications.models import ApplicationDraft
+from sscard.applications.models import Application, ApplicationDraft
 
 from .conftest import PERSONAL, step_url
 
@@ -80,3 +80,114 @@ def test_the_first_step_keeps_a_childs_details_typed_before_a_switch(citizen):
     assert '<html lang="zh-hans">' in page
     assert 'name="child_name" value="李小明"' in page
     assert '<input type="radio" name="applying_for" value="child" id="id_applying_for_1" required checked>' in page
+
+
+# --- The confirmation step and the correction page (the last gaps of issue 11) -------------------------------
+
+def buttons_of(page: str) -> list[str]:
+    return re.findall(r'<button type="submit" name="language"[^>]*>', page)
+
+
+def tick_box(page: str, name: str) -> str:
+    boxes = re.findall(rf'<input type="checkbox" name="{name}"[^>]*>', page)
+    assert len(boxes) == 1, boxes
+    return boxes[0]
+
+
+@pytest.fixture
+def at_confirmation(citizen, fill):
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(citizen)
+    fill(client)
+    return client
+
+
+def test_the_language_buttons_of_the_confirmation_submit_its_form_and_the_photo_steps_do_not(at_confirmation):
+    page = at_confirmation.get(step_url("confirm")).content.decode()
+    assert '<form method="post" class="stacked panel" novalidate id="submit-form">' in page
+    assert len(buttons_of(page)) == len(settings.LANGUAGES)
+    assert all('form="submit-form"' in button for button in buttons_of(page))
+    # The photo step: a photo is kept on the draft once uploaded; the buttons submit their own form.
+    photo = at_confirmation.get(step_url("photo")).content.decode()
+    assert not any("form=" in button for button in buttons_of(photo))
+
+
+def test_switching_the_language_on_the_confirmation_keeps_its_ticks_and_submits_nothing(at_confirmation):
+    draft = ApplicationDraft.objects.get()
+    response = at_confirmation.post(step_url("confirm"), {"token": str(draft.token), "declaration": "on",
+                                                          "language": "es"}, follow=True)
+    assert [status for _url, status in response.redirect_chain] == [307, 302]
+    assert response.redirect_chain[-1][0] == step_url("confirm")
+    page = response.content.decode()
+    assert '<html lang="es">' in page and "Revisar y presentar" in page
+    assert " checked" in tick_box(page, "declaration")  # ticked before the switch
+    assert " checked" not in tick_box(page, "consent")  # not ticked: still not ticked
+    assert 'class="errorlist"' not in page  # the missing consent was not checked: nothing was submitted
+    assert not Application.objects.exists()
+    assert ApplicationDraft.objects.get().step == "confirm"
+    # It is submitted as usual afterwards, in Spanish.
+    done = at_confirmation.post(step_url("confirm"), {"token": str(draft.token), "declaration": "on",
+                                                      "consent": "on"})
+    assert done.status_code == 302 and Application.objects.count() == 1
+
+
+def test_ticks_kept_over_a_switch_go_when_an_answer_is_changed(at_confirmation):
+    draft = ApplicationDraft.objects.get()
+    at_confirmation.post(step_url("confirm"), {"token": str(draft.token), "declaration": "on", "consent": "on",
+                                               "language": "en"})
+    at_confirmation.post(step_url("personal"), {**PERSONAL, "res_detail": "中北路 1 号"})  # saved again
+    page = at_confirmation.get(step_url("confirm")).content.decode()
+    assert " checked" not in tick_box(page, "declaration") and " checked" not in tick_box(page, "consent")
+
+
+@pytest.fixture
+def returned(citizen, fill, submit):
+    from sscard.applications import services
+
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(citizen)
+    fill(client)
+    submit(client)
+    application = Application.objects.get()
+    services.change_state(application=application, to_state="under_review", role="reviewer")
+    services.return_for_correction(application=application, actor=None,
+                                   problems=[("address", "The building number is missing.")])
+    application.refresh_from_db()
+    return client, application
+
+
+def correction(application, **changes):
+    data = {"p-ethnicity": "01", "p-nationality": "CHN", "p-document_valid_until": "2035-01-01",
+            "p-occupation": "2", "p-res_province": "420000", "p-res_city": "420100", "p-res_district": "420106",
+            "p-res_detail": application.res_detail, "d-bank": str(application.bank_id), "d-delivery": "pickup",
+            "d-outlet": str(application.outlet_id)}
+    return {**data, **changes}
+
+
+def test_switching_the_language_on_the_correction_page_keeps_the_corrections_typed(returned):
+    client, application = returned
+    url = reverse("applications:correct", args=[application.office_code])
+    page = client.get(url).content.decode()
+    assert '<form method="post" enctype="multipart/form-data" class="stacked panel" novalidate id="photo-form">' in page
+    assert buttons_of(page) and all('form="photo-form"' in button for button in buttons_of(page))
+
+    typed = correction(application, **{"p-res_detail": "中北路 100 号 1 栋 1 单元 101 室",
+                                       "p-document_valid_until": "2036-07-08", "p-ethnicity": "03",
+                                       "p-employer": ""})
+    response = client.post(url, {**typed, "language": "es"}, follow=True)
+    assert [status for _url, status in response.redirect_chain] == [307, 302]
+    assert response.redirect_chain[-1][0] == url
+    page = response.content.decode()
+    assert '<html lang="es">' in page and "Corregir y volver a presentar" in page
+    assert 'value="中北路 100 号 1 栋 1 单元 101 室"' in page and 'value="2036-07-08"' in page
+    assert '<option value="03" selected>' in page
+    assert 'class="errorlist"' not in page
+    application.refresh_from_db()  # nothing was sent
+    assert application.state == "returned" and application.res_detail == "中北路 100 号 1 栋 101 室"
+
+    # Sent afterwards: the corrections are saved, and the page forgets what was typed.
+    sent = client.post(url, correction(application, **{"p-res_detail": "中北路 100 号 1 栋 1 单元 101 室"}))
+    assert sent.status_code == 302
+    application.refresh_from_db()
+    assert application.state == "resubmitted" and application.res_detail == "中北路 100 号 1 栋 1 单元 101 室"
+    assert application.office_code not in client.session.get("applications:correction-typed", {})
