@@ -36,8 +36,8 @@ EXPECTED = {
         "sms_prefix": "【社会保障卡】",
         "sms": ["【社会保障卡】您的申领{code}：正在制卡，详情请登录网站查看。",
                 "【社会保障卡】您的申领{code}：卡片寄送中/待领取，详情请登录网站查看。 已寄出，运单号：{tracking}。"
-                "收到社会保障卡后，请在“我的社会保障卡”中确认签收。"],
-        "history": ["已寄出，运单号：{tracking}。收到社会保障卡后，请在“我的社会保障卡”中确认签收。",
+                "收到社会保障卡后，请登录后在“我的主页 › 我的社保卡”中确认签收。"],
+        "history": ["已寄出，运单号：{tracking}。收到社会保障卡后，请登录后在“我的主页 › 我的社保卡”中确认签收。",
                     "持卡人已在线确认签收。"],
         "received": "我已收到社会保障卡",
     },
@@ -50,9 +50,9 @@ EXPECTED = {
         "sms": ["[Tarjeta de seguridad social] Solicitud {code}: Tarjeta en fabricación. Detalles en línea.",
                 "[Tarjeta de seguridad social] Solicitud {code}: Tarjeta en camino o lista para recoger. Detalles en "
                 "línea. Enviada por correo. Número de seguimiento: {tracking}. Cuando llegue la tarjeta, confirme su "
-                "recepción en «Mis tarjetas»."],
+                "recepción en «Mi página de inicio» › «Mi tarjeta de seguridad social»."],
         "history": ["Enviada por correo. Número de seguimiento: {tracking}. Cuando llegue la tarjeta, confirme su "
-                    "recepción en «Mis tarjetas».",
+                    "recepción en «Mi página de inicio» › «Mi tarjeta de seguridad social».",
                     "El titular ha confirmado la recepción en línea."],
         "received": "He recibido mi tarjeta",
     },
@@ -62,8 +62,10 @@ EXPECTED = {
         "sms_prefix": "[Social security card]",
         "sms": ["[Social security card] Application {code}: Card being made. Details online.",
                 "[Social security card] Application {code}: Card on its way / ready. Details online. Posted. "
-                "Tracking number: {tracking}. When the card arrives, confirm its receipt in \"My cards\"."],
-        "history": ["Posted. Tracking number: {tracking}. When the card arrives, confirm its receipt in \"My cards\".",
+                "Tracking number: {tracking}. When the card arrives, confirm its receipt in \"My homepage\" › "
+                "\"My social security card\"."],
+        "history": ["Posted. Tracking number: {tracking}. When the card arrives, confirm its receipt in \"My homepage\" › "
+                    "\"My social security card\".",
                     "Receipt confirmed online by the cardholder."],
         "received": "I have received my card",
     },
@@ -163,7 +165,7 @@ def test_a_citizen_walks_from_registration_to_received_in_their_language(
     expected = {key: [t.format(code=code, tracking=tracking) for t in texts] if isinstance(texts, list) else texts
                 for key, texts in EXPECTED[lang].items()}
 
-    # The citizen confirms the receipt on "My cards".
+    # The citizen confirms the receipt on "My social security card".
     page.goto(reverse("cards:mine"))
     button = page.locator(f'form[action="{reverse("cards:confirm_receipt", args=[card.card_number])}"] button')
     expect(button).to_have_text(expected["received"])
