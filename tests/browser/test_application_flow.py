@@ -12,19 +12,9 @@ from playwright.sync_api import expect
 
 from sscard.domain.idnumber import make_id_number
 from tests.applications import images
+from tests.casework.conftest import PASSWORD
 
-PASSWORD = "Strong-pass-2026"
-
-
-def last_code(phone: str) -> str:
-    """The code of the last SMS to `phone` (digits next to Chinese text: no \\b word boundary there)."""
-    from sscard.notify.models import OutboxSms
-
-    sms = OutboxSms.objects.filter(phone=phone).order_by("-id").first()
-    assert sms is not None, "no SMS was sent"
-    match = re.search(r"(?<!\d)(\d{6})(?!\d)", sms.text)
-    assert match, sms.text
-    return match.group(1)
+from .steps import register_online
 
 
 @pytest.fixture
@@ -40,19 +30,7 @@ def primary_button(page):
 
 
 def register(page, assert_accessible, screenshot, *, lang, person):
-    page.goto(reverse("accounts:register"))
-    expect(page.locator("html")).to_have_attribute("lang", lang)
-    page.locator("#id_real_name").fill(person["real_name"])
-    page.locator("#id_id_number").fill(person["id_number"])
-    page.locator("#id_phone").fill(person["phone"])
-    page.locator('button[value="send_code"]').click()
-    expect(page.locator(".message.success")).to_be_visible()
-    page.locator("#id_sms_code").fill(last_code(person["phone"]))
-    page.locator("#id_password1").fill(PASSWORD)
-    page.locator("#id_password2").fill(PASSWORD)
-    page.locator("#id_accept_terms").check()
-    page.locator('button[value="register"]').click()
-    expect(page).to_have_url(re.compile(r"/accounts/$"))
+    register_online(page, lang=lang, person=person)
     assert_accessible(page)
 
 

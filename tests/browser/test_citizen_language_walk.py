@@ -24,9 +24,10 @@ from sscard.casework import services
 from sscard.domain.casestates import Role, State
 from sscard.domain.idnumber import make_id_number
 from sscard.notify.models import OutboxSms
-from tests.accounts.conftest import last_code
 from tests.applications import images
 from tests.casework.conftest import PASSWORD, give_card, private_media, reseed  # noqa: F401
+
+from .steps import register_online
 
 # What the citizen reads, by language (hand-written). {code}: the office code as shown; {tracking}: the number.
 EXPECTED = {
@@ -73,20 +74,6 @@ EXPECTED = {
 CHINESE_ONLY = ["正在制卡", "运单号", "确认签收"]  # what the Chinese-speaking staff's language would have shown
 
 
-def register(page, *, lang, person):
-    page.goto(reverse("accounts:register"))
-    expect(page.locator("html")).to_have_attribute("lang", lang)
-    page.locator("#id_real_name").fill(person["real_name"])
-    page.locator("#id_id_number").fill(person["id_number"])
-    page.locator("#id_phone").fill(person["phone"])
-    page.locator('button[value="send_code"]').click()
-    expect(page.locator(".message.success")).to_be_visible()
-    page.locator("#id_sms_code").fill(last_code(person["phone"]))
-    page.locator("#id_password1").fill(PASSWORD)
-    page.locator("#id_password2").fill(PASSWORD)
-    page.locator("#id_accept_terms").check()
-    page.locator('button[value="register"]').click()
-    expect(page).to_have_url(re.compile(r"/accounts/$"))  # the personal space (issue 11)
 
 
 def primary_button(page):
@@ -142,7 +129,7 @@ def test_a_citizen_walks_from_registration_to_received_in_their_language(
     page = make_page(locale=lang)
     person = {"real_name": "李梅", "id_number": make_id_number("420106", date(1991, 4, n), 100 + 2 * n),
               "phone": f"1360000{n:04d}"}
-    register(page, lang=lang, person=person)
+    register_online(page, lang=lang, person=person)
     citizen = User.objects.get(phone=person["phone"])
     assert citizen.preferred_language == lang
 
