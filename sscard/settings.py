@@ -319,3 +319,13 @@ CELERY_BEAT_SCHEDULE: dict = {
     "applications-purge-photo-originals": {"task": "sscard.applications.purge_photo_originals",
                                            "schedule": 3600.0, "options": {"expires": 3300}},
 }
+
+# Electronic card tokens (sscard.cards.ecard_keys, docs/formats.md). The signing key: an Ed25519 private key
+# as PEM (PKCS#8) in the file SSCARD_ECARD_KEY_FILE, else generated once into var/ecard_key.pem (development
+# and tests; never committed). Its key id is derived from the public key unless SSCARD_ECARD_KID names one.
+# SSCARD_ECARD_EXTRA_KEYS: a JWK set file of public keys still accepted and published (keys being rotated out).
+ECARD_KEY_FILE = Path(os.environ.get("SSCARD_ECARD_KEY_FILE", VAR_DIR / "ecard_key.pem"))
+ECARD_KID = os.environ.get("SSCARD_ECARD_KID", "")
+ECARD_EXTRA_KEYS_FILE = os.environ.get("SSCARD_ECARD_EXTRA_KEYS", "")
+ECARD_LIFETIME_S = int(os.environ.get("SSCARD_ECARD_LIFETIME", "60"))
+ECARD_ISSUER = os.environ.get("SSCARD_ECARD_ISSUER", "sscard")

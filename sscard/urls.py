@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from sscard.cards import ecard_views
+
 urlpatterns = [
     path("", include("sscard.web.urls")),
     path("accounts/", include("sscard.accounts.urls")),
@@ -8,6 +10,7 @@ urlpatterns = [
     path("messages/", include("sscard.notify.urls")),
     path("staff/", include("sscard.staff_urls")),
     path("cards/", include("sscard.cards.urls")),
+    path(".well-known/sscard-ecard-keys.json", ecard_views.public_keys, name="ecard_keys"),
     path("dev/", include("sscard.notify.dev_urls")),
     path("django-admin/", admin.site.urls),
     path("api/", include("sscard.api.urls")),
