@@ -49,6 +49,14 @@ def run_scenario(ctx: Context, scenario: Scenario, ceilings: dict, quick: bool) 
     row = {"name": scenario.name, "title": scenario.title, "connections": scenario.connections,
            "goal": scenario.goal}
     reason = scenario.skip_reason(ctx) if scenario.skip_reason else ""
+    if not reason and scenario.offline is not None:
+        # No HTTP, so no ceiling: the goal is absolute (e.g. verifications per second on one core).
+        result = scenario.offline(ctx, _durations(quick)[1])
+        row["result"] = {"wrk_cpu_pct": None, "server_cpu_pct": None,
+                         "server_cpu_ms_per_request": result.get("cpu_ms_per_verification"), **result}
+        row["ceiling"], row["ratio"], row["problems"] = None, None, []
+        row["goal_met"] = bool(scenario.goal_met(result["rps"], result["p99_ms"], 0.0))
+        return row
     if reason or scenario.build is None:
         row["skipped"] = reason or "not implemented"
         return row
@@ -105,6 +113,8 @@ def _run_scenarios(name: str, ctx: Context, only: set[str], quick: bool) -> list
     for scenario in SCENARIOS:
         if name not in scenario.profiles or (only and scenario.name not in only and scenario.name != "ceiling"):
             continue
+        if scenario.name == "ceiling" and _offline_only(only):
+            continue  # nothing over HTTP to compare with it
         print(f"[{name}] {scenario.name} ...", flush=True)
         started = time.monotonic()
         try:
@@ -124,9 +134,21 @@ def _run_scenarios(name: str, ctx: Context, only: set[str], quick: bool) -> list
     return rows
 
 
+def _offline_only(only: set[str]) -> bool:
+    """Only scenarios that need no server were asked for."""
+    return bool(only) and all(scenario.offline is not None for scenario in SCENARIOS if scenario.name in only)
+
+
 def run_profile(name: str, *, quick: bool, only: set[str], server_kind: str, workers: int, threads: int,
                 keep_database: bool) -> dict:
     profile = Profile.create(name)
+    if _offline_only(only):  # e.g. `--scenario ecard_verify`: no database, no server, no wrk
+        try:
+            ctx = Context(profile=profile, server=None, quick=quick, workdir=profile.workdir)
+            return {"name": name, "description": PROFILE_DESCRIPTIONS[name],
+                    "scenarios": _run_scenarios(name, ctx, only, quick)}
+        finally:
+            profile.cleanup()
     print(f"[{name}] preparing database and static files in {profile.workdir}", flush=True)
     try:
         profile.prepare(keep_database=keep_database)

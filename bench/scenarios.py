@@ -6,15 +6,18 @@ database, 1,000,000 in a second PostgreSQL database kept between runs) and citiz
 single client) before the server starts: `bench.fixtures lookup-limit` (bench/server.py, Profile.prepare).
 """
 
+import json
 import secrets
 import string
+import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import requests
 
-from .server import Profile, Server
+from .server import ROOT, Profile, Server
 
 CONCURRENCY = 32
 
@@ -94,6 +97,8 @@ class Scenario:
     profiles: tuple[str, ...] = ("sqlite", "postgres")
     min_duration_s: float = 0  # slow flows need longer runs for enough samples
     max_duration_s: float = 0  # e.g. cold look-ups: no more requests than never-asked codes
+    # no HTTP: runs in a process of its own for the given seconds and returns the result row's `result`
+    offline: Callable[[Context, float], dict] | None = None
 
 
 def _ceiling(ctx: Context) -> Run:
@@ -200,6 +205,13 @@ def _flat(rows: dict) -> dict | None:
                          (b["p50_ms"] <= 1.25 * a["p50_ms"] or b["p50_ms"] - a["p50_ms"] <= 2))}
 
 
+def _ecard_offline(ctx: Context, seconds: float) -> dict:
+    """Offline e-card verification (bench/ecard.py): one process pinned to one core, no server."""
+    done = subprocess.run([sys.executable, "-m", "bench.ecard", "--seconds", str(seconds)], cwd=ROOT,
+                          env=ctx.profile.process_env(), check=True, capture_output=True, text=True)
+    return json.loads(done.stdout)
+
+
 def _progress_goal(rps: float, p99_ms: float, ratio: float) -> bool:
     return ratio >= 0.5 and p99_ms < 50
 
@@ -217,6 +229,9 @@ SCENARIOS: list[Scenario] = [
     Scenario("submission", "Full application submission with photo, to the office code (6 requests)",
              _submission, goal="≥100 submissions/s on PostgreSQL",
              goal_met=None, min_duration_s=20),
+    Scenario("ecard_verify", "E-card token verified offline by the pure verifier (one core, no server)", None,
+             connections=1, goal="≥5,000 verifications/s on one core", goal_met=lambda rps, p99, ratio: rps >= 5000,
+             profiles=("sqlite",), offline=_ecard_offline),
     Scenario("progress_1m", "Progress lookup, cold: each code once, 1,000,000 applications", _progress_1m,
              goal="flat from 10k to 1M", profiles=("postgres",)),
 ]
