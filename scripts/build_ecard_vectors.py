@@ -16,7 +16,7 @@ from sscard.domain import ecard  # noqa: E402
 TEST_SEED = bytes.fromhex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60")  # RFC 8032 test 1
 TEST_KID = "sscard-test-1"
 OTHER_SEED = bytes.fromhex("4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb")  # RFC 8032 test 2
-NOW = 1_796_000_000  # 2026-11-30T...Z, the `now` every vector is verified at
+NOW = 1_796_000_000  # 2026-11-30T00:53:20Z, the `now` every vector is verified at
 OUT = Path(__file__).resolve().parent.parent / "docs" / "vectors" / "ecard.json"
 
 
