@@ -54,8 +54,9 @@ TRANSITIONS: dict[tuple[CardState, CardState], frozenset[Channel]] = {
     **{(state, C.CANCELLED): frozenset({Ch.COUNTER, Ch.SYSTEM}) for state in C if state != C.CANCELLED},
 }
 
-# A card in one of these states no longer blocks a new application (one person, one card).
-VOID = frozenset({C.CANCELLED, C.EXPIRED})
+# A card in one of these states is no longer held: it does not block a new application (one person, one card).
+# A replaced card is void from the moment its replacement is issued; the replacement is the card held then.
+NOT_HELD = frozenset({C.CANCELLED, C.EXPIRED, C.REPLACED})
 # A card in one of these states is replaced, not applied for again.
 LOST = frozenset({C.TEMPORARILY_LOST, C.FORMALLY_LOST})
 # Nothing happens to these any more except cancellation.
