@@ -66,7 +66,10 @@ def test_a_stale_card_is_refused_with_card_changed():
     with pytest.raises(CardError) as error:  # the page was read while the card was active
         change_card_state(card=stale, to_state="temporarily_lost", actor=card.holder, channel="online")
     assert error.value.code == "card_changed"
-    assert "The card changed in the meantime" in error.value.translated()
+    from django.utils import translation
+    with translation.override("en"):
+        assert error.value.translated() == ("The card changed in the meantime (it is now: Temporarily reported lost). "
+                                            "Please look at it again.")
     with pytest.raises(CardError) as error:
         change_card_state(card=card, to_state="active", actor=card.holder, channel="online", expected_state="active")
     assert error.value.code == "card_changed"
@@ -119,3 +122,17 @@ def test_of_two_concurrent_actions_one_wins_the_other_is_told_the_card_changed()
     assert CardStatusChange.objects.filter(card_id=card.pk).count() == 1
     card.refresh_from_db()
     assert card.state == CardStatusChange.objects.get(card_id=card.pk).to_state
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("zh-hans", "该卡已挂失，无需重复挂失。"),
+    ("es", "La pérdida de esta tarjeta ya se ha comunicado."),
+])
+def test_a_second_loss_report_is_refused_in_the_holders_language(lang, expected):
+    from django.utils import translation
+    card = _card("temporarily_lost")
+    with pytest.raises(CardError) as error:
+        change_card_state(card=card, to_state="temporarily_lost", actor=card.holder, channel="online")
+    with translation.override(lang):
+        assert error.value.translated() == expected
