@@ -318,6 +318,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Deletes uploaded photo originals kept longer than their retention (docs/photos.md).
     "applications-purge-photo-originals": {"task": "sscard.applications.purge_photo_originals",
                                            "schedule": 3600.0, "options": {"expires": 3300}},
+    # Temporary loss reports lapse after ServiceSettings.temporary_loss_days (sscard/cards/loss.py).
+    "cards-lapse-temporary-losses": {"task": "sscard.cards.lapse_temporary_losses", "schedule": 3600.0,
+                                     "options": {"expires": 3300}},
 }
 
 # Electronic card tokens (sscard.cards.ecard_keys, docs/formats.md). The signing key: an Ed25519 private key

@@ -12,7 +12,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from sscard.domain import casestates, officecode, workdays
+from sscard.domain import cardstates, casestates, officecode, workdays
 from sscard.reference.models import Stage
 from sscard.reference.selectors import holiday_sets, plain_stage_of, stage_map
 
@@ -30,11 +30,13 @@ MSG_ACTIVE_OTHER = gettext_noop("A card application for this person is already i
                       "code on the progress page; a new application is possible only once it is closed.")
 MSG_CARD = gettext_noop("This person already has a social security card. A lost or damaged card is not applied for "
               "again: report the loss and apply for a replacement instead.")
+MSG_CARD_LOST = gettext_noop("This person's social security card has been reported lost. A lost card is not applied "
+                             "for again: apply for a replacement card instead.")
 
 
 @dataclass(frozen=True)
 class Blocker:
-    kind: str  # "active" or "card"
+    kind: str  # "active", "card" or "lost" (the card held was reported lost: replacement, not a new card)
     message: str  # English source text with %(code)s
     application: Application | None = None  # the blocking application when the user may see it
 
@@ -46,8 +48,9 @@ class Blocker:
 def blocking_reason(id_number: str, *, user=None) -> Blocker | None:
     """Why the person with `id_number` may not apply now (one person, one card), or None.
 
-    A card is held once an application ended in `collected`; the cards app will refine this with the
-    card's own lifecycle (a cancelled card no longer blocks).
+    A card is held once an application ended in `collected`, until the card is cancelled, expires or is
+    replaced (`cardstates.NOT_HELD`, read through the application's card: this app sits below `cards`). A
+    lost card leads to a replacement, not to a new application.
     """
     id_number = (id_number or "").upper()
     active = Application.objects.filter(subject_id_number=id_number, state__in=casestates.ACTIVE).first()
@@ -55,7 +58,12 @@ def blocking_reason(id_number: str, *, user=None) -> Blocker | None:
         if user is not None and active.applicant_id == user.pk:
             return Blocker("active", MSG_ACTIVE_OWN, active)
         return Blocker("active", MSG_ACTIVE_OTHER)
-    if Application.objects.filter(subject_id_number=id_number, state__in=casestates.CARD_ISSUED).exists():
+    held = (Application.objects.filter(subject_id_number=id_number, state__in=casestates.CARD_ISSUED)
+            .exclude(card__state__in=[str(s) for s in cardstates.NOT_HELD]))  # no card row (older data): held
+    held_states = set(held.values_list("card__state", flat=True))
+    if held_states & {str(s) for s in cardstates.LOST}:
+        return Blocker("lost", MSG_CARD_LOST)
+    if held_states:
         return Blocker("card", MSG_CARD)
     return None
 

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from sscard.core.models import StatusHistoryRow
+from sscard.domain import cardstates
 from sscard.domain.masking import mask_id_number
 
 
@@ -18,10 +20,22 @@ def mask_account(value: str) -> str:
 
 
 class CardState(models.TextChoices):
-    SEALED = "sealed", _("Sealed (not yet enabled)")
-    ACTIVE = "active", _("Active")
-    SUSPENDED = "suspended", _("Temporarily reported lost")
-    CANCELLED = "cancelled", _("Cancelled")
+    """The states of `sscard.domain.cardstates.CardState`, with their labels."""
+
+    SEALED = cardstates.CardState.SEALED.value, _("Sealed (not yet enabled)")
+    ACTIVE = cardstates.CardState.ACTIVE.value, _("Active")
+    TEMPORARILY_LOST = cardstates.CardState.TEMPORARILY_LOST.value, _("Temporarily reported lost")
+    FORMALLY_LOST = cardstates.CardState.FORMALLY_LOST.value, _("Formally reported lost")
+    REPLACED = cardstates.CardState.REPLACED.value, _("Replaced")
+    EXPIRED = cardstates.CardState.EXPIRED.value, _("Expired")
+    CANCELLED = cardstates.CardState.CANCELLED.value, _("Cancelled")
+
+
+class Channel(models.TextChoices):
+    ONLINE = cardstates.Channel.ONLINE.value, _("Online")
+    COUNTER = cardstates.Channel.COUNTER.value, _("At a service outlet")
+    BANK = cardstates.Channel.BANK.value, _("Through the bank")
+    SYSTEM = cardstates.Channel.SYSTEM.value, _("Automatically")
 
 
 class Card(models.Model):
@@ -39,7 +53,7 @@ class Card(models.Model):
     bank = models.ForeignKey("reference.PartnerBank", on_delete=models.PROTECT, related_name="+")
     bank_account = models.CharField(_("bank account"), max_length=32)
     manufacturer = models.CharField(_("manufacturer"), max_length=32)
-    state = models.CharField(_("state"), max_length=16, choices=CardState.choices, default=CardState.SEALED)
+    state = models.CharField(_("state"), max_length=24, choices=CardState.choices, default=CardState.SEALED)
     created_at = models.DateTimeField(auto_now_add=True)
     delivered_at = models.DateTimeField(_("handed over / received"), null=True, blank=True)
 
@@ -62,3 +76,16 @@ class Card(models.Model):
     @property
     def masked_holder_id_number(self) -> str:
         return mask_id_number(self.holder_id_number)
+
+
+class CardStatusChange(StatusHistoryRow):
+    """One change of a card's state (written only by `cards.services.change_card_state`): when, by whom,
+    through which channel, why. `note` holds the reason as the staff or holder gave it."""
+
+    card = models.ForeignKey(Card, on_delete=models.PROTECT, related_name="changes")
+    to_state = models.CharField(max_length=24, choices=CardState.choices)
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+
+    class Meta(StatusHistoryRow.Meta):
+        verbose_name = _("card status change")
+        verbose_name_plural = _("card status changes")

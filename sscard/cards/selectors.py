@@ -1,18 +1,19 @@
 """Everything that reads cards, and what the delivery pages of the staff workbench list."""
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from sscard.applications.models import Application
 from sscard.casework import selectors as case_selectors
 from sscard.casework.models import ProductionBatch
 from sscard.domain.casestates import State
 
-from .models import Card
+from .models import Card, CardStatusChange
 
 
 def cards_of(user) -> QuerySet[Card]:
     """The cards of the user's own applications (for themselves or their children), newest first."""
-    return Card.objects.filter(holder=user).select_related("application", "application__outlet", "bank")
+    return (Card.objects.filter(holder=user).select_related("application", "application__outlet", "bank")
+            .prefetch_related(Prefetch("changes", queryset=CardStatusChange.objects.order_by("at", "id"))))
 
 
 def card_of(user, card_number: str) -> Card | None:

@@ -7,6 +7,7 @@ This app sits below the feature apps: it imports none of them.
 """
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -62,6 +63,9 @@ class ServiceSettings(models.Model):
         gettext_lazy("cities where the card works as a bus card (one per line)"), blank=True, default="")
     progress_lookups_per_minute = models.PositiveSmallIntegerField(
         gettext_lazy("progress look-ups per client per minute"), default=30)
+    temporary_loss_days = models.PositiveSmallIntegerField(
+        gettext_lazy("a temporary loss report lapses after (days)"), default=7,
+        validators=[MinValueValidator(1)])
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

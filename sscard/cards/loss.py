@@ -1,0 +1,100 @@
+"""Loss reports: the holder's temporary loss report online (effective at once, withdrawable, lapses by itself
+after `ServiceSettings.temporary_loss_days`), and the formal loss report at a counter (not withdrawable).
+
+Every change goes through `services.change_card_state` (state machine, row lock, history, audit event).
+Not yet here (issue 12, later parts): the PIN rule (a card whose PIN is still the initial one is reported at the
+counter), the rule that a loss cannot be withdrawn once a replacement has been applied for, the bank's events.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext_noop
+
+from sscard.casework import selectors as case_selectors
+from sscard.casework.services.base import require
+from sscard.domain.cardstates import CardState, Channel
+from sscard.notify.services import send_sms_to_user
+from sscard.notify.texts import Text
+from sscard.reference.selectors import service_settings
+
+from .models import Card
+from .services import CardError, change_card_state
+
+MSG_NOT_YOURS = gettext_noop("This card is not yours.")
+MSG_AREA = gettext_noop("This card was not issued in your area.")
+
+SMS_REPORTED = gettext_noop("Social security card %(number)s: your temporary loss report is in effect. It lapses "
+                            "by itself on %(until)s unless you report the loss formally at a service outlet.")
+SMS_LAPSED = gettext_noop("Social security card %(number)s: your temporary loss report has lapsed after %(days)s "
+                          "days; the card can be used again. If it is still lost, report it again or formally at "
+                          "a service outlet.")
+
+REASON_LAPSED = "lapsed"
+
+
+def _own(user, card: Card) -> None:
+    if card.holder_id != getattr(user, "pk", None):
+        raise CardError("not_yours", MSG_NOT_YOURS)
+
+
+def lapse_date(reported_at: datetime) -> datetime:
+    return reported_at + timedelta(days=service_settings().temporary_loss_days)
+
+
+def report_temporary_loss(*, user, card: Card, expected_state: str | None = None, request=None) -> Card:
+    """The holder reports the card lost online: in effect at once; the holder is told by SMS when it lapses."""
+    _own(user, card)
+    with transaction.atomic():
+        card = change_card_state(card=card, to_state=CardState.TEMPORARILY_LOST, actor=user,
+                                 channel=Channel.ONLINE, reason="reported online",
+                                 expected_state=expected_state, request=request)
+        until = timezone.localdate(lapse_date(timezone.now()))
+        send_sms_to_user(user=card.holder, purpose="card_loss",
+                         text=Text(SMS_REPORTED, {"number": card.card_number, "until": until.isoformat()}))
+    return card
+
+
+def withdraw_temporary_loss(*, user, card: Card, expected_state: str | None = None, request=None) -> Card:
+    """The holder withdraws a temporary loss report online (解挂). A formal loss is refused by the machine."""
+    _own(user, card)
+    return change_card_state(card=card, to_state=CardState.ACTIVE, actor=user, channel=Channel.ONLINE,
+                             reason="withdrawn online", expected_state=expected_state, request=request)
+
+
+def report_formal_loss(*, staff, card: Card, reason: str = "", expected_state: str | None = None,
+                       request=None) -> Card:
+    """A counter clerk records a formal loss report (正式挂失): only for a card of a case in the clerk's areas."""
+    require(staff, "outlet_counter")
+    if not case_selectors.cases_visible_to(staff).filter(pk=card.application_id).exists():
+        raise CardError("area", MSG_AREA)
+    return change_card_state(card=card, to_state=CardState.FORMALLY_LOST, actor=staff, channel=Channel.COUNTER,
+                             reason=reason or "formal loss report at the counter", expected_state=expected_state,
+                             request=request)
+
+
+def lapse_temporary_losses(*, now: datetime | None = None) -> int:
+    """Put back in use every card whose temporary loss report is older than the configured number of days, and
+    tell its holder by SMS (in the holder's language). A card changed meanwhile is left alone. Returns how many
+    lapsed."""
+    now = now or timezone.now()
+    days = service_settings().temporary_loss_days
+    due = (Card.objects.filter(state=CardState.TEMPORARILY_LOST)
+           .annotate(reported_at=Max("changes__at", filter=Q(changes__to_state=CardState.TEMPORARILY_LOST)))
+           .filter(reported_at__lte=now - timedelta(days=days)).select_related("holder"))
+    lapsed = 0
+    for card in due:
+        try:
+            with transaction.atomic():
+                card = change_card_state(card=card, to_state=CardState.ACTIVE, channel=Channel.SYSTEM,
+                                         reason=REASON_LAPSED, expected_state=CardState.TEMPORARILY_LOST)
+                send_sms_to_user(user=card.holder, purpose="card_loss",
+                                 text=Text(SMS_LAPSED, {"number": card.card_number, "days": days}))
+        except CardError:
+            continue
+        lapsed += 1
+    return lapsed
