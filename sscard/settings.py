@@ -328,6 +328,7 @@ CELERY_BEAT_SCHEDULE: dict = {
 # and tests; never committed). Its key id is derived from the public key unless SSCARD_ECARD_KID names one.
 # SSCARD_ECARD_EXTRA_KEYS: a JWK set file of public keys still accepted and published (keys being rotated out).
 ECARD_KEY_FILE = Path(os.environ.get("SSCARD_ECARD_KEY_FILE", VAR_DIR / "ecard_key.pem"))
+ECARD_KEY_FILE_CONFIGURED = bool(os.environ.get("SSCARD_ECARD_KEY_FILE"))  # deploy check cards.W001
 ECARD_KID = os.environ.get("SSCARD_ECARD_KID", "")
 ECARD_EXTRA_KEYS_FILE = os.environ.get("SSCARD_ECARD_EXTRA_KEYS", "")
 ECARD_LIFETIME_S = int(os.environ.get("SSCARD_ECARD_LIFETIME", "60"))

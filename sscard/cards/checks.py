@@ -1,0 +1,18 @@
+"""Deploy check of the e-card signing key: without SSCARD_ECARD_KEY_FILE each server generates a key of its own
+into var/, so servers behind one load balancer would sign with different keys and terminals would refuse one
+server's tokens as signed by an unknown key."""
+
+from django.conf import settings
+from django.core.checks import Tags, Warning, register
+
+
+@register(Tags.security, deploy=True)
+def check_ecard_key_configured(app_configs=None, **kwargs):
+    if not settings.DEBUG and not settings.ECARD_KEY_FILE_CONFIGURED:
+        return [Warning(
+            "No e-card signing key is configured: this server generates its own into var/ecard_key.pem.",
+            hint="Set SSCARD_ECARD_KEY_FILE to the same Ed25519 private key (PEM) on every server, kept outside "
+                 "the code; publish retired public keys with SSCARD_ECARD_EXTRA_KEYS while they rotate out.",
+            id="cards.W001",
+        )]
+    return []
