@@ -12,6 +12,7 @@ from sscard.audit.services import record_event
 from sscard.core.errors import DomainError
 from sscard.domain import cardstates
 
+from .effects import after_state_change
 from .models import Card, CardState, CardStatusChange
 
 MSG_CARD_CHANGED = gettext_noop("The card changed in the meantime (it is now: %(state)s). Please look at it again.")
@@ -72,5 +73,7 @@ def change_card_state(*, card: Card, to_state: str, actor=None, channel: str, re
         record_event(event_type="card.state_changed", actor=actor, request=request, subject_type="card",
                      subject_id=locked.card_number,
                      data={"from": from_state, "to": to_state, "channel": channel, "reason": reason})
+        after_state_change(card=locked, from_state=from_state, to_state=to_state, channel=channel, actor=actor,
+                           at=now, reason=reason)
     card.state = locked.state
     return locked
