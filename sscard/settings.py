@@ -309,6 +309,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_timeout": 5, "socket_connect_timeout": 5}
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # keep our JSON / masked logging in workers
 CELERY_TIMEZONE = TIME_ZONE
+from celery.schedules import crontab as _crontab  # noqa: E402
+
 CELERY_BEAT_SCHEDULE: dict = {
     # The outbox sweeper (docs/deploy.md, "Outbox"): re-queues messages whose task was lost.
     "notify-sweep-outbox": {"task": "sscard.notify.sweep_outbox", "schedule": 60.0,
@@ -321,6 +323,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Temporary loss reports lapse after ServiceSettings.temporary_loss_days (sscard/cards/loss.py).
     "cards-lapse-temporary-losses": {"task": "sscard.cards.lapse_temporary_losses", "schedule": 3600.0,
                                      "options": {"expires": 3300}},
+    # Active cards past their expiry date become expired (sscard/cards/expiry.py): daily just after midnight
+    # (CELERY_TIMEZONE), idempotent.
+    "cards-expire-cards": {"task": "sscard.cards.expire_cards", "schedule": _crontab(minute=5, hour=0),
+                           "options": {"expires": 82800}},
 }
 
 # Electronic card tokens (sscard.cards.ecard_keys, docs/formats.md). The signing key: an Ed25519 private key

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sscard.audit.admin_base import PersonalRecordAdmin, masked_user_name
 
-from .models import Card
+from .models import Card, CardCancellation, CardStatusChange
 
 
 @admin.register(Card)
@@ -33,3 +33,50 @@ class CardAdmin(PersonalRecordAdmin):
     @admin.display(description=_("bank account"))
     def masked_bank_account(self, obj):
         return obj.masked_bank_account
+
+
+@admin.register(CardStatusChange)
+class CardStatusChangeAdmin(PersonalRecordAdmin):
+    """View-only history of the cards' states (written only by `cards.services.change_card_state`): the actor's
+    name masked; every view is an audit event."""
+
+    audit_subject_type = "card"
+    list_display = ("card", "from_state", "to_state", "channel", "masked_actor", "at")
+    list_filter = ("to_state", "channel")
+    search_fields = ("card__card_number",)
+    list_select_related = ("card", "actor")
+    fields = ("card", "from_state", "to_state", "channel", "masked_actor", "at", "note")
+    readonly_fields = fields
+
+    def audit_subject_id(self, obj) -> str:
+        return obj.card.card_number
+
+    @admin.display(description=_("by"))
+    def masked_actor(self, obj):
+        return masked_user_name(obj.actor)
+
+
+@admin.register(CardCancellation)
+class CardCancellationAdmin(PersonalRecordAdmin):
+    """View-only: cancellations change through `cards.cancellation` (a clerk requests, a supervisor decides)."""
+
+    audit_subject_type = "card"
+    list_display = ("card", "reason", "decision", "masked_requested_by", "requested_at", "masked_decided_by",
+                    "decided_at")
+    list_filter = ("decision", "reason")
+    search_fields = ("card__card_number",)
+    list_select_related = ("card", "requested_by", "decided_by")
+    fields = ("card", "reason", "note", "masked_requested_by", "requested_at", "decision", "masked_decided_by",
+              "decided_at", "decision_note")
+    readonly_fields = fields
+
+    def audit_subject_id(self, obj) -> str:
+        return obj.card.card_number
+
+    @admin.display(description=_("requested by"))
+    def masked_requested_by(self, obj):
+        return masked_user_name(obj.requested_by)
+
+    @admin.display(description=_("decided by"))
+    def masked_decided_by(self, obj):
+        return masked_user_name(obj.decided_by)

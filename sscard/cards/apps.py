@@ -12,7 +12,7 @@ class CardsConfig(AppConfig):
         # delivery actions, through these two hooks rather than by importing cards.
         from sscard.casework.production.services import set_card_issuer
 
-        from . import checks, services, staff_views  # noqa: F401 - checks registers the deploy check
+        from . import checks, counter_views, services, staff_views  # noqa: F401 - checks: deploy check; counter_views: its actions
 
         set_card_issuer(services)
         staff_views.register_case_actions()

@@ -89,3 +89,41 @@ class CardStatusChange(StatusHistoryRow):
     class Meta(StatusHistoryRow.Meta):
         verbose_name = _("card status change")
         verbose_name_plural = _("card status changes")
+
+
+class CardCancellation(models.Model):
+    """A request to cancel a card (注销), made by a clerk and confirmed or declined by a supervisor, another person
+    (written only by `cards.cancellation`). At most one request per card waits at a time."""
+
+    class Reason(models.TextChoices):
+        DEATH = "death", _("Death of the holder")
+        ABROAD = "settled_abroad", _("Settled abroad")
+        DUPLICATE = "duplicate", _("Duplicate card")
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("Waiting for a supervisor")
+        CONFIRMED = "confirmed", _("Confirmed: card cancelled")
+        DECLINED = "declined", _("Declined")
+
+    card = models.ForeignKey(Card, on_delete=models.PROTECT, related_name="cancellations")
+    reason = models.CharField(_("reason"), max_length=24, choices=Reason.choices)
+    note = models.TextField(_("note"), blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(_("requested at"))
+    decision = models.CharField(_("decision"), max_length=16, choices=Decision.choices, default=Decision.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("note on the decision"), blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("card cancellation")
+        verbose_name_plural = _("card cancellations")
+        constraints = [
+            models.UniqueConstraint(fields=["card"], condition=models.Q(decision="pending"),
+                                    name="one_pending_cancellation_per_card"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.card} {self.reason} {self.decision}"

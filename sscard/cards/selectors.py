@@ -1,13 +1,13 @@
 """Everything that reads cards, and what the delivery pages of the staff workbench list."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Case, Prefetch, QuerySet, When
 
 from sscard.applications.models import Application
 from sscard.casework import selectors as case_selectors
 from sscard.casework.models import ProductionBatch
 from sscard.domain.casestates import State
 
-from .models import Card, CardStatusChange
+from .models import Card, CardCancellation, CardStatusChange
 
 
 def cards_of(user) -> QuerySet[Card]:
@@ -60,3 +60,44 @@ def outlet_batches(staff) -> list[dict]:
         elif application.state == State.COLLECTED:
             row["collected"] += 1
     return list(rows.values())
+
+
+# --- The counter card page (staff workbench; every read starts from `cases_visible_to`) ---------------------
+
+def cards_at_counter(staff) -> QuerySet[Card]:
+    """The cards of the cases in the staff member's areas; other cards are as if they did not exist."""
+    return (Card.objects.filter(application__in=case_selectors.cases_visible_to(staff).values("pk"))
+            .select_related("application", "bank", "holder"))
+
+
+def find_cards_at_counter(staff, query: str) -> list[Card]:
+    """The cards of the staff member's areas with this card number, or of the holder with this ID number
+    (newest first). A card of another area is not found, exactly as a card that does not exist."""
+    query = "".join(query.split()).upper()
+    if not query:
+        return []
+    cards = cards_at_counter(staff)
+    return list(cards.filter(card_number=query) if len(query) != 18 else cards.filter(holder_id_number=query))
+
+
+def card_at_counter(staff, card_number: str) -> Card | None:
+    return (cards_at_counter(staff).filter(card_number=card_number)
+            .prefetch_related(Prefetch("changes", queryset=CardStatusChange.objects.select_related("actor")
+                                       .order_by("at", "id"))).first())
+
+
+def pending_cancellation(card: Card) -> CardCancellation | None:
+    return card.cancellations.filter(decision=CardCancellation.Decision.PENDING).select_related("requested_by").first()
+
+
+def cancellations_visible_to(staff) -> QuerySet[CardCancellation]:
+    """Cancellations of the cards in the staff member's areas: the waiting ones first, then the newest."""
+    return (CardCancellation.objects.filter(card__in=cards_at_counter(staff).values("pk"))
+            .select_related("card", "card__application", "requested_by", "decided_by")
+            .order_by(Case(When(decision=CardCancellation.Decision.PENDING, then=0), default=1),
+                      "-requested_at", "-id"))
+
+
+def cancellation_for(staff, pk: int) -> CardCancellation | None:
+    return cancellations_visible_to(staff).filter(pk=pk).first()
+

@@ -1,9 +1,10 @@
-"""The staff workbench's delivery pages: /staff/post/ and /staff/outlet/... (in the namespace "casework" of
-the staff workbench, see `sscard/staff_urls.py`)."""
+"""The staff workbench's card pages: /staff/post/, /staff/outlet/... (delivery) and /staff/counter/... (the
+counter card page and the cancellations), in the namespace "casework" of the staff workbench, see
+`sscard/staff_urls.py`."""
 
 from django.urls import path
 
-from . import staff_views
+from . import counter_views, staff_views
 
 urlpatterns = [
     path("post/", staff_views.post, name="post"),
@@ -11,4 +12,9 @@ urlpatterns = [
     path("post/list.csv", staff_views.post_list, name="post_list"),
     path("outlet/", staff_views.outlet, name="outlet"),
     path("outlet/<str:number>/<slug:step>", staff_views.outlet_batch, name="outlet_batch"),
+    path("counter/", counter_views.search, name="counter"),
+    path("counter/card/<str:number>", counter_views.card, name="counter_card"),
+    path("counter/card/<str:number>/<slug:action>", counter_views.card_action, name="counter_card_action"),
+    path("counter/cancellations/", counter_views.cancellations, name="cancellations"),
+    path("counter/cancellations/<int:pk>/decide", counter_views.cancellation_decide, name="cancellation_decide"),
 ]

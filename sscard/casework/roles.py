@@ -31,6 +31,7 @@ PERMISSIONS = {
     "view_dashboard": "Can read the supervisor dashboard",
     "resolve_id_number": "Can propose giving a squatted ID number back to its holder",
     "confirm_id_number": "Can confirm or decline giving a squatted ID number back",
+    "confirm_cancellation": "Can confirm or decline the cancellation of a card",
 }
 
 
@@ -63,7 +64,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
                                      "confirm_rejection", "manage_deadline", "send_back_to_review",
                                      "bank_exchange", "production_batch", "dispatch_post", "outlet_counter",
                                      "reveal_personal_data", "view_dashboard", "resolve_id_number",
-                                     "confirm_id_number"}),
+                                     "confirm_id_number", "confirm_cancellation"}),
     StaffRole.AUDITOR: frozenset({"use_workbench", "view_all_areas", "view_dashboard"}),
 }
 

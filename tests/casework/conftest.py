@@ -44,7 +44,9 @@ def reseed() -> None:
     from django.contrib.auth.models import Group
 
     if (PartnerBank.objects.exists() and Group.objects.filter(name="casework:reviewer").exists()
-            and Group.objects.filter(name="casework:clerk", permissions__codename="resolve_id_number").exists()):
+            and Group.objects.filter(name="casework:clerk", permissions__codename="resolve_id_number").exists()
+            and Group.objects.filter(name="casework:supervisor",
+                                     permissions__codename="confirm_cancellation").exists()):
         return
     from django.utils import translation
 
@@ -52,6 +54,7 @@ def reseed() -> None:
         for module in ("sscard.applications.migrations.0002_seed_wuhan_defaults",
                        "sscard.casework.migrations.0002_seed_roles_and_manufacturer",
                        "sscard.casework.migrations.0003_identity_correction",
+                       "sscard.casework.migrations.0005_confirm_cancellation_permission",
                        "sscard.reference.migrations.0003_translated_names_addresses_hours",
                        "sscard.reference.migrations.0004_translated_manufacturer_names"):
             importlib.import_module(module).seed(apps, None)
