@@ -7,6 +7,7 @@ one service or selector, render."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -136,7 +137,7 @@ register_counter_action(CounterAction(name="cancel", template="cards/counter/_ca
 @workbench
 def cancellations(request: HttpRequest) -> HttpResponse:
     if not (can(request, "confirm_cancellation") or can(request, "outlet_counter")):
-        need(request, "confirm_cancellation")
+        raise PermissionDenied
     rows = selectors.cancellations_visible_to(request.user)[:200]
     return render(request, "cards/counter/cancellations.html", {
         "rows": rows, "can_decide": can(request, "confirm_cancellation"), "form": DecideCancellationForm(),

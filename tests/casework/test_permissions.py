@@ -15,7 +15,7 @@ from sscard.accounts.models import SmsCode
 from sscard.accounts.services import create_citizen
 from sscard.audit.models import AuditEvent
 from sscard.cards import delivery
-from sscard.cards.models import Card
+from sscard.cards.models import Card, CardCancellation
 from sscard.casework import services
 from sscard.casework.models import (
     BankExchangeItem,
@@ -276,6 +276,12 @@ def _world():
         id_number=SQUATTED_ID, wrong_account=squatter, real_name="王五", document_type="resident_id",
         document_seen="居民身份证", phone="13712345678", outlet=wuchang(),
         proposed_by=new_staff(["clerk"], areas=[f"outlet:{wuchang().pk}"]), proposed_at=timezone.now())
+    # Two cards collected at the Wuchang outlet: one for the counter card page, one whose cancellation a Wuchang
+    # clerk requested (waiting for a supervisor).
+    w.held_card = give_card(new_application(state=State.READY_FOR_PICKUP))
+    w.cancellation = CardCancellation.objects.create(
+        card=give_card(new_application(state=State.READY_FOR_PICKUP)), reason="death",
+        requested_by=new_staff(["clerk"], areas=[f"outlet:{wuchang().pk}"]), requested_at=timezone.now())
     return w
 
 
@@ -352,6 +358,18 @@ URLS = {
                             lambda w: {"decision": "confirm", "note": ""},
                             effect=lambda w, s: IdentityCorrection.objects.filter(
                                 pk=w.correction.pk, outcome=IdentityCorrection.Outcome.CONFIRMED).exists()),
+    # the counter card page: which cards a search finds per area is tested in tests/cards/test_counter_page.py
+    "counter": Url("casework:counter"),
+    "counter_card": Url("casework:counter_card", lambda w: [w.held_card.card_number]),
+    "counter_card_action": Url("casework:counter_card_action", lambda w: [w.held_card.card_number, "cancel"], "post",
+                               lambda w: {"cancel-expected_state": "sealed", "cancel-reason": "duplicate"},
+                               effect=lambda w, s: CardCancellation.objects.filter(
+                                   card=w.held_card, requested_by=s).exists()),
+    "cancellations": Url("casework:cancellations", marker=lambda w: w.cancellation.card.card_number),
+    "cancellation_decide": Url("casework:cancellation_decide", lambda w: [w.cancellation.pk], "post",
+                               lambda w: {"decision": "confirm", "note": ""},
+                               effect=lambda w, s: Card.objects.filter(pk=w.cancellation.card_id,
+                                                                       state="cancelled").exists()),
 }
 
 # Written by hand from the roles (sscard/casework/roles.py) and the area rule: what each role gets,
@@ -388,6 +406,13 @@ EXPECTED = {
     "id_number_propose":     (NO,                NO,                     ("done", "refused"),    ("done", "refused"),    NO),
     "id_number_correction":  (NO,                NO,                     (200, 404),             (200, 404),             NO),
     "id_number_decide":      (NO,                NO,                     NO,                     ("done", 404),          NO),
+    # The counter card page (outlet_counter): clerks and supervisors of the card's area; a supervisor other
+    # than the requesting clerk confirms a cancellation.
+    "counter":               (NO,                NO,                     (200, 200),             (200, 200),             NO),
+    "counter_card":          (NO,                NO,                     (200, 404),             (200, 404),             NO),
+    "counter_card_action":   (NO,                NO,                     ("done", 404),          ("done", 404),          NO),
+    "cancellations":         (NO,                NO,                     ("listed", "unlisted"), ("listed", "unlisted"), NO),
+    "cancellation_decide":   (NO,                NO,                     NO,                     ("done", 404),          NO),
 }
 ROLE_ORDER = ("reviewer", "production", "clerk", "supervisor", "auditor")
 
