@@ -71,8 +71,8 @@ def test_a_clerk_requests_through_the_page_and_a_supervisor_confirms_the_card_is
         "active", "cancelled", "counter", supervisor, "cancellation: settled_abroad")
     request.refresh_from_db()
     assert (request.decision, request.decided_by, request.decision_note) == ("confirmed", supervisor, "ok")
-    assert _sms(card) == [f"La tarjeta de la seguridad social {card.card_number} ha sido dada de baja (Residencia en "
-                          "el extranjero) y ya no se puede usar. Si cree que es un error, acuda a una oficina de "
+    assert _sms(card) == [f"La tarjeta de la seguridad social {card.card_number} ha sido cancelada (Residencia en el "
+                          "extranjero) y ya no se puede usar. Si cree que es un error, acuda a una oficina de "
                           "atención."]
     events = list(AuditEvent.objects.filter(subject_id=card.card_number).values_list("event_type", flat=True))
     assert {"cards.cancellation_requested", "card.state_changed", "cards.cancellation_confirmed"} <= set(events)
