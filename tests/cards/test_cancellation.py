@@ -186,3 +186,23 @@ def test_a_card_cancelled_meanwhile_leaves_the_request_waiting_and_says_why():
     assert refused.value.code == "unchanged"
     request.refresh_from_db()
     assert request.decision == "pending" and not _sms(card)
+
+
+def test_the_database_holds_at_most_one_waiting_request_per_card():
+    from django.db import IntegrityError, transaction
+    from django.utils import timezone
+
+    card = _card("active")
+    clerk = _clerk()
+    CardCancellation.objects.create(card=card, reason="death", requested_by=clerk, requested_at=timezone.now())
+    with pytest.raises(IntegrityError), transaction.atomic():  # two clerks at the same moment: one row waits
+        CardCancellation.objects.create(card=card, reason="duplicate", requested_by=clerk, requested_at=timezone.now())
+    CardCancellation.objects.create(card=card, reason="duplicate", requested_by=clerk, requested_at=timezone.now(),
+                                    decision="declined")  # decided rows are history, any number of them
+
+
+def test_only_the_supervisor_role_may_confirm_a_cancellation():
+    from django.contrib.auth.models import Group
+
+    holders = set(Group.objects.filter(permissions__codename="confirm_cancellation").values_list("name", flat=True))
+    assert holders == {"casework:supervisor"}
