@@ -11,7 +11,10 @@ staff)` (shown or not: ask the state machine, `cardstates.allowed_targets(state,
 Register an action when the app that owns it loads (`AppConfig.ready()`):
 
     register_counter_action(CounterAction(name="unlock_pin", template="cards/counter/_unlock_pin.html",
-                                          form_class=UnlockForm, available=..., run=...), order=30)
+                                          form_class=UnlockForm, available=..., run=..., order=30))
+
+The form is bound with the action's name as prefix (its fields are posted as `<name>-<field>`); the built-in
+actions use orders 10 (formal loss), 20 (withdrawal) and 90 (cancellation request).
 """
 
 from __future__ import annotations

@@ -179,3 +179,24 @@ def test_an_unknown_action_is_not_found():
     response = staff_client(_clerk()).post(reverse("casework:counter_card_action",
                                                    args=[card.card_number, "unlock_everything"]), {})
     assert response.status_code == 404
+
+
+def test_another_piece_adds_a_counter_action_by_registering_it(monkeypatch):
+    """How unlock PIN, the hand-over of a replacement or a counter payment join the page: one registration."""
+    from sscard.cards import counter_actions
+    from sscard.cards.counter_forms import CardStateForm
+
+    calls = []
+    monkeypatch.setitem(counter_actions.COUNTER_ACTIONS, "probe", counter_actions.CounterAction(
+        name="probe", template="cards/counter/_withdraw_loss.html", form_class=CardStateForm,
+        available=lambda card, staff: card.state == "active",
+        run=lambda request, card, data: calls.append((card.card_number, data["expected_state"])) or "Probe done.",
+        order=50))
+    card = _card("active")
+    client = staff_client(_clerk())
+    page = _page(client, card)
+    assert 'id="action-probe"' in page
+    assert page.index('id="action-formal_loss"') < page.index('id="action-probe"') < page.index('id="action-cancel"')
+    assert "Probe done." in _act(client, card, "probe", {"expected_state": "active"}).content.decode()
+    assert calls == [(card.card_number, "active")]
+    assert 'id="action-probe"' not in _page(client, _card("sealed"))
