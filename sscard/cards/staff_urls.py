@@ -3,7 +3,7 @@ the staff workbench, see `sscard/staff_urls.py`)."""
 
 from django.urls import path
 
-from . import staff_views
+from . import pin_views, staff_views
 
 urlpatterns = [
     path("post/", staff_views.post, name="post"),
@@ -11,4 +11,6 @@ urlpatterns = [
     path("post/list.csv", staff_views.post_list, name="post_list"),
     path("outlet/", staff_views.outlet, name="outlet"),
     path("outlet/<str:number>/<slug:step>", staff_views.outlet_batch, name="outlet_batch"),
+    path("pin/", pin_views.counter, name="pin_counter"),
+    path("pin/<str:card_number>/<slug:step>", pin_views.counter_action, name="pin_counter_action"),
 ]
