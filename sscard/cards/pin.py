@@ -133,6 +133,10 @@ def enable_at_counter(*, staff, card: Card, id_number: str, document_checked: bo
     """A clerk enables a sealed card at the counter, the holder's ID document checked in person, without the
     holder choosing a PIN: the PIN is the manufacturer's initial one (`is_initial`)."""
     _counter_checks(staff, card, id_number, document_checked)
+    try:
+        cardstates.check_transition(card.state, CardState.ACTIVE, Channel.COUNTER)
+    except cardstates.TransitionError as error:
+        raise PinError(error.code, error.message) from None
     with transaction.atomic():
         card = change_card_state(card=card, to_state=CardState.ACTIVE, actor=staff, channel=Channel.COUNTER,
                                  reason="enabled at the counter", expected_state=CardState.SEALED,
