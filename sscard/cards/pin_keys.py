@@ -7,7 +7,8 @@ with its key id: keys rotate (the current id `SSCARD_PIN_KEY_ID` digests new PIN
 checks the PINs made with it, which are re-digested with the current key at their next successful check).
 
 Without configured keys (development, tests) the key is derived from SECRET_KEY under the key id
-`dev-derived-from-secret-key`; `check --deploy` warns about it (cards.W020). Nothing here logs a PIN.
+`dev-derived-from-secret-key`; `check --deploy` warns about it (cards.W020). Once keys are configured that key
+only checks (and re-digests) the PINs made with it. Nothing here logs a PIN.
 """
 
 from __future__ import annotations
@@ -30,11 +31,11 @@ def configured() -> bool:
 
 
 def keys() -> dict[str, bytes]:
-    if settings.PIN_KEYS:
-        return {key_id: key.encode() for key_id, key in settings.PIN_KEYS.items()}
+    """Every key a stored digest may name. The key derived from SECRET_KEY stays readable once keys are
+    configured, so PINs set before are checked and re-digested with the current key, like any rotated key."""
     derived = hmac.new(settings.SECRET_KEY.encode(), b"sscard.cards.pin_keys development PIN key",
                        hashlib.sha256).digest()
-    return {DEV_KEY_ID: derived}
+    return {DEV_KEY_ID: derived, **{key_id: key.encode() for key_id, key in settings.PIN_KEYS.items()}}
 
 
 def current_key_id() -> str:

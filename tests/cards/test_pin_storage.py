@@ -114,3 +114,12 @@ def test_the_system_checks_on_pin_keys(settings, debug, keys, key_id, expected):
 def test_a_bad_initial_pin_setting_is_an_error(settings):
     settings.PIN_KEYS, settings.INITIAL_PIN = {"k1": KEY_A}, "12345"
     assert _ids(checks.run_checks(tags=[checks.Tags.security])) == ["cards.E020"]
+
+
+def test_pins_set_before_keys_were_configured_move_to_the_configured_key(settings):
+    settings.PIN_KEYS, settings.PIN_KEY_ID = {}, ""
+    card = enabled_card(PIN)
+    assert pin_row(card).key_id == "dev-derived-from-secret-key"
+    settings.PIN_KEYS, settings.PIN_KEY_ID = {"k1": KEY_A}, "k1"
+    pin.verify_pin(card=card, pin=PIN)
+    assert pin_row(card).key_id == "k1"
