@@ -32,7 +32,7 @@ class ChangePinForm(_NewPin):
 
 class ResetPinForm(_NewPin):
     field_order = ["id_number", "sms_code", "pin", "pin_repeat"]
-    id_number = forms.CharField(label=_("Your ID number"), max_length=18,
+    id_number = forms.CharField(label=_("The cardholder's ID number"), max_length=18,
                                 widget=forms.TextInput(attrs={"autocomplete": "off"}))
     sms_code = SmsCodeField()
 

@@ -157,6 +157,6 @@ def reset_pin(request: HttpRequest, card_number: str) -> HttpResponse:
     return _pin_page(
         request, card, form_class=forms.ResetPinForm, action=pin.reset_pin, purpose=SmsPurpose.CARD_PIN_RESET,
         title=_("Reset the PIN of card %(number)s") % {"number": card.card_number},
-        intro=_("Forgot the PIN, or is it locked? Enter your ID number and the code we send to your mobile phone, "
-                "then choose a new PIN. This also unlocks a locked PIN."),
+        intro=_("Forgot the PIN, or is it locked? Enter the cardholder's ID number and the code we send to your mobile "
+                "phone, then choose a new PIN. This also unlocks a locked PIN."),
         button=_("Reset the PIN"), done=_("The PIN of card %(number)s has been reset."))
