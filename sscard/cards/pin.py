@@ -30,6 +30,8 @@ from sscard.casework.services.base import require
 from sscard.domain import cardstates
 from sscard.domain import pin as pin_rules
 from sscard.domain.cardstates import CardState, Channel
+from sscard.notify.services import send_sms_to_user
+from sscard.notify.texts import Text
 
 from . import pin_keys
 from .models import Card, CardPin
@@ -51,6 +53,9 @@ MSG_VOID = gettext_noop("This card is no longer valid: it has been replaced, has
 MSG_AREA = gettext_noop("This card was not issued in your area.")
 MSG_DOCUMENT = gettext_noop("Check the holder's ID document in person and enter its number.")
 MSG_ID_MISMATCH = gettext_noop("The ID number presented does not match the cardholder's.")
+SMS_LOCKED = gettext_noop("Social security card %(number)s: the PIN was entered wrongly 6 times and is now locked. "
+                          "Reset it in \"My social security card\" or at a service outlet. If this was not you, "
+                          "contact the service hotline.")
 
 
 class PinError(CardError):
@@ -173,6 +178,8 @@ def _count_wrong_try(row: CardPin, card: Card, *, actor=None, request=None) -> P
         return PinError("pin_wrong", MSG_WRONG, {"left": MAX_TRIES - attempts}, field="old_pin")
     if CardPin.objects.filter(pk=row.pk, locked_at__isnull=True).update(locked_at=timezone.now()):
         _audit("card.pin_locked", card, actor=actor, request=request, failed_attempts=MAX_TRIES)
+        send_sms_to_user(user=card.holder, purpose="card_pin",
+                         text=Text(SMS_LOCKED, {"number": card.card_number}))
         return PinError("pin_locked_now", MSG_LOCKED_NOW, field="old_pin")
     return PinError("pin_locked", MSG_LOCKED, field="old_pin")
 

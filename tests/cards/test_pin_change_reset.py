@@ -13,6 +13,7 @@ from django.utils import translation
 from sscard.audit.models import AuditEvent
 from sscard.cards import loss, pin
 from sscard.cards.models import Card
+from sscard.notify.models import PendingDelivery
 from tests.cards.pin_helpers import OTHER_PIN, PIN, counter_card, enabled_card, pin_row, sealed_card, sms_code
 
 WRONG = "975310"
@@ -79,6 +80,9 @@ def test_six_wrong_tries_lock_the_pin_and_the_right_pin_no_longer_helps():
     row = pin_row(card)
     assert row.failed_attempts == 6 and row.locked_at is not None
     assert _events(card) == ["card.pin_set", "card.pin_locked"]
+    sms = PendingDelivery.objects.filter(recipient=card.holder.phone, purpose="card_pin").get()  # Chinese default
+    assert sms.text == (f"社保卡{card.card_number}：密码已连续输错6次，现已锁定。请在“我的社保卡”中或到服务网点重置密码。"
+                        "如非本人操作，请联系服务热线。")
 
 
 @pytest.mark.django_db
