@@ -56,8 +56,10 @@ def is_one_digit(pin: str) -> bool:
 
 def is_run(pin: str) -> bool:
     """Each digit is the previous one plus one, or each is the previous one minus one, modulo 10."""
-    steps = {(int(b) - int(a)) % 10 for a, b in zip(pin, pin[1:], strict=False)}
-    return steps in ({1}, {9})
+    step = (int(pin[1]) - int(pin[0])) % 10
+    if step not in (1, 9):
+        return False
+    return all((int(b) - int(a)) % 10 == step for a, b in zip(pin[1:], pin[2:], strict=False))
 
 
 def id_digits(id_number: str) -> str:
