@@ -339,3 +339,16 @@ ECARD_KID = os.environ.get("SSCARD_ECARD_KID", "")
 ECARD_EXTRA_KEYS_FILE = os.environ.get("SSCARD_ECARD_EXTRA_KEYS", "")
 ECARD_LIFETIME_S = int(os.environ.get("SSCARD_ECARD_LIFETIME", "60"))
 ECARD_ISSUER = os.environ.get("SSCARD_ECARD_ISSUER", "sscard")
+
+# The social security PIN (sscard.cards.pin, sscard.cards.pin_keys). PINs are stored as HMAC-SHA256 digests keyed
+# with a secret held outside the database, so a database dump alone does not reveal them (10^6 candidates are
+# nothing to a plain hash). SSCARD_PIN_KEYS: key id -> key, `id=key,id=key` (keys of 32 characters or more, no
+# commas: e.g. `openssl rand -base64 32`); SSCARD_PIN_KEY_ID: the key id for new digests (may be left out when
+# there is one key). Digests keep their key id: a retired key stays listed until every PIN digested with it has
+# been checked once (re-digested then with the current key) or reset. Without keys, development and tests use a
+# key derived from SECRET_KEY (key id "dev-derived-from-secret-key"); `check --deploy` warns (cards.W020).
+PIN_KEYS = env_mapping("SSCARD_PIN_KEYS")
+PIN_KEY_ID = os.environ.get("SSCARD_PIN_KEY_ID", "")
+# The manufacturer's initial PIN: a card enabled at the counter without the holder choosing a PIN, or whose PIN a
+# clerk reset, has it (and `is_initial`); such a card cannot be reported lost online.
+INITIAL_PIN = os.environ.get("SSCARD_INITIAL_PIN", "123456")

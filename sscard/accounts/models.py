@@ -63,6 +63,8 @@ class SmsPurpose(models.TextChoices):
     LOGIN = "login", _("log in")
     RESET = "reset", _("password reset")
     CHANGE_PHONE = "change_phone", _("phone change")
+    CARD_ENABLE = "card_enable", _("enabling a card")
+    CARD_PIN_RESET = "card_pin_reset", _("card PIN reset")
 
 
 class SmsCode(models.Model):

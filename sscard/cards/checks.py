@@ -3,7 +3,7 @@ into var/, so servers behind one load balancer would sign with different keys an
 server's tokens as signed by an unknown key."""
 
 from django.conf import settings
-from django.core.checks import Tags, Warning, register
+from django.core.checks import Error, Tags, Warning, register
 
 
 @register(Tags.security, deploy=True)
@@ -16,3 +16,25 @@ def check_ecard_key_configured(app_configs=None, **kwargs):
             id="cards.W001",
         )]
     return []
+
+
+# PIN keys (sscard.cards.pin_keys): ids 020-029, to keep clear of the other checks of this app.
+@register(Tags.security, deploy=True)
+def check_pin_key_configured(app_configs=None, **kwargs):
+    from . import pin_keys
+
+    if not settings.DEBUG and not pin_keys.configured():
+        return [Warning(
+            "No PIN key is configured: PIN digests are keyed with a key derived from SECRET_KEY.",
+            hint="Set SSCARD_PIN_KEYS (key id=key, 32 characters or more, kept outside the database and the code) "
+                 "and SSCARD_PIN_KEY_ID; see docs/deploy.md, \"PIN keys\".",
+            id="cards.W020",
+        )]
+    return []
+
+
+@register(Tags.security)
+def check_pin_keys_valid(app_configs=None, **kwargs):
+    from . import pin_keys
+
+    return [Error(problem, id="cards.E020") for problem in pin_keys.configuration_problems()]

@@ -2,8 +2,9 @@
 after `ServiceSettings.temporary_loss_days`), and the formal loss report at a counter (not withdrawable).
 
 Every change goes through `services.change_card_state` (state machine, row lock, history, audit event).
-Not yet here (issue 12, later parts): the PIN rule (a card whose PIN is still the initial one is reported at the
-counter), the rule that a loss cannot be withdrawn once a replacement has been applied for, the bank's events.
+A card whose PIN is still the manufacturer's initial one (`CardPin.is_initial`, set at the counter) cannot be
+reported lost online: its holder goes to the counter. Not yet here (issue 12, later parts): the rule that a loss
+cannot be withdrawn once a replacement has been applied for, the bank's events.
 """
 
 from __future__ import annotations
@@ -22,11 +23,13 @@ from sscard.notify.services import send_sms_to_user
 from sscard.notify.texts import Text
 from sscard.reference.selectors import service_settings
 
-from .models import Card
+from .models import Card, CardPin
 from .services import CardError, change_card_state
 
 MSG_NOT_YOURS = gettext_noop("This card is not yours.")
 MSG_AREA = gettext_noop("This card was not issued in your area.")
+MSG_INITIAL_PIN = gettext_noop("The PIN of this card is still the initial one, so its loss cannot be reported online. "
+                               "Report it at a service outlet.")
 
 SMS_REPORTED = gettext_noop("Social security card %(number)s: your temporary loss report is in effect. It lapses "
                             "by itself on %(until)s unless you report the loss formally at a service outlet.")
@@ -50,6 +53,8 @@ def report_temporary_loss(*, user, card: Card, expected_state: str | None = None
     """The holder reports the card lost online: in effect at once; the holder is told by SMS when it lapses."""
     _own(user, card)
     with transaction.atomic():
+        if CardPin.objects.filter(card_id=card.pk, is_initial=True).exists():
+            raise CardError("initial_pin", MSG_INITIAL_PIN)
         card = change_card_state(card=card, to_state=CardState.TEMPORARILY_LOST, actor=user,
                                  channel=Channel.ONLINE, reason="reported online",
                                  expected_state=expected_state, request=request)

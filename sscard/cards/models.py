@@ -77,6 +77,14 @@ class Card(models.Model):
     def masked_holder_id_number(self) -> str:
         return mask_id_number(self.holder_id_number)
 
+    @property
+    def pin_or_none(self) -> "CardPin | None":
+        """The card's PIN row, or None while the card is sealed."""
+        try:
+            return self.pin
+        except CardPin.DoesNotExist:
+            return None
+
 
 class CardStatusChange(StatusHistoryRow):
     """One change of a card's state (written only by `cards.services.change_card_state`): when, by whom,
@@ -127,3 +135,26 @@ class CardCancellation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.card} {self.reason} {self.decision}"
+class CardPin(models.Model):
+    """The social security PIN of an enabled card (a sealed card has none): a keyed digest, never the PIN
+    (`sscard.cards.pin_keys`), with the id of the key that made it. `is_initial`: the PIN is still the
+    manufacturer's initial one (set at the counter); `failed_attempts` wrong tries in a row, locked at 6."""
+
+    card = models.OneToOneField(Card, on_delete=models.PROTECT, related_name="pin")
+    digest = models.CharField(max_length=64)
+    key_id = models.CharField(max_length=32)
+    is_initial = models.BooleanField(_("initial PIN"), default=False)
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+    locked_at = models.DateTimeField(_("locked at"), null=True, blank=True)
+    changed_at = models.DateTimeField(_("changed at"))
+
+    class Meta:
+        verbose_name = _("card PIN")
+        verbose_name_plural = _("card PINs")
+
+    def __str__(self) -> str:
+        return f"PIN of {self.card_id}"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.locked_at is not None

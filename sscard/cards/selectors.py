@@ -12,7 +12,7 @@ from .models import Card, CardCancellation, CardStatusChange
 
 def cards_of(user) -> QuerySet[Card]:
     """The cards of the user's own applications (for themselves or their children), newest first."""
-    return (Card.objects.filter(holder=user).select_related("application", "application__outlet", "bank")
+    return (Card.objects.filter(holder=user).select_related("application", "application__outlet", "bank", "pin")
             .prefetch_related(Prefetch("changes", queryset=CardStatusChange.objects.order_by("at", "id"))))
 
 

@@ -4,7 +4,7 @@ counter card page and the cancellations), in the namespace "casework" of the sta
 
 from django.urls import path
 
-from . import counter_views, staff_views
+from . import counter_views, pin_views, staff_views
 
 urlpatterns = [
     path("post/", staff_views.post, name="post"),
@@ -17,4 +17,6 @@ urlpatterns = [
     path("counter/card/<str:number>/<slug:action>", counter_views.card_action, name="counter_card_action"),
     path("counter/cancellations/", counter_views.cancellations, name="cancellations"),
     path("counter/cancellations/<int:pk>/decide", counter_views.cancellation_decide, name="cancellation_decide"),
+    path("pin/", pin_views.counter, name="pin_counter"),
+    path("pin/<str:card_number>/<slug:step>", pin_views.counter_action, name="pin_counter_action"),
 ]

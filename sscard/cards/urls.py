@@ -8,4 +8,7 @@ urlpatterns = [
     path("<str:card_number>/confirm-receipt", views.confirm_receipt, name="confirm_receipt"),
     path("<str:card_number>/report-loss", views.report_loss, name="report_loss"),
     path("<str:card_number>/withdraw-loss", views.withdraw_loss, name="withdraw_loss"),
+    path("<str:card_number>/enable", views.enable, name="enable"),
+    path("<str:card_number>/pin/change", views.change_pin, name="change_pin"),
+    path("<str:card_number>/pin/reset", views.reset_pin, name="reset_pin"),
 ]

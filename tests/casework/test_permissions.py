@@ -347,6 +347,11 @@ URLS = {
     "outlet_batch": Url("casework:outlet_batch", lambda w: [w.batch.number, "receive"], "post", lambda w: {},
                         effect=lambda w, s: CaseFile.objects.filter(
                             application=w.carded, received_at_outlet__isnull=False).exists()),
+    # the counter's PIN page: finding a card by number per area is tested in tests/cards/test_pin_counter.py
+    "pin_counter": Url("casework:pin_counter"),
+    "pin_counter_action": Url("casework:pin_counter_action", lambda w: ["B00000001", "enable"], "post",
+                              lambda w: {"id_number": w.carded.subject_id_number, "document_checked": "on"},
+                              effect=lambda w, s: Card.objects.filter(application=w.carded, state="active").exists()),
     "dashboard": Url("casework:dashboard"),
     "dashboard_csv": Url("casework:dashboard_csv", lambda w: ["overdue"]),
     "id_number_corrections": Url("casework:id_number_corrections", marker=lambda w: reverse(
@@ -399,6 +404,8 @@ EXPECTED = {
     "post_list":       (NO,                     (200, 200),             NO,                     (200, 200),             NO),
     "outlet":          (NO,                     NO,                     ("listed", "unlisted"), ("listed", "unlisted"), NO),
     "outlet_batch":    (NO,                     NO,                     ("done", 404),          ("done", 404),          NO),
+    "pin_counter":     (NO,                     NO,                     (200, 200),             (200, 200),             NO),
+    "pin_counter_action": (NO,                  NO,                     ("done", 404),          ("done", 404),          NO),
     "dashboard":       (NO,                     NO,                     NO,                     (200, 200),             (200, 200)),
     "dashboard_csv":   (NO,                     NO,                     NO,                     (200, 200),             (200, 200)),
     # A squatted ID number (a proposal at the Wuchang outlet): clerks propose, supervisors confirm.
