@@ -89,3 +89,11 @@ class CardStatusChange(StatusHistoryRow):
     class Meta(StatusHistoryRow.Meta):
         verbose_name = _("card status change")
         verbose_name_plural = _("card status changes")
+
+
+from .bank_models import (  # noqa: E402, F401 - models of the bank card events (issue 12)
+    BankCardEvent,
+    BankReconciliation,
+    IncomingBankEvent,
+    ReconciliationDifference,
+)
