@@ -13,7 +13,7 @@ from typing import Literal
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.security import APIKeyHeader
 
 from sscard.apierrors import ApiError, ErrorOut, ValidationErrorOut
@@ -89,7 +89,7 @@ def card_event(request: HttpRequest, event: BankEventIn):
         raise ApiError(404 if error.code == "unknown_card" else 409, error.code, error.translated()) from None
     except CardError as error:
         raise ApiError(409, error.code, error.translated()) from None
-    return 200, {"event_id": event.event_id, "card_state": card.state}
+    return Status(200, {"event_id": event.event_id, "card_state": card.state})
 
 
 @bank_router.post("/acks", auth=BankSignature(), response={200: AckOut, **errors(401, 404, 422)},
@@ -100,4 +100,4 @@ def acknowledge(request: HttpRequest, ack: AckIn):
                                           request=request)
     except bank_outbox.BankEventError as error:
         raise ApiError(404, error.code, error.translated()) from None
-    return 200, {"event_id": ack.event_id, "already_acknowledged": not changed}
+    return Status(200, {"event_id": ack.event_id, "already_acknowledged": not changed})
