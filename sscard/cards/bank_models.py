@@ -67,6 +67,9 @@ class IncomingBankEvent(models.Model):
         verbose_name_plural = _("events received from banks")
         constraints = [models.UniqueConstraint(fields=["bank", "event_id"], name="cards_incoming_event_once")]
 
+    def __str__(self) -> str:
+        return f"{self.kind} {self.event_id}"
+
 
 class BankReconciliation(models.Model):
     """One comparison of a bank's list of frozen cards with our cards of that bank in a lost state."""
@@ -82,6 +85,9 @@ class BankReconciliation(models.Model):
         verbose_name_plural = _("freeze reconciliations")
         ordering = ["-ran_at", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.ran_at:%Y-%m-%d %H:%M} ({self.source})"
+
 
 class ReconciliationDifference(models.Model):
     class Kind(models.TextChoices):
@@ -95,3 +101,6 @@ class ReconciliationDifference(models.Model):
 
     class Meta:
         ordering = ["kind", "id"]
+
+    def __str__(self) -> str:
+        return self.kind

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from django import forms as djforms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django import forms as djforms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
@@ -23,7 +23,6 @@ from sscard.core.errors import DomainError
 from sscard.reference.models import PartnerBank
 
 from . import bank_incoming, bank_outbox, bank_selectors
-
 
 
 class BankFileForm(forms.UploadForm):

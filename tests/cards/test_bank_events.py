@@ -14,8 +14,8 @@ from sscard.cards.models import BankCardEvent, Card
 from sscard.cards.services import change_card_state
 from sscard.casework.lines import ImportRejected
 from sscard.domain.casestates import State
-from tests.casework.conftest import give_card, new_application, new_staff
 from tests.cards.fake_bank import FakeBank
+from tests.casework.conftest import give_card, new_application, new_staff
 
 pytestmark = pytest.mark.django_db
 

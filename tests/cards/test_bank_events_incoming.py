@@ -18,8 +18,8 @@ from sscard.cards.models import BankCardEvent, BankReconciliation, Card, CardSta
 from sscard.domain import bank_events
 from sscard.domain.casestates import State
 from sscard.notify.models import PendingDelivery
-from tests.casework.conftest import give_card, new_application, new_staff
 from tests.cards.fake_bank import FakeBank
+from tests.casework.conftest import give_card, new_application, new_staff
 
 pytestmark = pytest.mark.django_db
 
