@@ -237,3 +237,15 @@ def test_an_ack_for_another_areas_event_is_unknown_to_the_member():
         bank_outbox.import_ack_file(staff=new_staff(["production"]), bank=there.bank,
                                     data=f"event_id\n{event.event_id}\n".encode())
     assert BankCardEvent.objects.get(pk=event.pk).status == "pending"
+
+
+def test_the_system_check_refuses_an_unknown_adapter_and_an_http_bank_without_url_or_secret(settings):
+    from sscard.core.checks import check_plugin_settings
+
+    settings.BANK_EVENT_ADAPTERS = {"icbc": "telex", "boc": "http"}
+    settings.BANK_EVENT_URLS, settings.BANK_EVENT_SECRETS = {}, {}
+    ids = [message.id for message in check_plugin_settings()]
+    assert "cards.E010" in ids and "cards.E011" in ids
+    settings.BANK_EVENT_ADAPTERS = {"boc": "http"}
+    settings.BANK_EVENT_URLS, settings.BANK_EVENT_SECRETS = {"boc": "https://bank.example"}, {"boc": "x"}
+    assert not [m for m in check_plugin_settings() if m.id.startswith("cards.E01")]
