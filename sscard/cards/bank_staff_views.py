@@ -30,7 +30,7 @@ class BankFileForm(forms.UploadForm):
 
     bank = djforms.ModelChoiceField(label=_lazy("Bank"), queryset=PartnerBank.objects.filter(active=True),
                                     to_field_name="code")
-    kind = djforms.ChoiceField(label=_lazy("File"), choices=[
+    kind = djforms.ChoiceField(label=_lazy("Kind of file"), choices=[
         ("ack", _lazy("Acknowledgements of our events (event_id)")),
         ("events", _lazy("Losses reported at the bank (event_id,kind,card_number,occurred_at)")),
         ("frozen", _lazy("Cards frozen at the bank, for the reconciliation (card_number)")),

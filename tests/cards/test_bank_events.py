@@ -249,3 +249,20 @@ def test_the_system_check_refuses_an_unknown_adapter_and_an_http_bank_without_ur
     settings.BANK_EVENT_ADAPTERS = {"boc": "http"}
     settings.BANK_EVENT_URLS, settings.BANK_EVENT_SECRETS = {"boc": "https://bank.example"}, {"boc": "x"}
     assert not [m for m in check_plugin_settings() if m.id.startswith("cards.E01")]
+
+
+def test_the_command_delivers_every_pending_event_here(fake_bank):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    card = _card("active")
+    fake_bank.stop()
+    _move(card, "temporarily_lost", "online")
+    out = StringIO()
+    call_command("deliver_bank_events", "--all", stdout=out)
+    assert out.getvalue() == "0 of 1 card event(s) acknowledged\n"
+    fake_bank.start()
+    out = StringIO()
+    call_command("deliver_bank_events", "--all", "--reconcile", stdout=out)
+    assert out.getvalue() == "1 of 1 card event(s) acknowledged\n1 bank(s) reconciled\n"
