@@ -266,3 +266,13 @@ def test_the_command_delivers_every_pending_event_here(fake_bank):
     out = StringIO()
     call_command("deliver_bank_events", "--all", "--reconcile", stdout=out)
     assert out.getvalue() == "1 of 1 card event(s) acknowledged\n1 bank(s) reconciled\n"
+
+
+def test_the_outgoing_file_escapes_a_cell_that_a_spreadsheet_would_run(client):
+    card = give_card(new_application(state=State.IN_PRODUCTION), account="=HYPERLINK(1)")
+    Card.objects.filter(pk=card.pk).update(state="active")
+    card.refresh_from_db()
+    _move(card, "temporarily_lost", "online")
+    client.force_login(new_staff(["production"]))
+    line = client.get("/staff/bank-events/outgoing.csv", {"bank": "icbc"}).content.decode().splitlines()[1]
+    assert f",loss,{card.card_number},'=HYPERLINK(1)," in line

@@ -257,3 +257,9 @@ def test_the_daily_task_fetches_the_frozen_list_of_each_http_bank(settings):
         assert bank_incoming.reconcile_http_banks() == 0 and BankReconciliation.objects.count() == 1
     finally:
         fake.stop()
+
+
+def test_nothing_about_a_card_is_answered_before_the_signature_is_verified():
+    body = {"event_id": str(uuid.uuid4()), "kind": "loss", "card_number": "Z99999999"}
+    _refused(_post(body, signature="sha256=" + "0" * 64), 401, "bad_signature")  # not unknown_card
+    _refused(_post(b"not json at all", signature="sha256=" + "0" * 64), 401, "bad_signature")  # not 422
