@@ -149,8 +149,9 @@ def read_frozen_file(data: bytes) -> set[str]:
 def reconcile(*, bank: PartnerBank, frozen: set[str], source: str, actor=None, request=None) -> BankReconciliation:
     """Compare the bank's frozen cards with ours of that bank in a lost state; keep the differences of both
     kinds (every area: staff pages show each member only the cards of their areas)."""
-    cards = dict(Card.objects.filter(bank=bank).values_list("card_number", "pk"))
-    states = dict(Card.objects.filter(bank=bank).values_list("card_number", "state"))
+    rows = list(Card.objects.filter(bank=bank).values_list("card_number", "pk", "state"))
+    cards = {number: pk for number, pk, _state in rows}
+    states = {number: state for number, _pk, state in rows}
     lost = {number for number, state in states.items() if state in bank_events.FROZEN_STATES}
     diff = bank_events.compare_freezes(frozen_at_bank=frozen, lost_here=lost, known_here=set(cards))
     with transaction.atomic():
