@@ -276,3 +276,15 @@ def test_the_outgoing_file_escapes_a_cell_that_a_spreadsheet_would_run(client):
     client.force_login(new_staff(["production"]))
     line = client.get("/staff/bank-events/outgoing.csv", {"bank": "icbc"}).content.decode().splitlines()[1]
     assert f",loss,{card.card_number},'=HYPERLINK(1)," in line
+
+
+def test_the_staff_page_speaks_chinese():
+    from django.test import Client
+
+    card = _card("active")
+    _move(card, "temporarily_lost", "online")
+    browser = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    browser.force_login(new_staff(["production"]))
+    page = browser.get("/staff/bank-events/").content.decode()
+    for text in ("与银行交换的卡片事件", "尚未确认的事件", "已挂失", "待发送", card.card_number):
+        assert text in page
