@@ -263,6 +263,15 @@ SMS_HTTP_TOKEN = os.environ.get("SSCARD_SMS_HTTP_TOKEN", "")
 # Bank pre-opening adapters (sscard/casework/banks/): which partner bank (by code) uses which adapter, e.g.
 # "icbc=file_exchange,boc=file_exchange"; a bank not listed uses the CSV file exchange (`file_exchange`).
 BANK_ADAPTERS = env_mapping("SSCARD_BANK_ADAPTERS")
+# Card events for the banks (sscard/cards/bank_events/, docs/formats.md "Bank card events"): which bank (by
+# code) uses which adapter ("icbc=http,boc=file_exchange"; default: the file exchange), each http bank's base
+# URL and shared HMAC secret (kept outside the code), and after how many failed attempts an event is given up
+# and shown to staff as failed (0: retried forever, at most hourly).
+BANK_EVENT_ADAPTERS = env_mapping("SSCARD_BANK_EVENT_ADAPTERS")
+BANK_EVENT_URLS = env_mapping("SSCARD_BANK_EVENT_URLS")
+BANK_EVENT_SECRETS = env_mapping("SSCARD_BANK_EVENT_SECRETS")
+BANK_EVENT_MAX_ATTEMPTS = int(os.environ.get("SSCARD_BANK_EVENT_MAX_ATTEMPTS", "72"))
+BANK_EVENT_TIMEOUT_S = float(os.environ.get("SSCARD_BANK_EVENT_TIMEOUT", "10"))
 IDENTITY_PROVIDER = os.environ.get("SSCARD_IDENTITY_PROVIDER", "rules")
 # The `rules` provider checks only the shape of an ID number, not that the name belongs to it: anyone can
 # register a real person's ID number (and block that person's account and card). With debug off the system
@@ -327,6 +336,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     # (CELERY_TIMEZONE), idempotent.
     "cards-expire-cards": {"task": "sscard.cards.expire_cards", "schedule": _crontab(minute=5, hour=0),
                            "options": {"expires": 82800}},
+    # Card events for the banks (sscard/cards/bank_outbox.py): pushes due events to the http banks.
+    "cards-sweep-bank-events": {"task": "sscard.cards.sweep_bank_events", "schedule": 60.0,
+                                "options": {"expires": 55}},
+    # The daily freeze reconciliation with every http bank (sscard/cards/bank_reconciliation.py).
+    "cards-reconcile-banks": {"task": "sscard.cards.reconcile_banks", "schedule": 86400.0,
+                              "options": {"expires": 82800}},
 }
 
 # Electronic card tokens (sscard.cards.ecard_keys, docs/formats.md). The signing key: an Ed25519 private key

@@ -13,6 +13,7 @@ class CardsConfig(AppConfig):
         from sscard.casework.production.services import set_card_issuer
 
         from . import checks, counter_views, services, staff_views  # noqa: F401 - checks: deploy check; counter_views: its actions
+        from .bank_events import file_exchange, http  # noqa: F401 - register the card-event bank adapters
 
         set_card_issuer(services)
         staff_views.register_case_actions()

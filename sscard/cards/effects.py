@@ -14,3 +14,7 @@ from datetime import datetime
 def after_state_change(*, card, from_state: str, to_state: str, channel: str, actor, at: datetime,
                        reason: str = "") -> None:
     """Run every consequence of `card` going from `from_state` to `to_state` (inside the caller's transaction)."""
+    from . import bank_outbox
+
+    # The card's bank, through the outbox (not a change the bank itself reported: no echo).
+    bank_outbox.record_outgoing_event(card=card, from_state=from_state, to_state=to_state, channel=channel, at=at)

@@ -135,6 +135,8 @@ class CardCancellation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.card} {self.reason} {self.decision}"
+
+
 class CardPin(models.Model):
     """The social security PIN of an enabled card (a sealed card has none): a keyed digest, never the PIN
     (`sscard.cards.pin_keys`), with the id of the key that made it. `is_initial`: the PIN is still the
@@ -158,3 +160,11 @@ class CardPin(models.Model):
     @property
     def is_locked(self) -> bool:
         return self.locked_at is not None
+
+
+from .bank_models import (  # noqa: E402, F401 - models of the bank card events (issue 12)
+    BankCardEvent,
+    BankReconciliation,
+    IncomingBankEvent,
+    ReconciliationDifference,
+)

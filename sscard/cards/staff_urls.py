@@ -4,7 +4,7 @@ counter card page and the cancellations), in the namespace "casework" of the sta
 
 from django.urls import path
 
-from . import counter_views, pin_views, staff_views
+from . import bank_staff_views, counter_views, pin_views, staff_views
 
 urlpatterns = [
     path("post/", staff_views.post, name="post"),
@@ -19,4 +19,9 @@ urlpatterns = [
     path("counter/cancellations/<int:pk>/decide", counter_views.cancellation_decide, name="cancellation_decide"),
     path("pin/", pin_views.counter, name="pin_counter"),
     path("pin/<str:card_number>/<slug:step>", pin_views.counter_action, name="pin_counter_action"),
+    path("bank-events/", bank_staff_views.bank_events, name="bank_events"),
+    path("bank-events/outgoing.csv", bank_staff_views.bank_events_file, name="bank_events_file"),
+    path("bank-events/<slug:bank>/differences.csv", bank_staff_views.bank_differences_csv,
+         name="bank_differences_csv"),
+    path("bank-events/import", bank_staff_views.bank_events_import, name="bank_events_import"),
 ]

@@ -14,8 +14,9 @@ from django.utils import timezone, translation
 from sscard.accounts.models import SmsCode
 from sscard.accounts.services import create_citizen
 from sscard.audit.models import AuditEvent
-from sscard.cards import delivery
-from sscard.cards.models import Card, CardCancellation
+from sscard.cards import bank_incoming, delivery
+from sscard.cards.models import BankCardEvent, Card, CardCancellation
+from sscard.cards.services import change_card_state
 from sscard.casework import services
 from sscard.casework.models import (
     BankExchangeItem,
@@ -282,6 +283,13 @@ def _world():
     w.cancellation = CardCancellation.objects.create(
         card=give_card(new_application(state=State.READY_FOR_PICKUP)), reason="death",
         requested_by=new_staff(["clerk"], areas=[f"outlet:{wuchang().pk}"]), requested_at=timezone.now())
+    # A Wuchang card reported lost (an event for its bank), and a reconciliation where icbc froze nothing.
+    w.lost = give_card(new_application(state=State.IN_PRODUCTION))
+    Card.objects.filter(pk=w.lost.pk).update(state="active")
+    w.lost.refresh_from_db()
+    change_card_state(card=w.lost, to_state="temporarily_lost", channel="online")
+    w.bank_event = BankCardEvent.objects.get(card=w.lost)
+    bank_incoming.reconcile(bank=PartnerBank.objects.get(code="icbc"), frozen=set(), source="file")
     return w
 
 
@@ -308,6 +316,7 @@ class Url:
     data: object = None  # POST data from the world
     marker: object = None  # GET: text whose presence makes the answer "listed", else "unlisted"
     effect: object = None  # POST: did the action happen? (world, staff) -> bool
+    query: object = None  # GET: query parameters from the world
 
 
 URLS = {
@@ -375,6 +384,15 @@ URLS = {
                                lambda w: {"decision": "confirm", "note": ""},
                                effect=lambda w, s: Card.objects.filter(pk=w.cancellation.card_id,
                                                                        state="cancelled").exists()),
+    # Bank card events: only the events and differences of the member's cards (tests/cards/test_bank_events*.py).
+    "bank_events": Url("casework:bank_events", marker=lambda w: w.lost.card_number),
+    "bank_events_file": Url("casework:bank_events_file", query=lambda w: {"bank": "icbc"},
+                            marker=lambda w: w.lost.card_number),
+    "bank_differences_csv": Url("casework:bank_differences_csv", lambda w: ["icbc"],
+                                marker=lambda w: w.lost.card_number),
+    "bank_events_import": Url("casework:bank_events_import", method="post", data=lambda w: {
+        "bank": "icbc", "kind": "ack", **_upload(f"event_id\n{w.bank_event.event_id}\n")},
+        effect=lambda w, s: BankCardEvent.objects.filter(pk=w.bank_event.pk, status="acknowledged").exists()),
 }
 
 # Written by hand from the roles (sscard/casework/roles.py) and the area rule: what each role gets,
@@ -420,6 +438,10 @@ EXPECTED = {
     "counter_card_action":   (NO,                NO,                     ("done", 404),          ("done", 404),          NO),
     "cancellations":         (NO,                NO,                     ("listed", "unlisted"), ("listed", "unlisted"), NO),
     "cancellation_decide":   (NO,                NO,                     NO,                     ("done", 404),          NO),
+    "bank_events":           (NO,                ("listed", "unlisted"), NO,                     ("listed", "unlisted"), NO),
+    "bank_events_file":      (NO,                ("listed", "unlisted"), NO,                     ("listed", "unlisted"), NO),
+    "bank_differences_csv":  (NO,                ("listed", "unlisted"), NO,                     ("listed", "unlisted"), NO),
+    "bank_events_import":    (NO,                ("done", "refused"),    NO,                     ("done", "refused"),    NO),
 }
 ROLE_ORDER = ("reviewer", "production", "clerk", "supervisor", "auditor")
 
@@ -432,7 +454,8 @@ def _state(application):
 def _answer(url: Url, world, staff):
     client = staff_client(staff)
     path = reverse(url.name, args=url.args(world))
-    response = client.get(path) if url.method == "get" else client.post(path, url.data(world))
+    response = (client.get(path, url.query(world) if url.query else None) if url.method == "get"
+                else client.post(path, url.data(world)))
     if response.status_code in (403, 404):
         return response.status_code
     if url.method == "post":
