@@ -33,7 +33,7 @@ MSG_NOT_REPRESENTATIVE = gettext_noop(
 MSG_REGISTERED = gettext_noop("An employer with this unified social credit code is already registered or waiting "
                               "for review.")
 MSG_DISTRICT = gettext_noop("Choose the district (county level) where the employer is registered.")
-MSG_REQUIRED = gettext_noop("This field is required.")
+MSG_REQUIRED = gettext_noop("Please fill in this field.")
 MSG_PERMISSION = gettext_noop("Your role does not allow this action.")
 MSG_AREA = gettext_noop("This employer is not in your area.")
 MSG_DECIDED = gettext_noop("This registration was already decided: it is now %(state)s.")
@@ -53,9 +53,9 @@ MSG_ENROLLED_ELSEWHERE = gettext_noop(
     "at a time: the other employer must stop the enrolment first.")
 MSG_NOT_ENROLLED = gettext_noop("This enrolment is not an open enrolment of your employer.")
 
-SMS_APPROVED = gettext_noop("[Social security] The registration of %(name)s is approved. You can act for it in the "
-                            "employer workspace.")
-SMS_REJECTED = gettext_noop("[Social security] The registration of %(name)s was not approved: %(reason)s")
+SMS_APPROVED = gettext_noop("The registration of %(name)s is approved. You can act for it in the employer "
+                            "workspace.")
+SMS_REJECTED = gettext_noop("The registration of %(name)s was not approved: %(reason)s")
 SUBJECT_APPROVED = gettext_noop("Employer registration approved")
 SUBJECT_REJECTED = gettext_noop("Employer registration not approved")
 BODY_APPROVED = gettext_noop("The registration of %(name)s (unified social credit code %(code)s) is approved. Choose "
@@ -64,8 +64,7 @@ BODY_REJECTED = gettext_noop("The registration of %(name)s (unified social credi
                              "Reason: %(reason)s")
 SUBJECT_GRANTED = gettext_noop("You can act for an employer")
 BODY_GRANTED = gettext_noop("%(employer)s authorised you as its agent. Choose it in the employer workspace.")
-SMS_GRANTED = gettext_noop("[Social security] %(employer)s authorised you as its agent on the social security "
-                           "portal.")
+SMS_GRANTED = gettext_noop("%(employer)s authorised you as its agent on the social security portal.")
 SUBJECT_REVOKED = gettext_noop("Authorisation ended")
 BODY_REVOKED = gettext_noop("%(employer)s ended your authorisation as its agent.")
 
