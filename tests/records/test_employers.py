@@ -13,7 +13,15 @@ from sscard.records import services
 from sscard.records.models import Employer, EmployerMembership
 from sscard.records.selectors import employers_visible_to
 
-from .conftest import approved_employer, citizen_client, fresh_code, new_citizen, new_officer, register, staff_client
+from .conftest import (
+    approved_employer,
+    citizen_client,
+    fresh_code,
+    new_citizen,
+    new_officer,
+    register,
+    staff_client,
+)
 
 pytestmark = pytest.mark.django_db
 
