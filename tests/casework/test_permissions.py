@@ -31,7 +31,17 @@ from sscard.domain.casestates import State
 from sscard.domain.idnumber import make_id_number
 from sscard.reference.models import Manufacturer, PartnerBank
 
-from .conftest import PASSWORD, give_card, jiangan, new_application, new_staff, receive, staff_client, wuchang
+from .conftest import (
+    PASSWORD,
+    give_card,
+    jiangan,
+    new_application,
+    new_citizen,
+    new_staff,
+    receive,
+    staff_client,
+    wuchang,
+)
 
 ROLES = list(ROLE_LABELS)  # reviewer, production, clerk, supervisor, auditor
 
@@ -352,7 +362,25 @@ URLS = {
                             lambda w: {"decision": "confirm", "note": ""},
                             effect=lambda w, s: IdentityCorrection.objects.filter(
                                 pk=w.correction.pk, outcome=IdentityCorrection.Outcome.CONFIRMED).exists()),
+    # The employer registry (sscard.records): only the records officer role reads it; that role, in and out
+    # of its area, is tested with the same table shape in tests/records/test_staff_pages.py.
+    "records_employers": Url("casework:records_employers", marker=lambda w: _employer(w).name),
+    "records_employer": Url("casework:records_employer", lambda w: [_employer(w).pk]),
+    "records_employer_decide": Url("casework:records_employer_decide", lambda w: [_employer(w).pk], "post",
+                                   lambda w: {"decision": "approve", "reason": ""},
+                                   effect=lambda w, s: _employer(w).__class__.objects.filter(
+                                       pk=_employer(w).pk, state="approved").exists()),
 }
+
+
+def _employer(world):
+    """A Wuchang employer waiting for review, registered by its representative (made once per world)."""
+    if not hasattr(world, "employer"):
+        from tests.records.conftest import register, reseed_records
+
+        reseed_records()
+        world.employer = register(new_citizen("王五"), district="420106", name="武昌示范有限公司")
+    return world.employer
 
 # Written by hand from the roles (sscard/casework/roles.py) and the area rule: what each role gets,
 # (in its area, out of its area). The auditor reads every area (no area of its own), so both are the same.
@@ -388,6 +416,10 @@ EXPECTED = {
     "id_number_propose":     (NO,                NO,                     ("done", "refused"),    ("done", "refused"),    NO),
     "id_number_correction":  (NO,                NO,                     (200, 404),             (200, 404),             NO),
     "id_number_decide":      (NO,                NO,                     NO,                     ("done", 404),          NO),
+    # The employer registry: no casework role has the records officer's permissions.
+    "records_employers":       (NO,              NO,                     NO,                     NO,                     NO),
+    "records_employer":        (NO,              NO,                     NO,                     NO,                     NO),
+    "records_employer_decide": (NO,              NO,                     NO,                     NO,                     NO),
 }
 ROLE_ORDER = ("reviewer", "production", "clerk", "supervisor", "auditor")
 
