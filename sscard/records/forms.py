@@ -9,12 +9,7 @@ from django.utils.translation import gettext_lazy
 from sscard.domain import enrolment as rules
 from sscard.domain import regions
 
-TYPE_LABELS = {
-    "pension": gettext_lazy("Pension"),
-    "medical": gettext_lazy("Medical (incl. maternity)"),
-    "unemployment": gettext_lazy("Unemployment"),
-    "work_injury": gettext_lazy("Work injury"),
-}
+from .models import TYPE_LABELS
 
 
 def industry_choices():

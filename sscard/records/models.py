@@ -14,6 +14,14 @@ from sscard.domain import regions
 from sscard.domain.enrolment import INDUSTRY_CLASSES, format_month, work_injury_rate_bp
 from sscard.domain.masking import mask_id_number, mask_name
 
+# The insurance types' labels (maternity is merged into medical in Hubei).
+TYPE_LABELS = {
+    "pension": _("Pension"),
+    "medical": _("Medical (incl. maternity)"),
+    "unemployment": _("Unemployment"),
+    "work_injury": _("Work injury"),
+}
+
 PERMISSIONS = (
     ("review_employer", "Can approve or reject an employer registration"),
     ("view_records", "Can read the employer registry and enrolments of their areas"),
@@ -146,6 +154,10 @@ class Enrolment(models.Model):
     @property
     def types(self) -> list[str]:
         return [t for t in ("pension", "medical", "unemployment", "work_injury") if getattr(self, t)]
+
+    @property
+    def type_labels(self) -> list:
+        return [TYPE_LABELS[t] for t in self.types]
 
     @property
     def masked_id_number(self) -> str:

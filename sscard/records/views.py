@@ -26,8 +26,7 @@ def _apply(form, error: services.RecordsError) -> None:
 @citizen_required
 @never_cache
 def mine(request: HttpRequest) -> HttpResponse:
-    return render(request, "records/mine.html", {"enrolments": selectors.enrolments_of_person(request.user),
-                                                 "type_labels": forms.TYPE_LABELS})
+    return render(request, "records/mine.html", {"enrolments": selectors.enrolments_of_person(request.user)})
 
 
 def _current(request, memberships: list[EmployerMembership]) -> EmployerMembership | None:
@@ -43,7 +42,6 @@ def _current(request, memberships: list[EmployerMembership]) -> EmployerMembersh
 def workspace(request: HttpRequest) -> HttpResponse:
     memberships = selectors.memberships_of(request.user)
     bound = {}
-    status = 200
     if request.method == "POST":
         action = request.POST.get("action", "")
         if action == "choose":
@@ -57,10 +55,9 @@ def workspace(request: HttpRequest) -> HttpResponse:
         done, bound = _act(request, current, action)
         if done:
             return redirect("records:workspace")
-        status = 400
     current = _current(request, memberships)
     context = {"memberships": memberships, "current": current,
-               "registrations": selectors.registrations_of(request.user), "type_labels": forms.TYPE_LABELS}
+               "registrations": selectors.registrations_of(request.user)}
     if current is not None:
         employer = current.employer
         is_representative = current.role == EmployerMembership.Role.REPRESENTATIVE
@@ -72,7 +69,7 @@ def workspace(request: HttpRequest) -> HttpResponse:
             stop_form=bound.get("stop") or forms.StopForm(prefix="stop"),
             stop_target=bound.get("stop_target"),
         )
-    return render(request, "records/workspace.html", context, status=status)
+    return render(request, "records/workspace.html", context)
 
 
 def _act(request, current: EmployerMembership, action: str) -> tuple[bool, dict]:
@@ -146,5 +143,4 @@ def register(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The registration is sent for review. You will be told the decision by "
                                         "message and SMS."))
             return redirect("records:workspace")
-    initial_status = 400 if request.method == "POST" else 200
-    return render(request, "records/register.html", {"form": form}, status=initial_status)
+    return render(request, "records/register.html", {"form": form})
