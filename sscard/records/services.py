@@ -109,7 +109,7 @@ def register_employer(*, user, credit_code: str, name: str, address: str, repres
     rep_id = _id_number(representative_id_number, "representative_id_number")
     if rep_id != user.id_number or representative_name.strip() != user.real_name:
         raise RecordsError("not_representative", MSG_NOT_REPRESENTATIVE, field="representative_id_number")
-    if int(industry_class) not in rules.INDUSTRY_CLASSES:
+    if not str(industry_class).isdigit() or int(industry_class) not in rules.INDUSTRY_CLASSES:
         raise RecordsError("industry_class", MSG_REQUIRED, field="industry_class")
     region = regions.get_region(district_code or "")
     if region is None or region.level != "county" or region.historical:

@@ -4,9 +4,10 @@ import pytest
 
 from sscard.domain.uscc import MESSAGES, CreditCodeError, is_valid_credit_code, validate_credit_code
 
-# Written by hand. The valid codes: a published example (91110000600037341L) and codes made for the tests
-# whose check character was worked out with the standard's weights 1 3 9 27 19 26 16 17 20 29 25 13 8 24 10 30
-# 28 over the alphabet 0-9 A-H J-N P-R T U W-Y (31 characters), check = (31 - sum mod 31) mod 31.
+# Written down once. The valid codes: a published example (91110000600037341L, its check character worked out
+# by hand in the last test) and codes made for these tests, whose check characters were computed when the table
+# was written (weights 1 3 9 27 19 26 16 17 20 29 25 13 8 24 10 30 28 over the alphabet 0-9 A-H J-N P-R T U W-Y,
+# check = (31 - sum mod 31) mod 31); each invalid code breaks one rule.
 VALID = [
     ("91110000600037341L", "91110000600037341L"),
     ("91420106MA4K12345A", "91420106MA4K12345A"),

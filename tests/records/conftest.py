@@ -32,7 +32,7 @@ def fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-def new_officer(areas=("district:420106",), *, review=True):
+def new_officer(areas=("district:420106",)):
     """A records officer of the given areas (no casework role)."""
     staff = new_staff([], areas=list(areas))
     services.make_records_officer(user=staff)
