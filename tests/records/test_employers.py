@@ -177,3 +177,17 @@ def test_the_employer_file_is_kept_permanently():
     with pytest.raises(ProtectedError):
         employer.registered_by.delete()
     assert Employer.objects.filter(pk=employer.pk).exists()
+
+
+def test_the_workspace_lists_a_rejected_registration_with_its_reason_and_anonymous_visitors_log_in_first():
+    citizen = new_citizen()
+    employer = register(citizen, name="驳回示范公司")
+    services.decide_employer(staff=new_officer(), employer=employer, approve=False, reason="营业执照不清晰")
+    page = citizen_client(citizen).get(reverse("records:workspace")).content.decode()
+    assert "驳回示范公司" in page and "Rejected" in page and "营业执照不清晰" in page
+    assert "Enrol an employee" not in page
+    from django.test import Client
+
+    for name in ("records:workspace", "records:mine", "records:register"):
+        response = Client().get(reverse(name))
+        assert response.status_code == 302 and "/accounts/login" in response.url
