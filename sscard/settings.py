@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "sscard.accounts",
     "sscard.applications",
     "sscard.cards",
+    "sscard.records",
     "sscard.casework",
     "sscard.ops",
 ]

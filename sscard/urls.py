@@ -10,6 +10,7 @@ urlpatterns = [
     path("messages/", include("sscard.notify.urls")),
     path("staff/", include("sscard.staff_urls")),
     path("cards/", include("sscard.cards.urls")),
+    path("records/", include("sscard.records.urls")),
     path(".well-known/sscard-ecard-keys.json", ecard_views.public_keys, name="ecard_keys"),
     path("dev/", include("sscard.notify.dev_urls")),
     path("django-admin/", admin.site.urls),

@@ -37,10 +37,15 @@ SERVICES = (
                 "cards:mine", public=False, personal=True, space=True),
     ServiceItem(_("My applications"), _("See the stage and timeline of your applications."),
                 "applications:mine", public=False, personal=True, space=True),
+    ServiceItem(_("My social insurance"), _("Your enrolments in employee insurance, current and past."),
+                "records:mine", public=False, personal=True, space=True),
     ServiceItem(_("Application progress"), _("Follow an application with its office code."),
                 "applications:progress", public=True, personal=True),
     ServiceItem(_("My messages"), _("Notices about your account and applications."),
                 "notify:inbox", public=False, personal=False, space=True),
+    ServiceItem(_("Employer workspace"),
+                _("Act for an employer: register it, authorise agents, enrol and stop employees."),
+                "records:workspace", public=False, personal=False, space=True),
     ServiceItem(_("My profile"), _("Your registered details and mobile number."),
                 "accounts:profile", public=False, personal=False, space=True),
     ServiceItem(_("Social insurance records"),
@@ -58,10 +63,11 @@ def service_catalogue(*, personal: bool = False) -> list[ServiceItem]:
 
 
 # The personal space's order: the citizen's own things first, then their business.
-SPACE_ORDER = ("accounts:profile", "notify:inbox", "applications:mine", "cards:mine")
+SPACE_ORDER = ("accounts:profile", "notify:inbox", "applications:mine", "cards:mine", "records:mine",
+               "records:workspace")
 
 
 def personal_space_entries() -> list[ServiceItem]:
     """What the personal space lists beside its main entry, "My homepage": profile, messages, applications,
-    card."""
+    card, social insurance, and the employer workspace beside the personal space."""
     return sorted((item for item in SERVICES if item.space), key=lambda item: SPACE_ORDER.index(item.url_name))

@@ -245,6 +245,8 @@ def staff_login(request: HttpRequest) -> HttpResponse:
 def staff_home(request: HttpRequest) -> HttpResponse:
     if request.user.has_perm("casework.use_workbench"):
         return redirect("casework:queue")  # the back office workbench (sscard.casework)
+    if request.user.has_perm("records.view_records"):
+        return redirect("casework:records_employers")  # a records officer's employer registry (sscard.records)
     return render(request, "accounts/staff_home.html")  # staff without a back office role yet
 
 

@@ -32,7 +32,17 @@ from sscard.domain.casestates import State
 from sscard.domain.idnumber import make_id_number
 from sscard.reference.models import Manufacturer, PartnerBank
 
-from .conftest import PASSWORD, give_card, jiangan, new_application, new_staff, receive, staff_client, wuchang
+from .conftest import (
+    PASSWORD,
+    give_card,
+    jiangan,
+    new_application,
+    new_citizen,
+    new_staff,
+    receive,
+    staff_client,
+    wuchang,
+)
 
 ROLES = list(ROLE_LABELS)  # reviewer, production, clerk, supervisor, auditor
 
@@ -393,7 +403,25 @@ URLS = {
     "bank_events_import": Url("casework:bank_events_import", method="post", data=lambda w: {
         "bank": "icbc", "kind": "ack", **_upload(f"event_id\n{w.bank_event.event_id}\n")},
         effect=lambda w, s: BankCardEvent.objects.filter(pk=w.bank_event.pk, status="acknowledged").exists()),
+    # The employer registry (sscard.records): only the records officer role reads it; that role, in and out
+    # of its area, is tested with the same table shape in tests/records/test_staff_pages.py.
+    "records_employers": Url("casework:records_employers", marker=lambda w: _employer(w).name),
+    "records_employer": Url("casework:records_employer", lambda w: [_employer(w).pk]),
+    "records_employer_decide": Url("casework:records_employer_decide", lambda w: [_employer(w).pk], "post",
+                                   lambda w: {"decision": "approve", "reason": ""},
+                                   effect=lambda w, s: _employer(w).__class__.objects.filter(
+                                       pk=_employer(w).pk, state="approved").exists()),
 }
+
+
+def _employer(world):
+    """A Wuchang employer waiting for review, registered by its representative (made once per world)."""
+    if not hasattr(world, "employer"):
+        from tests.records.conftest import register, reseed_records
+
+        reseed_records()
+        world.employer = register(new_citizen("王五"), district="420106", name="武昌示范有限公司")
+    return world.employer
 
 # Written by hand from the roles (sscard/casework/roles.py) and the area rule: what each role gets,
 # (in its area, out of its area). The auditor reads every area (no area of its own), so both are the same.
@@ -442,6 +470,10 @@ EXPECTED = {
     "bank_events_file":      (NO,                ("listed", "unlisted"), NO,                     ("listed", "unlisted"), NO),
     "bank_differences_csv":  (NO,                ("listed", "unlisted"), NO,                     ("listed", "unlisted"), NO),
     "bank_events_import":    (NO,                ("done", "refused"),    NO,                     ("done", "refused"),    NO),
+    # The employer registry: no casework role has the records officer's permissions.
+    "records_employers":       (NO,              NO,                     NO,                     NO,                     NO),
+    "records_employer":        (NO,              NO,                     NO,                     NO,                     NO),
+    "records_employer_decide": (NO,              NO,                     NO,                     NO,                     NO),
 }
 ROLE_ORDER = ("reviewer", "production", "clerk", "supervisor", "auditor")
 

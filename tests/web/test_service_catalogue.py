@@ -26,6 +26,7 @@ MY_HOMEPAGE = [
     ("Social security card application", "/card/"),
     ("My social security card", "/cards/"),
     ("My applications", "/card/mine"),
+    ("My social insurance", "/records/mine/"),
     ("Application progress", "/card/progress"),
     ("Social insurance records", None),
     ("Card loss report", None),
@@ -35,6 +36,8 @@ PERSONAL_SPACE = [
     ("My messages", "/messages/"),
     ("My applications", "/card/mine"),
     ("My social security card", "/cards/"),
+    ("My social insurance", "/records/mine/"),
+    ("Employer workspace", "/records/employer/"),
 ]
 CARD_DESCRIPTION = "Apply online for your social security card and follow its progress."
 

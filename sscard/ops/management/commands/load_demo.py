@@ -1,7 +1,8 @@
-"""`manage.py load_demo`: the demo accounts (two citizens, one member of staff per back office role), idempotent.
+"""`manage.py load_demo`: the demo accounts (two citizens, one member of staff per back office role and a records
+officer) and a demo employer (approved, 张三 its legal representative, 李四 enrolled), idempotent.
 
-In ops, above both apps it uses: citizens are created by `accounts`, staff members with their roles and areas
-by `casework` (roles and areas are the back office's).
+In ops, above the apps it uses: citizens are created by `accounts`, staff members with their roles and areas
+by `casework` (roles and areas are the back office's), the employer and its enrolment by `records`.
 """
 
 from datetime import date
@@ -13,6 +14,8 @@ from sscard.accounts import services
 from sscard.accounts.models import User
 from sscard.casework.services import create_staff_member
 from sscard.domain.idnumber import make_id_number
+from sscard.records import services as records
+from sscard.records.models import Employer
 
 DEMO_PASSWORD = "Demo-2026-card"
 STAFF_PASSWORD = "Staff-2026-card"
@@ -30,6 +33,9 @@ STAFF = [
     ("supervisor", "周主管", ["supervisor"]),
     ("auditor", "吴审计", ["auditor"]),
 ]
+RECORDS_OFFICER = ("records", "郑档案")
+DEMO_EMPLOYER = {"credit_code": "91420106MA4K12345A", "name": "武汉示范科技有限公司",
+                 "address": "武汉市武昌区中北路 100 号", "industry_class": 2, "district_code": "420106"}
 
 
 class Command(BaseCommand):
@@ -48,6 +54,15 @@ class Command(BaseCommand):
                     create_staff_member(username=username, password=STAFF_PASSWORD, real_name=real_name,
                                         roles=roles, areas=["city:420100"])
                     created += 1
+            username, real_name = RECORDS_OFFICER
+            officer = User.objects.filter(username=username).first()
+            if officer is None:
+                officer = create_staff_member(username=username, password=STAFF_PASSWORD, real_name=real_name,
+                                              roles=[], areas=["city:420100"])
+                records.make_records_officer(user=officer)
+                created += 1
+            if not Employer.objects.filter(credit_code=DEMO_EMPLOYER["credit_code"]).exists():
+                self._demo_employer(officer)
         self.stdout.write(f"demo data: {created} accounts created" if created else "demo data: already loaded")
         self.stdout.write("Demo accounts (development only):")
         for person in CITIZENS:
@@ -55,4 +70,18 @@ class Command(BaseCommand):
                               f"  password {DEMO_PASSWORD}")
         for username, _name, roles in STAFF:
             self.stdout.write(f"  staff    {username:<11} ({', '.join(roles)}, Wuhan)  password {STAFF_PASSWORD}")
+        self.stdout.write(f"  staff    {RECORDS_OFFICER[0]:<11} (records officer, Wuhan)  password {STAFF_PASSWORD}")
+        self.stdout.write(f"  employer {DEMO_EMPLOYER['name']} ({DEMO_EMPLOYER['credit_code']}): representative "
+                          f"{CITIZENS[0]['real_name']}, employee {CITIZENS[1]['real_name']}")
         self.stdout.write("  staff log in at /accounts/staff/login (no second factor in development)")
+
+    @staticmethod
+    def _demo_employer(officer) -> None:
+        """An approved employer whose legal representative is the first demo citizen, the second enrolled."""
+        representative = User.objects.get(id_number=CITIZENS[0]["id_number"])
+        employee = CITIZENS[1]
+        employer = records.register_employer(user=representative, representative_name=representative.real_name,
+                                             representative_id_number=representative.id_number, **DEMO_EMPLOYER)
+        employer = records.decide_employer(staff=officer, employer=employer, approve=True)
+        records.enrol(user=representative, employer=employer, id_number=employee["id_number"],
+                      name=employee["real_name"], start_month=date(2025, 1, 1), types=list(records.rules.INSURANCE_TYPES))

@@ -1,0 +1,11 @@
+"""The records officer: a staff role of its own (a Django group seeded by migration 0002), with the records'
+permissions. Staff areas are casework's (`casework.StaffArea`): a records officer sees the employers of their
+areas only."""
+
+APP = "records"
+OFFICER_GROUP = "records:officer"
+OFFICER_PERMISSIONS = ("review_employer", "view_records")
+
+
+def perm(codename: str) -> str:
+    return f"{APP}.{codename}"

@@ -1,0 +1,65 @@
+"""Everything that reads the employer registry and enrolment; staff reads go through `employers_visible_to`,
+the one area gate of employers."""
+
+from __future__ import annotations
+
+from django.db.models import F, Q, QuerySet
+
+from sscard.casework.models import StaffArea
+from sscard.casework.roles import perm as casework_perm
+
+from .models import Employer, EmployerMembership, Enrolment
+from .roles import perm
+
+
+def employers_visible_to(staff) -> QuerySet[Employer]:
+    """The employers a member of staff may read: those registered in their areas (a district, a city, or the
+    district of their outlet); every area with casework's `view_all_areas`; none without `view_records`."""
+    if not (staff.is_authenticated and staff.is_staff and staff.has_perm(perm("view_records"))):
+        return Employer.objects.none()
+    if staff.has_perm(casework_perm("view_all_areas")):
+        return Employer.objects.all()
+    query = Q(pk__in=[])
+    for area in staff.staff_areas.select_related("outlet"):
+        if area.kind == StaffArea.Kind.DISTRICT:
+            query |= Q(district_code=area.region_code)
+        elif area.kind == StaffArea.Kind.CITY:
+            query |= Q(district_code__startswith=area.region_code[:4])
+        elif area.outlet is not None:
+            query |= Q(district_code=area.outlet.district_code)
+    return Employer.objects.filter(query)
+
+
+def employer_for_staff(staff, pk: int) -> Employer | None:
+    return employers_visible_to(staff).select_related("registered_by", "decided_by").filter(pk=pk).first()
+
+
+def memberships_of(user) -> list[EmployerMembership]:
+    """The employers a citizen acts for now (approved ones), with their role."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(EmployerMembership.objects.filter(user=user, revoked_at__isnull=True,
+                                                  employer__state=Employer.State.APPROVED)
+                .select_related("employer").order_by("employer__name"))
+
+
+def registrations_of(user) -> list[Employer]:
+    """The registrations a citizen made that are not approved (waiting, rejected, suspended)."""
+    return list(Employer.objects.filter(registered_by=user).exclude(state=Employer.State.APPROVED))
+
+
+def members_of(employer: Employer) -> list[EmployerMembership]:
+    return list(employer.memberships.filter(revoked_at__isnull=True).select_related("user"))
+
+
+def employees_of(employer: Employer, *, limit: int = 500) -> list[Enrolment]:
+    """The employer's enrolments, open ones first."""
+    return list(employer.enrolments.order_by(F("end_month").desc(nulls_first=True), "-start_month", "-pk")[:limit])
+
+
+def enrolments_of_person(user) -> list[Enrolment]:
+    """A person's enrolments, current and past (by their ID number: the social security number)."""
+    if not getattr(user, "id_number", None):
+        return []
+    return list(Enrolment.objects.filter(id_number=user.id_number).select_related("employer")
+                .order_by("-start_month", "-pk"))

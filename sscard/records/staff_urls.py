@@ -1,0 +1,12 @@
+"""The records officer's pages: /staff/records/... (in the namespace "casework" of the staff workbench, see
+`sscard/staff_urls.py`)."""
+
+from django.urls import path
+
+from . import staff_views
+
+urlpatterns = [
+    path("records/employers/", staff_views.employers, name="records_employers"),
+    path("records/employers/<int:pk>/", staff_views.employer, name="records_employer"),
+    path("records/employers/<int:pk>/decide", staff_views.employer_decide, name="records_employer_decide"),
+]

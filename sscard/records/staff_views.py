@@ -1,0 +1,83 @@
+"""The records officer's pages under /staff/records/ (namespace "casework" of the staff workbench, see
+`sscard/staff_urls.py`): the employer registry of their areas, an employer's file (an audited read), and the
+decision on a registration. An employer outside the member's areas is not found (404)."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from sscard.accounts.decorators import staff_required
+from sscard.audit.services import record_event
+
+from . import forms, selectors, services
+from .models import Employer
+from .roles import perm
+
+
+def records_staff(view):
+    """Signed-in staff with the permission to read the records (`records.view_records`)."""
+
+    @wraps(view)
+    @staff_required
+    def wrapper(request, *args, **kwargs):
+        if not request.user.has_perm(perm("view_records")):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return never_cache(wrapper)
+
+
+@records_staff
+def employers(request: HttpRequest) -> HttpResponse:
+    state = request.GET.get("state", Employer.State.PENDING)
+    rows = selectors.employers_visible_to(request.user)
+    if state in Employer.State.values:
+        rows = rows.filter(state=state)
+    return render(request, "records/staff_employers.html", {
+        "rows": rows.order_by("created_at")[:200], "state": state, "states": Employer.State.choices,
+        "nav": "records"})
+
+
+def _render_employer(request, employer: Employer, form, status=200) -> HttpResponse:
+    return render(request, "records/staff_employer.html", {
+        "employer": employer, "form": form, "nav": "records",
+        "can_decide": request.user.has_perm(perm("review_employer")) and employer.state == Employer.State.PENDING,
+        "members": selectors.members_of(employer)}, status=status)
+
+
+@records_staff
+def employer(request: HttpRequest, pk: int) -> HttpResponse:
+    found = selectors.employer_for_staff(request.user, pk)
+    if found is None:
+        raise Http404
+    record_event(event_type="records.employer_viewed", actor=request.user, request=request,
+                 subject_type="employer", subject_id=found.credit_code)
+    return _render_employer(request, found, forms.DecideForm())
+
+
+@records_staff
+@require_POST
+def employer_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    found = selectors.employer_for_staff(request.user, pk)
+    if found is None:
+        raise Http404
+    form = forms.DecideForm(request.POST)
+    if form.is_valid():
+        try:
+            services.decide_employer(staff=request.user, employer=found,
+                                     approve=form.cleaned_data["decision"] == "approve",
+                                     reason=form.cleaned_data["reason"], request=request)
+        except services.RecordsError as error:
+            form.add_error("reason" if error.field == "reason" else None, error.translated())
+        else:
+            messages.success(request, _("The decision is recorded and the representative is told."))
+            return redirect("casework:records_employer", pk=found.pk)
+    return _render_employer(request, found, form, status=400)
