@@ -45,12 +45,14 @@ class Blocker:
         return {"code": self.application.display_code} if self.application else {}
 
 
-def blocking_reason(id_number: str, *, user=None) -> Blocker | None:
+def blocking_reason(id_number: str, *, user=None, kind: str = "first") -> Blocker | None:
     """Why the person with `id_number` may not apply now (one person, one card), or None.
 
     A card is held once an application ended in `collected`, until the card is cancelled, expires or is
     replaced (`cardstates.NOT_HELD`, read through the application's card: this app sits below `cards`). A
-    lost card leads to a replacement, not to a new application.
+    lost card leads to a replacement, not to a new application. A replacement or a renewal (`kind`) is for
+    the holder of a card, so only an application in progress blocks it (whether the card may be replaced or
+    renewed is `sscard.cards.replacement`'s question).
     """
     id_number = (id_number or "").upper()
     active = Application.objects.filter(subject_id_number=id_number, state__in=casestates.ACTIVE).first()
@@ -58,6 +60,8 @@ def blocking_reason(id_number: str, *, user=None) -> Blocker | None:
         if user is not None and active.applicant_id == user.pk:
             return Blocker("active", MSG_ACTIVE_OWN, active)
         return Blocker("active", MSG_ACTIVE_OTHER)
+    if kind != "first":
+        return None
     held = (Application.objects.filter(subject_id_number=id_number, state__in=casestates.CARD_ISSUED)
             .exclude(card__state__in=[str(s) for s in cardstates.NOT_HELD]))  # no card row (older data): held
     held_states = set(held.values_list("card__state", flat=True))
