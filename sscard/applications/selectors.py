@@ -21,6 +21,7 @@ from .models import (
     Application,
     ApplicationDraft,
     CorrectionItem,
+    Payment,
     StatusChange,
 )
 
@@ -169,6 +170,7 @@ class ProgressResult:
     expected_completion: date | None
     timeline: list[TimelineEntry] = field(default_factory=list)
     closed: bool = False
+    awaiting_payment: bool = False  # a replacement's or renewal's fee is not paid yet: the case waits
 
 
 # The ID number's last 6 characters as the API takes them: 5 digits, then a digit or X (either case).
@@ -257,6 +259,8 @@ def progress(code: str, id_suffix: str) -> ProgressResult:
         expected_completion=None if closed else expected_completion,
         timeline=public_timeline(changes, stages),
         closed=closed,
+        awaiting_payment=not closed and Payment.objects.filter(application__office_code=parsed.compact,
+                                                               state=Payment.State.PENDING).exists(),
     )
 
 

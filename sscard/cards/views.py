@@ -12,16 +12,20 @@ from sscard.casework.services import CaseworkError
 from sscard.domain.casestates import State
 from sscard.reference.selectors import service_settings
 
-from . import delivery, loss, selectors
+from . import delivery, loss, replacement, selectors
 from .services import CardError
 
 
 @citizen_required
 def mine(request: HttpRequest) -> HttpResponse:
     cards = list(selectors.cards_of(request.user))
+    for card in cards:  # what the page offers: replacement, renewal, or the one in progress
+        card.in_progress = replacement.replacement_in_progress(card)
+        card.offers = replacement.offers(card)
     return render(request, "cards/mine.html", {"cards": cards, "posted": State.POSTED,
                                                "ready": State.READY_FOR_PICKUP,
-                                               "loss_days": service_settings().temporary_loss_days})
+                                               "loss_days": service_settings().temporary_loss_days,
+                                               "renewal_days": service_settings().renewal_window_days})
 
 
 @citizen_required

@@ -2,6 +2,7 @@
 and its payment at the counter, the case waiting while unpaid, the old card void when the new card is issued,
 the loss that can no longer be withdrawn or lapse, the hand-over of the new card, the refund on rejection."""
 
+import uuid
 from datetime import date, timedelta
 
 import pytest
@@ -14,17 +15,17 @@ from sscard.applications.models import Application, Payment
 from sscard.cards import delivery, loss, replacement
 from sscard.cards.models import Card, CardReplacement, CardStatusChange
 from sscard.cards.services import CardError
+from sscard.casework.reasons import REJECTION_REASONS
 from sscard.casework.services import CaseworkError, review
 from sscard.domain.casestates import Role, State
 from sscard.reference.models import ServiceSettings
-from tests.casework.conftest import (  # noqa: F401 - fixtures
+from tests.casework.conftest import (
     give_card,
     move_to,
     new_application,
+    new_citizen,
     new_staff,
     receive,
-    reviewer,
-    supervisor,
     wuchang,
 )
 
@@ -145,14 +146,13 @@ def test_a_second_replacement_in_progress_is_refused_and_one_person_one_card_sti
 
 def test_the_same_submission_twice_makes_one_application():
     card = held_card("temporarily_lost")
-    import uuid
-
     token = uuid.uuid4()
     one, two = apply(card, token=token), apply(card, token=token)
     assert one == two and Application.objects.filter(kind="replacement").count() == 1
 
 
-def test_an_unpaid_case_waits_in_review_and_goes_on_once_paid_at_the_counter(reviewer):
+def test_an_unpaid_case_waits_in_review_and_goes_on_once_paid_at_the_counter():
+    reviewer = new_staff(["reviewer"])
     card = held_card("temporarily_lost")
     application = apply(card)
     review.start_review(staff=reviewer, application=application)
@@ -230,7 +230,8 @@ def test_a_loss_cannot_be_withdrawn_or_lapse_once_a_replacement_is_applied_for()
     assert loss.lapse_temporary_losses() == 1
 
 
-def test_a_paid_counter_fee_is_refunded_when_the_case_is_rejected(reviewer, supervisor):
+def test_a_paid_counter_fee_is_refunded_when_the_case_is_rejected():
+    reviewer, supervisor = new_staff(["reviewer"]), new_staff(["supervisor"])
     card = held_card("formally_lost")
     application = apply(card)
     replacement.record_counter_payment(staff=new_staff(["clerk"]), application=application)
@@ -243,15 +244,11 @@ def test_a_paid_counter_fee_is_refunded_when_the_case_is_rejected(reviewer, supe
 
 
 def _a_rejection_code():
-    from sscard.casework.reasons import REJECTION_REASONS
-
     return next(iter(REJECTION_REASONS))
 
 
 def test_someone_elses_card_cannot_be_replaced():
     card = held_card("temporarily_lost")
-    from tests.casework.conftest import new_citizen
-
     with pytest.raises(CardError) as error:
         replacement.apply(user=new_citizen("李四"), card=card, kind="replacement", reason="lost", delivery=pickup())
     assert error.value.code == "not_yours"
