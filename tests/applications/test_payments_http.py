@@ -13,8 +13,8 @@ from sscard.applications.payments import http as http_gateway
 from sscard.audit.models import AuditEvent
 from sscard.casework.reasons import REJECTION_REASONS
 from sscard.casework.services import CaseworkError, review
-from tests.casework.conftest import new_staff, reseed
 from tests.cards.test_replacement import apply, held_card
+from tests.casework.conftest import new_staff, reseed
 
 from .fake_gateway import MERCHANT, SECRET, FakeGateway, encode, sign
 

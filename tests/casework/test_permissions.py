@@ -13,9 +13,9 @@ from django.utils import timezone, translation
 
 from sscard.accounts.models import SmsCode
 from sscard.accounts.services import create_citizen
-from sscard.audit.models import AuditEvent
 from sscard.applications.models import Payment
 from sscard.applications.payments import services as payment_services
+from sscard.audit.models import AuditEvent
 from sscard.cards import delivery
 from sscard.cards.models import Card
 from sscard.casework import services
