@@ -31,7 +31,6 @@ from .models import (
     StatusChange,
 )
 from .notices import stage_notice
-from .payments import selectors as payment_selectors
 from .payments import services as payment_services
 
 logger = logging.getLogger(__name__)
@@ -40,12 +39,6 @@ SUBJECT_TYPE = "card_application"
 
 MSG_WRONG_STATE = gettext_noop("This application cannot be changed at its current stage.")
 MSG_NO_PROBLEMS = gettext_noop("List at least one problem for the citizen to correct.")
-MSG_AWAITING_PAYMENT = gettext_noop("This application is awaiting payment of its fee: it goes on once the fee is "
-                                    "paid.")
-# Past these the back office works on a case (bank, production): an unpaid fee holds a case before them.
-NEEDS_PAYMENT_BEFORE = frozenset({State.BANK_PREOPENING})
-# On these the fee goes back (refunded) or the unpaid order is closed.
-CLOSING = frozenset({State.REJECTED, State.WITHDRAWN})
 
 
 class ApplicationError(DomainError):
@@ -196,8 +189,7 @@ def submit_application(*, user, token, fields: dict, request=None) -> Submission
             raise ApplicationError("token", MSG_WRONG_STATE)
         return Submission(existing, False)
     id_number = fields["subject_id_number"].upper()
-    kind = fields.get("kind", "first")
-    blocker = selectors.blocking_reason(id_number, user=user, kind=kind)
+    blocker = selectors.blocking_reason(id_number, user=user, kind=(kind := fields.get("kind", "first")))
     if blocker is not None:
         if blocker.application is not None and blocker.application.idempotency_key == token:
             return Submission(blocker.application, False)  # just made by a concurrent request with this token
@@ -266,14 +258,7 @@ def _change_state(application: Application, *, to_state: str, role: str, actor=N
         casestates.check_transition(application.state, to_state, role)
     except TransitionError as error:
         raise ApplicationError(error.code, error.message) from None
-    # The one gate of an unpaid fee: whoever moves the case (reviewer, supervisor, system), it waits here.
-    if to_state in NEEDS_PAYMENT_BEFORE and payment_selectors.awaiting_payment(application):
-        raise ApplicationError("awaiting_payment", MSG_AWAITING_PAYMENT)
-    if to_state in CLOSING:
-        try:
-            payment_services.settle_on_close(application=application, actor=actor, request=request)
-        except payment_services.PaymentError as error:
-            raise ApplicationError(error.code, error.message, error.params) from None
+    payment_services.before_state_change(application=application, to_state=to_state, actor=actor, error=ApplicationError)
     from_state = application.state
     now = timezone.now()
     application.state = to_state

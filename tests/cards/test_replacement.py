@@ -6,7 +6,7 @@ import uuid
 from datetime import date, timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from sscard.applications import photos
 from sscard.applications import selectors as app_selectors
@@ -30,6 +30,12 @@ from tests.casework.conftest import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
 
 PICKUP = {"delivery": "pickup", "outlet": None}
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sscard.applications.models import Application, Payment
+from sscard.cards import replacement
 from sscard.cards.models import Card
 from tests.casework.conftest import new_staff, staff_client, wuchang
 
@@ -56,6 +57,8 @@ def test_the_holder_applies_for_a_replacement_and_is_shown_the_counter_fee_and_p
     progress = client.post(reverse("applications:progress"),
                            {"code": application.display_code, "id_suffix": card.holder_id_number[-6:]})
     assert "Awaiting payment" in progress.content.decode()
+    api = client.get("/api/v1/progress", {"code": application.display_code, "id_suffix": card.holder_id_number[-6:]})
+    assert api.json()["awaiting_payment"] is True
     mine = _page(client, reverse("cards:mine"))
     assert "Replacement card in progress:" in mine and "Apply for a replacement" not in mine
 
@@ -109,3 +112,12 @@ def test_a_clerk_records_a_counter_fee_on_the_counter_page(client):
     reviewer = staff_client(new_staff(["reviewer"]))
     assert reviewer.get(reverse("casework:counter_payments")).status_code == 403
     assert Card.objects.get(pk=card.pk).state == "temporarily_lost"
+
+
+def test_the_case_page_shows_the_kind_and_whether_the_fee_is_paid():
+    card = held_card("temporarily_lost")
+    application = replacement.apply(user=card.holder, card=card, kind="replacement", reason="lost",
+                                    delivery={"delivery": "pickup", "outlet": wuchang()})
+    reviewer = staff_client(new_staff(["reviewer"]))
+    page = _page(reviewer, reverse("casework:case", args=[application.office_code]))
+    assert "Replacement card: The card is lost" in page and "20.00 yuan — Awaiting payment" in page

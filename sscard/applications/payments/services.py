@@ -12,17 +12,26 @@ from django.utils.translation import gettext_noop
 
 from sscard.audit.services import record_event
 from sscard.core.errors import DomainError
+from sscard.domain.casestates import State
 
 from ..models import Payment
-from . import registry
+from . import registry, selectors
 from .base import GatewayError, NotificationRefused
 
 SUBJECT = "payment"
 
 MSG_GATEWAY = gettext_noop("The payment service cannot be reached just now. Please try again in a few minutes.")
 MSG_NOT_PENDING = gettext_noop("This fee is not waiting for payment (it is: %(state)s).")
+MSG_AWAITING_PAYMENT = gettext_noop("This application is awaiting payment of its fee: it goes on once the fee is "
+                                    "paid.")
 MSG_REFUND = gettext_noop("The fee could not be refunded through the payment service just now; nothing was "
                           "changed. Please try again in a few minutes.")
+
+
+# Past these the back office works on a case (bank, production): an unpaid fee holds the case before them.
+NEEDS_PAYMENT_BEFORE = frozenset({State.BANK_PREOPENING})
+# On these a paid fee goes back (refunded through its gateway) and an unpaid order is closed.
+CLOSING = frozenset({State.REJECTED, State.WITHDRAWN})
 
 
 class PaymentError(DomainError):
@@ -139,3 +148,17 @@ def settle_on_close(*, application, actor=None, request=None) -> None:
         locked.state = Payment.State.FAILED
         locked.save(update_fields=["state", "updated_at"])
         _audit("closed", locked, actor=actor, request=request)
+
+
+def before_state_change(*, application, to_state: str, actor=None, error: type[DomainError]) -> None:
+    """Called by `applications.services` inside every state change of an application: the one gate of an unpaid
+    fee, whoever moves the case. Raises `error` (the caller's own DomainError class) to refuse. An unpaid fee
+    holds the case before bank pre-opening; rejection or withdrawal refunds a paid fee (a failed refund refuses
+    the change) or closes an unpaid order."""
+    if to_state in NEEDS_PAYMENT_BEFORE and selectors.awaiting_payment(application):
+        raise error("awaiting_payment", MSG_AWAITING_PAYMENT)
+    if to_state in CLOSING:
+        try:
+            settle_on_close(application=application, actor=actor)
+        except PaymentError as refused:
+            raise error(refused.code, refused.message, refused.params) from None
