@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from sscard.applications.models import Application, Payment
 from sscard.cards import replacement
-from sscard.cards.models import Card
-from tests.casework.conftest import new_staff, staff_client, wuchang
+from sscard.cards.models import Card, CardStatusChange
+from sscard.domain.casestates import State
+from tests.casework.conftest import give_card, move_to, new_staff, receive, staff_client, wuchang
 
 from .test_replacement import held_card
 
@@ -121,3 +122,24 @@ def test_the_case_page_shows_the_kind_and_whether_the_fee_is_paid():
     reviewer = staff_client(new_staff(["reviewer"]))
     page = _page(reviewer, reverse("casework:case", args=[application.office_code]))
     assert "Replacement card: The card is lost" in page and "20.00 yuan — Awaiting payment" in page
+
+
+def test_the_replacement_card_is_handed_over_at_the_outlet_counter_page():
+    card = held_card("formally_lost")
+    application = replacement.apply(user=card.holder, card=card, kind="replacement", reason="lost",
+                                    delivery={"delivery": "pickup", "outlet": wuchang()})
+    clerk_user = new_staff(["clerk"], areas=[f"outlet:{wuchang().pk}"])
+    replacement.record_counter_payment(staff=clerk_user, application=application)
+    move_to(application, State.IN_PRODUCTION)
+    new_card = give_card(application)
+    receive(application)
+    clerk = staff_client(clerk_user)
+    clerk.post(reverse("casework:case_action", args=[application.office_code, "ready"]),
+               {"ready-expected_state": State.IN_PRODUCTION})
+    assert Application.objects.get(pk=application.pk).state == State.READY_FOR_PICKUP
+    clerk.post(reverse("casework:case_action", args=[application.office_code, "hand_over"]),
+               {"hand_over-expected_state": State.READY_FOR_PICKUP, "hand_over-collector": "holder",
+                "hand_over-id_number": card.holder_id_number})
+    assert Application.objects.get(pk=application.pk).state == State.COLLECTED
+    assert Card.objects.get(pk=card.pk).state == "replaced"
+    assert CardStatusChange.objects.filter(card=new_card).count() == 0 and new_card.state == "sealed"
