@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from sscard.accounts.decorators import citizen_required
 from sscard.applications.choices import Kind
 from sscard.casework.services import CaseworkError
+from sscard.casework.services.base import audit_case
 from sscard.casework.workbench import need, workbench
 
 from . import replacement, selectors
@@ -75,6 +76,8 @@ def counter_payments(request: HttpRequest) -> HttpResponse:
     need(request, "outlet_counter")
     code = (request.GET.get("code") or "").strip()
     found = replacement.counter_payment(request.user, code) if code else None
+    if found is not None:  # a staff read of a case (masked name): audited like the case page
+        audit_case(request.user, found[0], "fee_viewed", request=request)
     return render(request, "cards/counter_payments.html", {"code": code, "found": found, "nav": "outlet"})
 
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sscard.applications.models import Application, Payment
+from sscard.audit.models import AuditEvent
 from sscard.cards import replacement
 from sscard.cards.models import Card, CardStatusChange
 from sscard.domain.casestates import State
@@ -101,6 +102,7 @@ def test_a_clerk_records_a_counter_fee_on_the_counter_page(client):
     page = _page(clerk, reverse("casework:counter_payments") + f"?code={application.display_code}")
     assert "Record the fee as paid" in page and application.masked_name in page
     assert card.application.subject_name not in page  # masked
+    assert AuditEvent.objects.filter(event_type="casework.fee_viewed", subject_id=application.office_code).exists()
     response = clerk.post(reverse("casework:record_counter_payment", args=[application.office_code]), follow=True)
     assert f"The fee of {application.display_code} is recorded as paid." in response.content.decode()
     assert Payment.objects.get(application=application).state == "paid"
