@@ -38,17 +38,23 @@ def pay(request: HttpRequest, code: str) -> HttpResponse:
         return redirect("applications:detail", code=application.office_code)
     gateway = registry.get(payment.gateway)
     if request.method == "POST" and gateway.online and payment.state == Payment.State.PENDING:
-        try:
-            url = payment_services.start_online(
-                payment=payment, actor=request.user, request=request,
-                return_url=request.build_absolute_uri(reverse("applications:payment_return", args=[code])),
-                notify_url=request.build_absolute_uri(reverse("applications:payment_notify", args=[payment.gateway])))
-        except payment_services.PaymentError as error:
-            messages.error(request, error.translated())
-        else:
+        if url := to_gateway(request, payment):
             return redirect(url)
     return render(request, "applications/pay.html", {"application": application, "payment": payment,
                                                      "online": gateway.online})
+
+
+def to_gateway(request: HttpRequest, payment: Payment) -> str:
+    """Open the order at the online gateway: the URL to send the holder to, or "" (the reason is a message)."""
+    code = payment.application.office_code
+    try:
+        return payment_services.start_online(
+            payment=payment, actor=request.user, request=request,
+            return_url=request.build_absolute_uri(reverse("applications:payment_return", args=[code])),
+            notify_url=request.build_absolute_uri(reverse("applications:payment_notify", args=[payment.gateway])))
+    except payment_services.PaymentError as error:
+        messages.error(request, error.translated())
+        return ""
 
 
 @never_cache

@@ -15,6 +15,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from sscard.accounts.decorators import citizen_required
 from sscard.applications.choices import Kind
+from sscard.applications.models import Payment
+from sscard.applications.payment_views import to_gateway
+from sscard.applications.payments import registry
 from sscard.casework.services import CaseworkError
 from sscard.casework.services.base import audit_case
 from sscard.casework.workbench import need, workbench
@@ -55,8 +58,10 @@ def replace(request: HttpRequest, card_number: str, kind: str) -> HttpResponse:
         else:
             messages.success(request, _("Your application was received. Office code: %(code)s.")
                              % {"code": application.display_code})
-            if hasattr(application, "payment"):
-                return redirect("applications:pay", code=application.office_code)
+            payment = Payment.objects.filter(application=application).first()
+            if payment is not None:  # an online gateway: straight to its pay page; the counter: instructions
+                url = to_gateway(request, payment) if registry.get(payment.gateway).online else ""
+                return redirect(url or reverse("applications:pay", args=[application.office_code]))
             return redirect("applications:done", code=application.office_code)
     elif request.method == "GET" and (refused := replacement.refusal(card, kind=kind, reason="lost"
                                                                       if card.state != "active" else "damaged")):

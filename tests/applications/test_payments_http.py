@@ -14,7 +14,7 @@ from sscard.audit.models import AuditEvent
 from sscard.casework.reasons import REJECTION_REASONS
 from sscard.casework.services import CaseworkError, review
 from tests.cards.test_replacement import apply, held_card
-from tests.casework.conftest import new_staff, reseed
+from tests.casework.conftest import new_staff, reseed, wuchang
 
 from .fake_gateway import MERCHANT, SECRET, FakeGateway, encode, sign
 
@@ -188,3 +188,19 @@ def test_the_system_check_refuses_an_unknown_gateway_and_an_unconfigured_http_ga
     settings.PAYMENT_HTTP_URL = settings.PAYMENT_HTTP_SECRET = settings.PAYMENT_HTTP_MERCHANT = ""
     with pytest.raises(SystemCheckError, match="PAYMENT_HTTP_SECRET"):
         call_command("check")
+
+
+def test_applying_on_the_page_sends_the_holder_straight_to_the_gateway(client, gateway):
+    card = held_card("temporarily_lost")
+    client.force_login(card.holder)
+    response = client.post(reverse("cards:replace", args=[card.card_number, "replacement"]),
+                           {"reason": "lost", "delivery": "pickup", "outlet": wuchang().pk})
+    payment = Payment.objects.get(application__kind="replacement")
+    assert response.status_code == 302 and response.url == f"{gateway.url}/pay/{payment.order_id}"
+    gateway.fail_with = 503  # down: the holder lands on the fee page with the reason, and can try again
+    other = held_card("formally_lost")
+    client.force_login(other.holder)
+    response = client.post(reverse("cards:replace", args=[other.card_number, "replacement"]),
+                           {"reason": "lost", "delivery": "pickup", "outlet": wuchang().pk}, follow=True)
+    assert "The payment service cannot be reached just now." in response.content.decode()
+    assert "Pay online" in response.content.decode()
