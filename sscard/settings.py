@@ -273,6 +273,13 @@ BANK_EVENT_URLS = env_mapping("SSCARD_BANK_EVENT_URLS")
 BANK_EVENT_SECRETS = env_mapping("SSCARD_BANK_EVENT_SECRETS")
 BANK_EVENT_MAX_ATTEMPTS = int(os.environ.get("SSCARD_BANK_EVENT_MAX_ATTEMPTS", "72"))
 BANK_EVENT_TIMEOUT_S = float(os.environ.get("SSCARD_BANK_EVENT_TIMEOUT", "10"))
+# Payment gateway for the fees of replacement and renewal applications (sscard/applications/payments/):
+# "counter" (paid at a service outlet, recorded by a clerk) or "http" (the generic HTTP gateway of
+# docs/formats.md, "Payment gateway (generic HTTP)": its URL, merchant id and shared HMAC secret).
+PAYMENT_GATEWAY = os.environ.get("SSCARD_PAYMENT_GATEWAY", "counter")
+PAYMENT_HTTP_URL = os.environ.get("SSCARD_PAYMENT_HTTP_URL", "")
+PAYMENT_HTTP_MERCHANT = os.environ.get("SSCARD_PAYMENT_HTTP_MERCHANT", "")
+PAYMENT_HTTP_SECRET = os.environ.get("SSCARD_PAYMENT_HTTP_SECRET", "")
 IDENTITY_PROVIDER = os.environ.get("SSCARD_IDENTITY_PROVIDER", "rules")
 # The `rules` provider checks only the shape of an ID number, not that the name belongs to it: anyone can
 # register a real person's ID number (and block that person's account and card). With debug off the system

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Path, Query, Router, Schema, Status
+from ninja import Field, Path, Query, Router, Schema, Status
 
 from sscard.apierrors import ApiError, ErrorOut, ValidationErrorOut
 from sscard.core import ratelimit
@@ -62,6 +62,8 @@ class ProgressOut(Schema):
     submitted_on: date
     expected_completion: date | None
     closed: bool
+    awaiting_payment: bool = Field(False, description="The fee of a replacement or renewal is not paid yet: "
+                                                       "the application waits until it is.")
     timeline: list[TimelineEntryOut]
 
 
@@ -151,6 +153,7 @@ def progress(request: HttpRequest,
         "submitted_on": result.submitted_on,
         "expected_completion": result.expected_completion,
         "closed": result.closed,
+        "awaiting_payment": result.awaiting_payment,
         "timeline": [{"stage": e.plain_stage, "label": e.plain_label, "date": timezone.localtime(e.at).date()}
                      for e in result.timeline],
     })

@@ -99,3 +99,17 @@ class Relationship(models.TextChoices):
 class Delivery(models.TextChoices):
     PICKUP = "pickup", gettext_lazy("Pick up at a service outlet")
     POST = "post", gettext_lazy("Send by post")
+
+
+class Kind(models.TextChoices):
+    """What an application is for: a person's first card, the replacement of a lost or damaged card, or the
+    renewal of a card about to expire (the link to the old card belongs to `sscard.cards`)."""
+
+    FIRST = "first", gettext_lazy("First card")
+    REPLACEMENT = "replacement", gettext_lazy("Replacement card")
+    RENEWAL = "renewal", gettext_lazy("Renewal")
+
+
+class ReplacementReason(models.TextChoices):
+    LOST = "lost", gettext_lazy("The card is lost")
+    DAMAGED = "damaged", gettext_lazy("The card is damaged")

@@ -26,7 +26,7 @@ from sscard.reference.models import (  # noqa: F401
     LocalizedNameMixin,
 )
 
-from .choices import Delivery, Nationality, Occupation, Relationship
+from .choices import Delivery, Kind, Nationality, Occupation, Relationship, ReplacementReason
 
 
 class IssuedOfficeCode(models.Model):
@@ -50,6 +50,9 @@ class Application(models.Model):
     applicant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                   related_name="card_applications")
     idempotency_key = models.UUIDField(unique=True)
+    kind = models.CharField(gettext_lazy("kind"), max_length=12, choices=Kind.choices, default=Kind.FIRST)
+    replacement_reason = models.CharField(gettext_lazy("reason for the replacement"), max_length=8,
+                                          choices=ReplacementReason.choices, blank=True)
 
     for_child = models.BooleanField(default=False)
     relationship = models.CharField(max_length=16, choices=Relationship.choices, blank=True)
@@ -195,3 +198,40 @@ class ApplicationDraft(models.Model):
 
     def __str__(self) -> str:
         return f"draft {self.pk} at {self.step}"
+
+
+class Payment(models.Model):
+    """The fee of an application (replacement, renewal), paid through a payment gateway
+    (`sscard.applications.payments`). Written only by `payments.services`, each change audited.
+
+    `order_id` is ours (sent to the gateway, which answers to it); `gateway_reference` the gateway's own
+    transaction number once it has one. An application waits in review until its payment is `paid`."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", gettext_lazy("Awaiting payment")
+        PAID = "paid", gettext_lazy("Paid")
+        REFUNDED = "refunded", gettext_lazy("Refunded")
+        FAILED = "failed", gettext_lazy("Not paid (closed)")
+
+    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="payment")
+    amount_fen = models.PositiveIntegerField(gettext_lazy("amount (fen)"))
+    gateway = models.CharField(gettext_lazy("payment gateway"), max_length=32)
+    order_id = models.CharField(gettext_lazy("order number"), max_length=40, unique=True)
+    gateway_reference = models.CharField(max_length=64, blank=True)
+    pay_url = models.URLField(max_length=500, blank=True)
+    state = models.CharField(gettext_lazy("state"), max_length=12, choices=State.choices, default=State.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    refunded_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = gettext_lazy("payment")
+        verbose_name_plural = gettext_lazy("payments")
+
+    def __str__(self) -> str:
+        return self.order_id
+
+    @property
+    def amount_yuan(self) -> str:
+        return f"{self.amount_fen // 100}.{self.amount_fen % 100:02d}"

@@ -21,6 +21,7 @@ from .models import (
     Application,
     ApplicationDraft,
     CorrectionItem,
+    Payment,
     StatusChange,
 )
 
@@ -45,12 +46,14 @@ class Blocker:
         return {"code": self.application.display_code} if self.application else {}
 
 
-def blocking_reason(id_number: str, *, user=None) -> Blocker | None:
+def blocking_reason(id_number: str, *, user=None, kind: str = "first") -> Blocker | None:
     """Why the person with `id_number` may not apply now (one person, one card), or None.
 
     A card is held once an application ended in `collected`, until the card is cancelled, expires or is
     replaced (`cardstates.NOT_HELD`, read through the application's card: this app sits below `cards`). A
-    lost card leads to a replacement, not to a new application.
+    lost card leads to a replacement, not to a new application. A replacement or a renewal (`kind`) is for
+    the holder of a card, so only an application in progress blocks it (whether the card may be replaced or
+    renewed is `sscard.cards.replacement`'s question).
     """
     id_number = (id_number or "").upper()
     active = Application.objects.filter(subject_id_number=id_number, state__in=casestates.ACTIVE).first()
@@ -58,6 +61,8 @@ def blocking_reason(id_number: str, *, user=None) -> Blocker | None:
         if user is not None and active.applicant_id == user.pk:
             return Blocker("active", MSG_ACTIVE_OWN, active)
         return Blocker("active", MSG_ACTIVE_OTHER)
+    if kind != "first":
+        return None
     held = (Application.objects.filter(subject_id_number=id_number, state__in=casestates.CARD_ISSUED)
             .exclude(card__state__in=[str(s) for s in cardstates.NOT_HELD]))  # no card row (older data): held
     held_states = set(held.values_list("card__state", flat=True))
@@ -165,6 +170,7 @@ class ProgressResult:
     expected_completion: date | None
     timeline: list[TimelineEntry] = field(default_factory=list)
     closed: bool = False
+    awaiting_payment: bool = False  # a replacement's or renewal's fee is not paid yet: the case waits
 
 
 # The ID number's last 6 characters as the API takes them: 5 digits, then a digit or X (either case).
@@ -253,6 +259,8 @@ def progress(code: str, id_suffix: str) -> ProgressResult:
         expected_completion=None if closed else expected_completion,
         timeline=public_timeline(changes, stages),
         closed=closed,
+        awaiting_payment=not closed and Payment.objects.filter(application__office_code=parsed.compact,
+                                                               state=Payment.State.PENDING).exists(),
     )
 
 

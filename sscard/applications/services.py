@@ -31,6 +31,7 @@ from .models import (
     StatusChange,
 )
 from .notices import stage_notice
+from .payments import services as payment_services
 
 logger = logging.getLogger(__name__)
 
@@ -188,7 +189,7 @@ def submit_application(*, user, token, fields: dict, request=None) -> Submission
             raise ApplicationError("token", MSG_WRONG_STATE)
         return Submission(existing, False)
     id_number = fields["subject_id_number"].upper()
-    blocker = selectors.blocking_reason(id_number, user=user)
+    blocker = selectors.blocking_reason(id_number, user=user, kind=(kind := fields.get("kind", "first")))
     if blocker is not None:
         if blocker.application is not None and blocker.application.idempotency_key == token:
             return Submission(blocker.application, False)  # just made by a concurrent request with this token
@@ -237,7 +238,7 @@ def submit_application(*, user, token, fields: dict, request=None) -> Submission
         existing = Application.objects.filter(idempotency_key=token).first()
         if existing is not None and existing.applicant_id == user.pk:
             return Submission(existing, False)
-        blocker = selectors.blocking_reason(id_number, user=user)
+        blocker = selectors.blocking_reason(id_number, user=user, kind=kind)
         if blocker is not None:
             raise ApplicationError(blocker.kind, blocker.message, blocker.params, blocker.application) from None
         raise
@@ -257,6 +258,7 @@ def _change_state(application: Application, *, to_state: str, role: str, actor=N
         casestates.check_transition(application.state, to_state, role)
     except TransitionError as error:
         raise ApplicationError(error.code, error.message) from None
+    payment_services.before_state_change(application=application, to_state=to_state, actor=actor, error=ApplicationError)
     from_state = application.state
     now = timezone.now()
     application.state = to_state

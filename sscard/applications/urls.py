@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_applications
+from . import payment_views, views, views_applications
 
 app_name = "applications"
 urlpatterns = [
@@ -17,4 +17,7 @@ urlpatterns = [
     path("applications/<str:code>/photo.jpg", views_applications.photo, name="photo"),
     path("applications/<str:code>/withdraw", views_applications.withdraw, name="withdraw"),
     path("applications/<str:code>/correct", views_applications.correct, name="correct"),
+    path("applications/<str:code>/pay", payment_views.pay, name="pay"),
+    path("applications/<str:code>/paid", payment_views.payment_return, name="payment_return"),
+    path("payments/<slug:gateway>/notify", payment_views.notify, name="payment_notify"),
 ]

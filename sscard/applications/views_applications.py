@@ -15,6 +15,7 @@ from sscard.accounts.decorators import citizen_required
 from sscard.reference import selectors as reference_selectors
 
 from . import forms, photos, receipt, selectors, services, summaries
+from .payments import selectors as payment_selectors
 from .views import _own, _private_jpeg, _settings, to_language_switch
 
 # In the session, by office code: what the correction page's form held when the person switched the language
@@ -65,6 +66,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         "plain_label": selectors.plain_label(reference_selectors.plain_stage_of(application.state)),
         "corrections": selectors.open_corrections(application),
         "next_step_by": selectors.next_step_expected(application),
+        "payment": payment_selectors.payment_of(application),
     })
 
 

@@ -1,9 +1,13 @@
-"""The shape of the PIN forms (the rules are `sscard.domain.pin`, applied by `cards.pin`)."""
+"""The shape of the PIN forms (the rules are `sscard.domain.pin`, applied by `cards.pin`), and the short form of a
+replacement or renewal: the reason (replacement only) and the delivery, with the delivery choices of the first
+application (`applications.forms.DeliveryForm`, without the bank: the new card is a card of the old card's bank)."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sscard.accounts.forms import SmsCodeField
+from sscard.applications.choices import Kind, ReplacementReason
+from sscard.applications.forms import DeliveryForm
 
 
 class PinField(forms.CharField):
@@ -46,3 +50,20 @@ class CounterPinForm(forms.Form):
                                 widget=forms.TextInput(attrs={"autocomplete": "off"}))
     document_checked = forms.BooleanField(label=_("I have checked the holder's ID document in person"),
                                           required=False)
+
+
+class ReplacementForm(DeliveryForm):
+    reason = forms.ChoiceField(label=_("Why do you need a new card?"), choices=ReplacementReason.choices,
+                               widget=forms.RadioSelect)
+
+    def __init__(self, *args, kind: str = Kind.REPLACEMENT, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["bank"]
+        if kind != Kind.REPLACEMENT:
+            del self.fields["reason"]
+
+    def model_fields(self) -> dict:
+        self.cleaned_data.setdefault("bank", None)
+        fields = super().model_fields()
+        fields.pop("bank")
+        return fields

@@ -3,8 +3,9 @@ after `ServiceSettings.temporary_loss_days`), and the formal loss report at a co
 
 Every change goes through `services.change_card_state` (state machine, row lock, history, audit event).
 A card whose PIN is still the manufacturer's initial one (`CardPin.is_initial`, set at the counter) cannot be
-reported lost online: its holder goes to the counter. Not yet here (issue 12, later parts): the rule that a loss
-cannot be withdrawn once a replacement has been applied for, the bank's events.
+reported lost online: its holder goes to the counter. A loss cannot be withdrawn once a replacement has been
+applied for, and does not lapse then either (the replacement voids the card when the new one is issued). The
+bank hears of every change through `effects.after_state_change` (`bank_outbox.py`).
 """
 
 from __future__ import annotations
@@ -18,18 +19,21 @@ from django.utils.translation import gettext_noop
 
 from sscard.casework import selectors as case_selectors
 from sscard.casework.services.base import require
+from sscard.domain import casestates
 from sscard.domain.cardstates import CardState, Channel
 from sscard.notify.services import send_sms_to_user
 from sscard.notify.texts import Text
 from sscard.reference.selectors import service_settings
 
-from .models import Card, CardPin
+from .models import Card, CardPin, CardReplacement
 from .services import CardError, change_card_state
 
 MSG_NOT_YOURS = gettext_noop("This card is not yours.")
 MSG_AREA = gettext_noop("This card was not issued in your area.")
 MSG_INITIAL_PIN = gettext_noop("The PIN of this card is still the initial one, so its loss cannot be reported online. "
                                "Report it at a service outlet.")
+MSG_REPLACEMENT_APPLIED = gettext_noop("A replacement of this card has been applied for (office code %(code)s): "
+                                       "the loss report can no longer be withdrawn.")
 
 SMS_REPORTED = gettext_noop("Social security card %(number)s: your temporary loss report is in effect. It lapses "
                             "by itself on %(until)s unless you report the loss formally at a service outlet.")
@@ -67,8 +71,20 @@ def report_temporary_loss(*, user, card: Card, expected_state: str | None = None
 def withdraw_temporary_loss(*, user, card: Card, expected_state: str | None = None, request=None) -> Card:
     """The holder withdraws a temporary loss report online (解挂). A formal loss is refused by the machine."""
     _own(user, card)
-    return change_card_state(card=card, to_state=CardState.ACTIVE, actor=user, channel=Channel.ONLINE,
-                             reason="withdrawn online", expected_state=expected_state, request=request)
+    with transaction.atomic():
+        Card.objects.select_for_update().filter(pk=card.pk).first()  # a replacement applied for meanwhile waits
+        in_progress = replacement_in_progress(card)
+        if in_progress is not None:
+            raise CardError("replacement_applied", MSG_REPLACEMENT_APPLIED, {"code": in_progress.display_code})
+        return change_card_state(card=card, to_state=CardState.ACTIVE, actor=user, channel=Channel.ONLINE,
+                                 reason="withdrawn online", expected_state=expected_state, request=request)
+
+
+def replacement_in_progress(card: Card):
+    """The replacement or renewal of `card` still in progress (its application), if any."""
+    link = (CardReplacement.objects.filter(old_card=card, application__state__in=sorted(casestates.ACTIVE))
+            .select_related("application").first())
+    return link.application if link else None
 
 
 def report_formal_loss(*, staff, card: Card, reason: str = "", expected_state: str | None = None,
@@ -90,7 +106,9 @@ def lapse_temporary_losses(*, now: datetime | None = None) -> int:
     days = service_settings().temporary_loss_days
     due = (Card.objects.filter(state=CardState.TEMPORARILY_LOST)
            .annotate(reported_at=Max("changes__at", filter=Q(changes__to_state=CardState.TEMPORARILY_LOST)))
-           .filter(reported_at__lte=now - timedelta(days=days)).select_related("holder"))
+           .filter(reported_at__lte=now - timedelta(days=days))
+           .exclude(replacements__application__state__in=sorted(casestates.ACTIVE))  # a replacement is coming
+           .select_related("holder"))
     lapsed = 0
     for card in due:
         try:

@@ -162,6 +162,24 @@ class CardPin(models.Model):
         return self.locked_at is not None
 
 
+class CardReplacement(models.Model):
+    """The card a replacement or renewal application replaces. Kept here, not on the application: the
+    application layer sits below the cards (it never imports them), and a foreign key keeps the link exact
+    (the old card's row is protected while a replacement names it). The new card is `application.card`."""
+
+    application = models.OneToOneField("applications.Application", on_delete=models.PROTECT,
+                                       related_name="replacement_of")
+    old_card = models.ForeignKey(Card, on_delete=models.PROTECT, related_name="replacements")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("card replacement")
+        verbose_name_plural = _("card replacements")
+
+    def __str__(self) -> str:
+        return f"{self.old_card.card_number} → {self.application.office_code}"
+
+
 from .bank_models import (  # noqa: E402, F401 - models of the bank card events (issue 12)
     BankCardEvent,
     BankReconciliation,

@@ -13,7 +13,7 @@ from sscard.core.errors import DomainError
 from sscard.domain import cardstates
 
 from .effects import after_state_change
-from .models import Card, CardState, CardStatusChange
+from .models import Card, CardReplacement, CardState, CardStatusChange
 
 MSG_CARD_CHANGED = gettext_noop("The card changed in the meantime (it is now: %(state)s). Please look at it again.")
 
@@ -24,17 +24,30 @@ class CardError(DomainError):
 
 def create_sealed_card(*, application, card_number: str, chip_id: str, issue_date: date, expiry_date: date,
                        bank_account: str, manufacturer: str, actor=None, request=None) -> Card:
-    """Create the card the manufacturer made for `application`: sealed until the holder enables it."""
-    card = Card.objects.create(
-        application=application, holder=application.applicant, holder_id_number=application.subject_id_number,
-        card_number=card_number, chip_id=chip_id.upper(), issue_date=issue_date, expiry_date=expiry_date,
-        bank=application.bank, bank_account=bank_account, manufacturer=manufacturer, state=CardState.SEALED,
-    )
-    record_event(event_type="card.created", actor=actor, request=request, subject_type="card",
-                 subject_id=card.card_number,
-                 data={"application": application.office_code, "state": card.state,
-                       "expiry_date": expiry_date.isoformat(), "manufacturer": manufacturer})
+    """Create the card the manufacturer made for `application`: sealed until the holder enables it. The card
+    it replaces or renews, if any, is void at once (the same transaction)."""
+    with transaction.atomic():
+        card = Card.objects.create(
+            application=application, holder=application.applicant, holder_id_number=application.subject_id_number,
+            card_number=card_number, chip_id=chip_id.upper(), issue_date=issue_date, expiry_date=expiry_date,
+            bank=application.bank, bank_account=bank_account, manufacturer=manufacturer, state=CardState.SEALED,
+        )
+        record_event(event_type="card.created", actor=actor, request=request, subject_type="card",
+                     subject_id=card.card_number,
+                     data={"application": application.office_code, "state": card.state,
+                           "expiry_date": expiry_date.isoformat(), "manufacturer": manufacturer})
+        _void_replaced_card(application=application, new_card=card)
     return card
+
+
+def _void_replaced_card(*, application, new_card: Card) -> None:
+    """The old card of a replacement or renewal becomes `replaced` (channel system) when the new card is
+    issued. A card already void (expired or cancelled meanwhile) stays as it is."""
+    link = CardReplacement.objects.filter(application=application).select_related("old_card").first()
+    if link is None or link.old_card.state in cardstates.FINAL:
+        return
+    change_card_state(card=link.old_card, to_state=CardState.REPLACED, channel=cardstates.Channel.SYSTEM,
+                      reason=f"replaced by card {new_card.card_number}")
 
 
 def mark_delivered(*, card: Card, actor=None, request=None) -> Card:

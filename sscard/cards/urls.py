@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import replacement_views, views
 
 app_name = "cards"
 urlpatterns = [
@@ -11,4 +11,5 @@ urlpatterns = [
     path("<str:card_number>/enable", views.enable, name="enable"),
     path("<str:card_number>/pin/change", views.change_pin, name="change_pin"),
     path("<str:card_number>/pin/reset", views.reset_pin, name="reset_pin"),
+    path("<str:card_number>/<slug:kind>", replacement_views.replace, name="replace"),
 ]

@@ -16,16 +16,20 @@ from sscard.domain.casestates import State
 from sscard.domain.masking import mask_phone
 from sscard.reference.selectors import service_settings
 
-from . import delivery, forms, loss, pin, selectors
+from . import delivery, forms, loss, pin, replacement, selectors
 from .services import CardError
 
 
 @citizen_required
 def mine(request: HttpRequest) -> HttpResponse:
     cards = list(selectors.cards_of(request.user))
+    for card in cards:  # what the page offers: replacement, renewal, or the one in progress
+        card.in_progress = replacement.replacement_in_progress(card)
+        card.offers = replacement.offers(card)
     return render(request, "cards/mine.html", {"cards": cards, "posted": State.POSTED,
                                                "ready": State.READY_FOR_PICKUP,
-                                               "loss_days": service_settings().temporary_loss_days})
+                                               "loss_days": service_settings().temporary_loss_days,
+                                               "renewal_days": service_settings().renewal_window_days})
 
 
 @citizen_required

@@ -3,7 +3,10 @@
     sealed → active                         (the holder enables the card)
     active ⇄ temporarily_lost               (temporary loss report; its withdrawal, or its lapse)
     active / temporarily_lost → formally_lost   (formal loss report, at a counter only; not withdrawable)
-    formally_lost → replaced                (when the replacement card is issued)
+    formally_lost / temporarily_lost / active → replaced
+                                            (the system, when the replacement or renewal card is issued: a
+                                            lost card, a damaged card still active, a card renewed before
+                                            its expiry; the old card is void at once)
     active → expired                        (the system, on the expiry date)
     any other state → cancelled             (staff: death, settling abroad, duplicate; or the system)
 
@@ -50,6 +53,8 @@ TRANSITIONS: dict[tuple[CardState, CardState], frozenset[Channel]] = {
     (C.ACTIVE, C.FORMALLY_LOST): frozenset({Ch.COUNTER}),
     (C.TEMPORARILY_LOST, C.FORMALLY_LOST): frozenset({Ch.COUNTER}),
     (C.FORMALLY_LOST, C.REPLACED): frozenset({Ch.SYSTEM}),
+    (C.TEMPORARILY_LOST, C.REPLACED): frozenset({Ch.SYSTEM}),
+    (C.ACTIVE, C.REPLACED): frozenset({Ch.SYSTEM}),
     (C.ACTIVE, C.EXPIRED): frozenset({Ch.SYSTEM}),
     **{(state, C.CANCELLED): frozenset({Ch.COUNTER, Ch.SYSTEM}) for state in C if state != C.CANCELLED},
 }

@@ -66,6 +66,9 @@ class ServiceSettings(models.Model):
     temporary_loss_days = models.PositiveSmallIntegerField(
         gettext_lazy("a temporary loss report lapses after (days)"), default=7,
         validators=[MinValueValidator(1)])
+    renewal_window_days = models.PositiveSmallIntegerField(
+        gettext_lazy("a card can be renewed from this many days before its expiry"), default=60)
+    renewal_fee_fen = models.PositiveIntegerField(gettext_lazy("renewal fee (fen)"), default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -110,6 +113,10 @@ class ServiceSettings(models.Model):
     @property
     def replacement_fee_yuan(self) -> str:
         return f"{self.replacement_fee_fen // 100}.{self.replacement_fee_fen % 100:02d}"
+
+    @property
+    def renewal_fee_yuan(self) -> str:
+        return f"{self.renewal_fee_fen // 100}.{self.renewal_fee_fen % 100:02d}"
 
     @property
     def first_card_fee_yuan(self) -> str:

@@ -97,7 +97,8 @@ def test_the_api_answers_the_plain_stage_and_no_personal_data(client, applicatio
     assert body["stage"] == "submitted" and body["office_code"] == application.display_code
     assert body["expected_completion"] == application.expected_completion.isoformat()
     assert set(body) == {"office_code", "stage", "stage_label", "submitted_on", "expected_completion", "closed",
-                         "timeline"}
+                         "awaiting_payment", "timeline"}
+    assert body["awaiting_payment"] is False  # a first card has no fee
     text = response.content.decode()
     assert citizen.id_number not in text and citizen.real_name not in text
 

@@ -146,10 +146,10 @@ def test_a_submission_overtaken_by_its_own_double_click_returns_the_application_
     real = selectors.blocking_reason
     made = []
 
-    def overtaken(id_number, *, user=None):
+    def overtaken(id_number, *, user=None, **kwargs):
         monkeypatch.setattr(selectors, "blocking_reason", real)
         made.append(services.submit_application(user=citizen, token=draft.token, fields=fields).application)
-        return real(id_number, user=user)
+        return real(id_number, user=user, **kwargs)
 
     monkeypatch.setattr(selectors, "blocking_reason", overtaken)
     submission = services.submit_application(user=citizen, token=draft.token, fields=fields)

@@ -20,6 +20,8 @@ ALLOWED = {
     ("active", "formally_lost"): {"counter"},                           # formal loss: counter only
     ("temporarily_lost", "formally_lost"): {"counter"},
     ("formally_lost", "replaced"): {"system"},                          # replacement issued
+    ("temporarily_lost", "replaced"): {"system"},                       # replacement of a card reported lost online
+    ("active", "replaced"): {"system"},                                 # damaged card replaced, or renewed
     ("active", "expired"): {"system"},
     ("sealed", "cancelled"): {"counter", "system"},
     ("active", "cancelled"): {"counter", "system"},
@@ -52,7 +54,8 @@ REFUSALS = [
     ("temporarily_lost", "formally_lost", "bank", "counter_only"),
     ("sealed", "temporarily_lost", "online", "not_enabled"),
     ("sealed", "expired", "system", "not_enabled"),
-    ("active", "replaced", "system", "not_lost"),
+    ("sealed", "replaced", "system", "not_lost"),
+    ("active", "replaced", "online", "wrong_channel"),                   # only the issue of the new card voids
     ("cancelled", "active", "counter", "card_void"),
     ("replaced", "temporarily_lost", "online", "card_void"),
     ("expired", "active", "online", "card_void"),

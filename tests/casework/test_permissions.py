@@ -13,6 +13,8 @@ from django.utils import timezone, translation
 
 from sscard.accounts.models import SmsCode
 from sscard.accounts.services import create_citizen
+from sscard.applications.models import Payment
+from sscard.applications.payments import services as payment_services
 from sscard.audit.models import AuditEvent
 from sscard.cards import bank_incoming, delivery
 from sscard.cards.models import BankCardEvent, Card, CardCancellation
@@ -280,6 +282,9 @@ def _world():
     w.ready = new_application(state=State.IN_PRODUCTION)
     w.posted = new_application(state=State.IN_PRODUCTION, delivery="post")
     give_card(w.posted)
+    # A case whose fee is to be paid at the counter (replacement and renewal fees).
+    w.fee = new_application(state=State.SUBMITTED)
+    payment_services.open_payment(application=w.fee, amount_fen=2000)
     # A squatted ID number whose holder came to the Wuchang outlet; a Wuchang clerk proposed giving it back.
     squatter = create_citizen(real_name="李四", document_type="resident_id", id_number=SQUATTED_ID,
                               phone="13900009999", password=PASSWORD, channel="test")
@@ -371,6 +376,10 @@ URLS = {
     "pin_counter_action": Url("casework:pin_counter_action", lambda w: ["B00000001", "enable"], "post",
                               lambda w: {"id_number": w.carded.subject_id_number, "document_checked": "on"},
                               effect=lambda w, s: Card.objects.filter(application=w.carded, state="active").exists()),
+    "counter_payments": Url("casework:counter_payments"),
+    "record_counter_payment": Url("casework:record_counter_payment", lambda w: [w.fee.office_code], "post",
+                                  lambda w: {}, effect=lambda w, s: Payment.objects.filter(
+                                      application=w.fee, state="paid").exists()),
     "dashboard": Url("casework:dashboard"),
     "dashboard_csv": Url("casework:dashboard_csv", lambda w: ["overdue"]),
     "id_number_corrections": Url("casework:id_number_corrections", marker=lambda w: reverse(
@@ -452,6 +461,8 @@ EXPECTED = {
     "outlet_batch":    (NO,                     NO,                     ("done", 404),          ("done", 404),          NO),
     "pin_counter":     (NO,                     NO,                     (200, 200),             (200, 200),             NO),
     "pin_counter_action": (NO,                  NO,                     ("done", 404),          ("done", 404),          NO),
+    "counter_payments": (NO,                    NO,                     (200, 200),             (200, 200),             NO),
+    "record_counter_payment": (NO,              NO,                     ("done", 404),          ("done", 404),          NO),
     "dashboard":       (NO,                     NO,                     NO,                     (200, 200),             (200, 200)),
     "dashboard_csv":   (NO,                     NO,                     NO,                     (200, 200),             (200, 200)),
     # A squatted ID number (a proposal at the Wuchang outlet): clerks propose, supervisors confirm.
