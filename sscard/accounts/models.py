@@ -63,6 +63,7 @@ class SmsPurpose(models.TextChoices):
     LOGIN = "login", _("log in")
     RESET = "reset", _("password reset")
     CHANGE_PHONE = "change_phone", _("phone change")
+    ECARD_ISSUE = "ecard_issue", _("electronic card issue")
 
 
 class SmsCode(models.Model):

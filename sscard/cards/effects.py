@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from .ecards import revoke_live_ecard
+
 
 def after_state_change(*, card, from_state: str, to_state: str, channel: str, actor, at: datetime,
                        reason: str = "") -> None:
     """Run every consequence of `card` going from `from_state` to `to_state` (inside the caller's transaction)."""
+    revoke_live_ecard(card=card, reason=to_state, actor=actor, at=at)

@@ -3,7 +3,7 @@ the staff workbench, see `sscard/staff_urls.py`)."""
 
 from django.urls import path
 
-from . import staff_views
+from . import ecard_views, staff_views
 
 urlpatterns = [
     path("post/", staff_views.post, name="post"),
@@ -11,4 +11,5 @@ urlpatterns = [
     path("post/list.csv", staff_views.post_list, name="post_list"),
     path("outlet/", staff_views.outlet, name="outlet"),
     path("outlet/<str:number>/<slug:step>", staff_views.outlet_batch, name="outlet_batch"),
+    path("ecard/verify", ecard_views.verify_at_counter, name="ecard_verify"),
 ]

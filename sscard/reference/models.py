@@ -7,7 +7,7 @@ This app sits below the feature apps: it imports none of them.
 """
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -66,6 +66,9 @@ class ServiceSettings(models.Model):
     temporary_loss_days = models.PositiveSmallIntegerField(
         gettext_lazy("a temporary loss report lapses after (days)"), default=7,
         validators=[MinValueValidator(1)])
+    ecard_token_seconds = models.PositiveSmallIntegerField(
+        gettext_lazy("an e-card QR code is valid for (seconds)"), default=60,
+        validators=[MinValueValidator(15), MaxValueValidator(600)])
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
