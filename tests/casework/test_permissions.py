@@ -341,6 +341,8 @@ URLS = {
     "outlet_batch": Url("casework:outlet_batch", lambda w: [w.batch.number, "receive"], "post", lambda w: {},
                         effect=lambda w, s: CaseFile.objects.filter(
                             application=w.carded, received_at_outlet__isnull=False).exists()),
+    # the verification of an e-card token (what a valid one shows per area: tests/cards/test_ecard_counter.py)
+    "ecard_verify": Url("casework:ecard_verify"),
     "dashboard": Url("casework:dashboard"),
     "dashboard_csv": Url("casework:dashboard_csv", lambda w: ["overdue"]),
     "id_number_corrections": Url("casework:id_number_corrections", marker=lambda w: reverse(
@@ -381,6 +383,7 @@ EXPECTED = {
     "post_list":       (NO,                     (200, 200),             NO,                     (200, 200),             NO),
     "outlet":          (NO,                     NO,                     ("listed", "unlisted"), ("listed", "unlisted"), NO),
     "outlet_batch":    (NO,                     NO,                     ("done", 404),          ("done", 404),          NO),
+    "ecard_verify":    (NO,                     NO,                     (200, 200),             (200, 200),             NO),
     "dashboard":       (NO,                     NO,                     NO,                     (200, 200),             (200, 200)),
     "dashboard_csv":   (NO,                     NO,                     NO,                     (200, 200),             (200, 200)),
     # A squatted ID number (a proposal at the Wuchang outlet): clerks propose, supervisors confirm.

@@ -48,7 +48,7 @@
     // Renew when a fifth of the lifetime (at least 5 s) is left, so a scan never meets an expired code.
     if (left <= Math.max(5, Math.floor(lifetime / 5)) && !renewing) { renew(); }
     if (left > 0) {
-      countdown.textContent = box.getAttribute("data-countdown").replace("%(s)s", String(left));
+      countdown.textContent = box.getAttribute("data-countdown").replace("{s}", String(left));
     }
   }
 
