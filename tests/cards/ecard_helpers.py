@@ -2,22 +2,11 @@
 
 import re
 
-import pytest
-from django.test import override_settings
-
 from sscard.cards import ecards
-from sscard.cards.ecard_keys import key_store
 from sscard.cards.models import Card
 from sscard.domain.casestates import State
 from sscard.notify.models import OutboxSms
 from tests.casework.conftest import give_card, new_application
-
-
-@pytest.fixture
-def keys(tmp_path):
-    """A signing key of the test's own (generated into its temporary directory)."""
-    with override_settings(ECARD_KEY_FILE=tmp_path / "ecard_key.pem", ECARD_KID="", ECARD_EXTRA_KEYS_FILE=""):
-        yield key_store()
 
 
 def card_in(state="active", application=None):

@@ -11,11 +11,11 @@ from django.urls import reverse
 from sscard.audit.models import AuditEvent
 from sscard.cards import ecards, loss
 from sscard.domain import ecard
-from tests.cards.ecard_helpers import card_in, issued, keys  # noqa: F401 - keys is a fixture
-from tests.casework.conftest import new_application, new_staff, staff_client, wuchang
 from sscard.domain.casestates import State
+from tests.cards.ecard_helpers import card_in, issued
+from tests.casework.conftest import new_application, new_staff, staff_client, wuchang
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("keys")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("site_keys")]
 URL = reverse("casework:ecard_verify")
 
 

@@ -18,7 +18,7 @@ from sscard.domain import ecard
 from sscard.reference.models import ServiceSettings
 from tests.cards.ecard_helpers import card_in, issued, keys, last_code  # noqa: F401 - keys is a fixture
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("keys")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("site_keys")]
 
 
 def _page(client, card):

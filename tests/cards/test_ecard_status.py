@@ -1,16 +1,20 @@
 """The online status check terminals call (public API): one answer per reason code, by token or by e-card id,
 rate-limited per client, written to the access log (never the audit chain); the list of revoked e-cards."""
 
+import json
 import time
+from io import StringIO
 from urllib.parse import urlencode
 
 import pytest
+from django.core.management import call_command
 from django.test import override_settings
 
 from sscard.audit.models import AccessEvent, AuditEvent
 from sscard.cards import ecards, loss
+from sscard.cards.management.commands import verify_ecard
 from sscard.domain import ecard
-from tests.cards.ecard_helpers import card_in, issued, keys  # noqa: F401 - keys is a fixture
+from tests.cards.ecard_helpers import card_in, issued
 
 pytestmark = pytest.mark.django_db
 STATUS = "/api/v1/ecard/status"
@@ -22,7 +26,7 @@ def _ask(client, **params):
 
 
 @pytest.fixture
-def live(keys, django_capture_on_commit_callbacks):
+def live(site_keys, django_capture_on_commit_callbacks):
     card = card_in("active")
     return issued(card, django_capture_on_commit_callbacks)
 
@@ -43,13 +47,13 @@ CASES = {
 
 
 @pytest.mark.parametrize("expected", [*CASES, "revoked"])
-def test_each_token_gets_its_reason_code(client, live, keys, expected):
+def test_each_token_gets_its_reason_code(client, live, site_keys, expected):
     now = int(time.time())
     if expected == "revoked":
-        token = CASES["valid"](live, keys, now)
+        token = CASES["valid"](live, site_keys, now)
         loss.report_temporary_loss(user=live.card.holder, card=live.card)
     else:
-        token = CASES[expected](live, keys, now)
+        token = CASES[expected](live, site_keys, now)
     answer = _ask(client, token=token)
     assert answer.status_code == 200
     data = answer.json()
@@ -74,7 +78,7 @@ def test_an_id_never_issued_is_revoked(client, live):
 
 @pytest.mark.parametrize("params", [{}, {"token": "SSC1:X", "ecard_id": "A" * 16}, {"ecard_id": "short"},
                                     {"ecard_id": "A" * 15 + "!"}, {"token": "S" * 1025}])
-def test_malformed_requests_are_answered_422(client, keys, params):
+def test_malformed_requests_are_answered_422(client, site_keys, params):
     answer = _ask(client, **params)
     assert answer.status_code == 422
     assert answer.json()["code"] == "invalid_request"
@@ -109,3 +113,33 @@ def test_the_revoked_list_names_the_ecards_revoked_since_a_time(client, live):
     assert abs(data["revoked"][0]["revoked_at"] - time.time()) < 10
     later = int(time.time()) + 5
     assert client.get(f"/api/v1/ecard/revoked?since={later}").json()["revoked"] == []
+
+
+class _ViaTestClient:
+    """`requests.get` answered by the Django test client (the command asks the service over HTTP)."""
+
+    def __init__(self, client):
+        self.client, self.urls = client, []
+
+    def get(self, url, **kwargs):
+        self.urls.append(url)
+        answer = self.client.get(url.removeprefix("https://sscard.example"))
+        return type("Answer", (), {"status_code": answer.status_code, "json": staticmethod(answer.json)})
+
+
+def test_verify_ecard_online_asks_the_status_and_reports_a_revocation(client, live, monkeypatch):
+    fake = _ViaTestClient(client)
+    monkeypatch.setattr(verify_ecard.requests, "get", fake.get)
+    token = ecards.current_token(user=live.card.holder, card=live.card).token
+    out = StringIO()
+    call_command("verify_ecard", token, "--online", "https://sscard.example/", stdout=out)
+    answer = json.loads(out.getvalue())
+    assert answer["valid"] is True and answer["online"]["status"] == "valid"
+    assert fake.urls[0].startswith("https://sscard.example/api/v1/ecard/status?token=SSC1%3A")
+    loss.report_temporary_loss(user=live.card.holder, card=live.card)
+    out = StringIO()
+    with pytest.raises(SystemExit) as exit_code:
+        call_command("verify_ecard", token, "--online", "https://sscard.example", stdout=out)
+    assert exit_code.value.code == 1
+    answer = json.loads(out.getvalue())
+    assert answer["valid"] is False and answer["reason"] == "revoked" and answer["claims"]["card"] == live.ecard_id
