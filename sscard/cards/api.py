@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 
 from django.http import HttpRequest
@@ -25,7 +24,6 @@ citizen_router = Router(tags=["electronic card"])
 public_router = Router(tags=["electronic card"])
 
 ECARD_ID_PATTERN = r"^[A-Za-z0-9_-]{16}$"
-_ECARD_ID = re.compile(ECARD_ID_PATTERN)
 STATUS_CODES = [ecards.STATUS_VALID, *[reason.value for reason in ecard.Reason]]
 RETRY_AFTER = {"responses": {429: {"headers": {"Retry-After": {
     "description": "Seconds to wait before the next request is counted again.",
@@ -77,30 +75,35 @@ class StatusOut(Schema):
     expires_at: int | None = None
 
 
-@public_router.get("/ecard/status", response={200: StatusOut, **errors(422, 429)}, openapi_extra=RETRY_AFTER,
-                   summary="Online status of an electronic card (for terminals)",
-                   description="Public. Give either `token` (what the QR code holds, URL-encoded) or `ecard_id` "
-                               "(the token's `card` claim). Answers `status`: `valid`, or why not: `unreadable`, "
-                               "`unknown_key`, `bad_signature`, `expired`, `not_yet_valid`, `revoked` (with "
-                               "`ecard_id`: `valid` or `revoked` only). No personal data. Rate-limited per client "
-                               "(429 with `Retry-After`).")
-def ecard_status(request: HttpRequest,
-                 token: str = Query("", max_length=ecard.MAX_TOKEN_CHARS,
-                                    description="The token: `SSC1:` then Base45.", examples=["SSC1:6BF..."]),
-                 ecard_id: str = Query("", description="An e-card id (16 characters A-Z a-z 0-9 _ -).",
-                                       max_length=16)):
-    if bool(token) == bool(ecard_id) or (ecard_id and not _ECARD_ID.match(ecard_id)):
-        message = _("Give either a token or an e-card id.") if bool(token) == bool(ecard_id) else _(
-            "An e-card id is 16 characters: letters, digits, - and _.")
-        return Status(422, {"code": "invalid_request", "detail": message, "probable_typo": False,
-                            "errors": [{"location": "query", "field": "ecard_id" if ecard_id else "token",
-                                        "message": message}]})
-    result = ecards.online_status(request=request, token=token, ecard_id=ecard_id)
+def _status_answer(result) -> Status:
     if result is None:
         raise _limited()
-    now = int(datetime.now(UTC).timestamp())
-    return Status(200, {"status": result.status, "valid": result.valid, "checked_at": now,
+    return Status(200, {"status": result.status, "valid": result.valid, "checked_at": int(datetime.now(UTC).timestamp()),
                         "expires_at": (result.claims or {}).get("exp")})
+
+
+@public_router.get("/ecard/status", response={200: StatusOut, **errors(422, 429)}, openapi_extra=RETRY_AFTER,
+                   summary="Online status of an electronic card token (for terminals)",
+                   description="Public. `token` is what the QR code holds (URL-encoded). Answers `status`: `valid`, "
+                               "or why not: `unreadable`, `unknown_key`, `bad_signature`, `expired`, "
+                               "`not_yet_valid`, `revoked`. No personal data. Rate-limited per client (429 with "
+                               "`Retry-After`).")
+def ecard_status(request: HttpRequest,
+                 token: str = Query(..., min_length=1, max_length=ecard.MAX_TOKEN_CHARS,
+                                    description="The token: `SSC1:` then Base45.", examples=["SSC1:6BF"])):
+    return _status_answer(ecards.online_status(request=request, token=token))
+
+
+@public_router.get("/ecard/{ecard_id}/status", response={200: StatusOut, **errors(422, 429)},
+                   openapi_extra=RETRY_AFTER, summary="Online status of an electronic card by its id",
+                   description="Public. `ecard_id` is a token's `card` claim. Answers `status` `valid` or "
+                               "`revoked` (an id never issued is `revoked`). No personal data. Rate-limited per "
+                               "client (429 with `Retry-After`).")
+def ecard_id_status(request: HttpRequest,
+                    ecard_id: str = Path(..., pattern=ECARD_ID_PATTERN, min_length=16, max_length=16,
+                                         description="An e-card id: 16 characters A-Z a-z 0-9 _ -.",
+                                         examples=["q3ZkR8xV_2mT-9aB"])):
+    return _status_answer(ecards.online_status(request=request, ecard_id=ecard_id))
 
 
 class RevokedOut(Schema):
