@@ -50,7 +50,7 @@ class TokenOut(Schema):
     lifetime_s: int
 
 
-@citizen_router.get("/cards/{card_number}/ecard/token", response={200: TokenOut, **errors(401, 404)},
+@citizen_router.get("/cards/{card_number}/ecard/token", response={200: TokenOut, **errors(401, 404, 422)},
                     url_name="ecard_token",
                     summary="A fresh token of my electronic card, with its QR code",
                     description="A newly signed short-lived token of the card's live e-card (`SSC1:` + Base45 "
