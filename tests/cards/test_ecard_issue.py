@@ -16,7 +16,7 @@ from sscard.cards import ecards, loss, qr
 from sscard.cards.models import ECard
 from sscard.domain import ecard
 from sscard.reference.models import ServiceSettings
-from tests.cards.ecard_helpers import card_in, issued, keys, last_code  # noqa: F401 - keys is a fixture
+from tests.cards.ecard_helpers import card_in, issued, last_code
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("site_keys")]
 
