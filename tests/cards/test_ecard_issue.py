@@ -46,10 +46,11 @@ def test_the_holder_issues_the_ecard_with_the_sms_code_and_sees_the_qr(client, d
     live = ECard.objects.get()
     assert live.card == card and live.live and len(live.ecard_id) == 16 and card.card_number not in live.ecard_id
     assert AuditEvent.objects.filter(event_type="card.ecard_issued", subject_id=card.card_number).exists()
-    assert '<svg viewBox=' in page and 'class="ecard-qr"' in page
+    assert 'viewBox="0 0 ' in page and 'class="ecard-qr"' in page
     shown = re.search(r'<code id="ecard-token">([^<]+)</code>', page).group(1)
     assert decode_qr_svg(re.search(r"<svg.*?</svg>", page, re.S).group(0)) == shown
     assert "<title>QR code of your electronic social security card</title>" in page
+    assert '<svg role="img" aria-label="QR code of your electronic social security card"' in page
     assert "Valid for 60 seconds" in page and 'src="/static/cards/ecard.js"' in page
     # The code is used up: it cannot issue again (and the card already has its e-card).
     page = client.post(url, {"action": "issue", "sms_code": code}, follow=True).content.decode()

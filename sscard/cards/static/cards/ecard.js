@@ -29,8 +29,11 @@
         expiresAt = data.expires_at;
         lifetime = data.lifetime_s;
         qr.innerHTML = data.qr_svg; // our own SVG from our own API (same origin)
-        var title = qr.querySelector("title");
-        if (title && box.getAttribute("data-qr-title")) { title.textContent = box.getAttribute("data-qr-title"); }
+        var svg = qr.querySelector("svg");
+        if (svg && box.getAttribute("data-qr-title")) { // keep the image's accessible name
+          svg.setAttribute("role", "img");
+          svg.setAttribute("aria-label", box.getAttribute("data-qr-title"));
+        }
         text.textContent = data.token;
         status.textContent = box.getAttribute("data-refreshed");
         renewing = false;
@@ -52,8 +55,8 @@
     }
   }
 
-  var svgTitle = qr.querySelector("title");
-  if (svgTitle) { box.setAttribute("data-qr-title", svgTitle.textContent); }
+  var first = qr.querySelector("svg");
+  if (first && first.getAttribute("aria-label")) { box.setAttribute("data-qr-title", first.getAttribute("aria-label")); }
   tick();
   window.setInterval(tick, 1000);
 })();
