@@ -331,7 +331,6 @@ ECARD_KEY_FILE = Path(os.environ.get("SSCARD_ECARD_KEY_FILE", VAR_DIR / "ecard_k
 ECARD_KEY_FILE_CONFIGURED = bool(os.environ.get("SSCARD_ECARD_KEY_FILE"))  # deploy check cards.W001
 ECARD_KID = os.environ.get("SSCARD_ECARD_KID", "")
 ECARD_EXTRA_KEYS_FILE = os.environ.get("SSCARD_ECARD_EXTRA_KEYS", "")
-ECARD_LIFETIME_S = int(os.environ.get("SSCARD_ECARD_LIFETIME", "60"))
 ECARD_ISSUER = os.environ.get("SSCARD_ECARD_ISSUER", "sscard")
 # The online status check (public API, cards.ecards.online_status): requests per client a minute.
 ECARD_STATUS_PER_MINUTE = int(os.environ.get("SSCARD_ECARD_STATUS_PER_MINUTE", "600"))
