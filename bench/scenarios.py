@@ -212,6 +212,17 @@ def _ecard_offline(ctx: Context, seconds: float) -> dict:
     return json.loads(done.stdout)
 
 
+def _ecard_status(ctx: Context) -> Run:
+    """The online status check a terminal calls, by token: 2,000 active cards with a live e-card among the
+    10,000 synthetic applications, their tokens asked round and round (each request verifies the signature and
+    reads the e-card's row; nothing is cached)."""
+    _progress_codes(ctx)  # the applications the cards are made for
+    paths = ctx.workdir / "ecard-status.txt"
+    ctx.profile.python("-m", "bench.fixtures", "ecards", "--count", "2000", "--out", str(paths))
+    return Run(path="/api/v1/ecard/status", script="ecard_status.lua", env={"BENCH_DATA": str(paths)},
+               expect={"status_200": 0.999, "valid": 0.999})
+
+
 def _progress_goal(rps: float, p99_ms: float, ratio: float) -> bool:
     return ratio >= 0.5 and p99_ms < 50
 
@@ -229,6 +240,8 @@ SCENARIOS: list[Scenario] = [
     Scenario("submission", "Full application submission with photo, to the office code (6 requests)",
              _submission, goal="≥100 submissions/s on PostgreSQL",
              goal_met=None, min_duration_s=20),
+    Scenario("ecard_status", "E-card online status check by token (terminals), 2,000 live e-cards",
+             _ecard_status, goal="≥50% of ceiling, p99 < 50 ms", goal_met=_progress_goal),
     Scenario("ecard_verify", "E-card token verified offline by the pure verifier (one core, no server)", None,
              connections=1, goal="≥5,000 verifications/s on one core", goal_met=lambda rps, p99, ratio: rps >= 5000,
              profiles=("sqlite",), offline=_ecard_offline),

@@ -360,7 +360,6 @@ ECARD_KEY_FILE = Path(os.environ.get("SSCARD_ECARD_KEY_FILE", VAR_DIR / "ecard_k
 ECARD_KEY_FILE_CONFIGURED = bool(os.environ.get("SSCARD_ECARD_KEY_FILE"))  # deploy check cards.W001
 ECARD_KID = os.environ.get("SSCARD_ECARD_KID", "")
 ECARD_EXTRA_KEYS_FILE = os.environ.get("SSCARD_ECARD_EXTRA_KEYS", "")
-ECARD_LIFETIME_S = int(os.environ.get("SSCARD_ECARD_LIFETIME", "60"))
 ECARD_ISSUER = os.environ.get("SSCARD_ECARD_ISSUER", "sscard")
 
 # The social security PIN (sscard.cards.pin, sscard.cards.pin_keys). PINs are stored as HMAC-SHA256 digests keyed
@@ -375,3 +374,5 @@ PIN_KEY_ID = os.environ.get("SSCARD_PIN_KEY_ID", "")
 # The manufacturer's initial PIN: a card enabled at the counter without the holder choosing a PIN, or whose PIN a
 # clerk reset, has it (and `is_initial`); such a card cannot be reported lost online.
 INITIAL_PIN = os.environ.get("SSCARD_INITIAL_PIN", "123456")
+# The online status check (public API, cards.ecards.online_status): requests per client a minute.
+ECARD_STATUS_PER_MINUTE = int(os.environ.get("SSCARD_ECARD_STATUS_PER_MINUTE", "600"))

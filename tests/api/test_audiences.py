@@ -8,8 +8,10 @@ pytestmark = pytest.mark.django_db
 
 # Written by hand: which operations each document describes, and whether they need the citizen's session.
 CITIZEN = {("get", "/api/v1/applications"), ("get", "/api/v1/applications/{code}"),
-           ("post", "/api/v1/applications/{code}/withdraw")}
-PUBLIC = {("get", "/api/v1/progress")}
+           ("post", "/api/v1/applications/{code}/withdraw"),
+           ("get", "/api/v1/cards/{card_number}/ecard/token")}
+PUBLIC = {("get", "/api/v1/progress"),
+          ("get", "/api/v1/ecard/status"), ("get", "/api/v1/ecard/{ecard_id}/status"), ("get", "/api/v1/ecard/revoked")}
 BANKS = {("post", "/api/banks/v1/card-events"), ("post", "/api/banks/v1/acks")}
 DOCUMENTS = [
     ("/api/citizen/openapi.json", "/api/citizen/docs", "sscard citizen API", CITIZEN, [{"CitizenSession": []}]),
