@@ -333,3 +333,13 @@ ECARD_KID = os.environ.get("SSCARD_ECARD_KID", "")
 ECARD_EXTRA_KEYS_FILE = os.environ.get("SSCARD_ECARD_EXTRA_KEYS", "")
 ECARD_LIFETIME_S = int(os.environ.get("SSCARD_ECARD_LIFETIME", "60"))
 ECARD_ISSUER = os.environ.get("SSCARD_ECARD_ISSUER", "sscard")
+
+# Transit hot list (sscard.cards.hotlist, docs/formats.md "Transit hot list"). Its own signing key, set up as the
+# e-card's: SSCARD_HOTLIST_KEY_FILE (Ed25519 PEM; else generated once into var/hotlist_key.pem), SSCARD_HOTLIST_KID,
+# SSCARD_HOTLIST_EXTRA_KEYS (JWK set of retired public keys still published). Deltas are answered for changes of
+# the last SSCARD_HOTLIST_DELTA_DAYS days; each operator may ask SSCARD_HOTLIST_REQUESTS_PER_MINUTE times a minute.
+HOTLIST_KEY_FILE = Path(os.environ.get("SSCARD_HOTLIST_KEY_FILE", VAR_DIR / "hotlist_key.pem"))
+HOTLIST_KID = os.environ.get("SSCARD_HOTLIST_KID", "")
+HOTLIST_EXTRA_KEYS_FILE = os.environ.get("SSCARD_HOTLIST_EXTRA_KEYS", "")
+HOTLIST_DELTA_DAYS = int(os.environ.get("SSCARD_HOTLIST_DELTA_DAYS", "30"))
+HOTLIST_REQUESTS_PER_MINUTE = int(os.environ.get("SSCARD_HOTLIST_REQUESTS_PER_MINUTE", "60"))

@@ -4,6 +4,7 @@
 | --- | --- | --- | --- |
 | citizen (`citizen.py`) | the web site's session, CSRF on writes | `/api/v1/applications...` | `/api/citizen/openapi.json`, `/api/citizen/docs` |
 | public (`public.py`) | none, rate-limited per client | `/api/v1/progress` | `/api/public/openapi.json`, `/api/public/docs` |
+| transit operators (`transit.py`) | bearer token per operator, rate-limited | `/api/transit/v1/hotlist/...` | `/api/transit/openapi.json`, `/api/transit/docs` |
 | all of `/api/v1/` (`combined.py`) | (a document only) | none of its own | `/api/openapi.json`, `/api/docs` |
 
 The citizen and public APIs share the `/api/v1/` prefix, which clients already use: each path belongs to
@@ -19,10 +20,11 @@ over every request. Nothing is mounted there until that authentication exists.
 
 from django.urls import path
 
-from . import citizen, combined, public
+from . import citizen, combined, public, transit
 
 urlpatterns = [
     path("", citizen.api.urls),
     path("", public.api.urls),
     path("", combined.api.urls),
+    path("", transit.api.urls),
 ]

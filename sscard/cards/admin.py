@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sscard.audit.admin_base import PersonalRecordAdmin, masked_user_name
 
-from .models import Card
+from .models import Card, TransitOperator, TransitToken
 
 
 @admin.register(Card)
@@ -33,3 +33,23 @@ class CardAdmin(PersonalRecordAdmin):
     @admin.display(description=_("bank account"))
     def masked_bank_account(self, obj):
         return obj.masked_bank_account
+
+
+class TransitTokenInline(admin.TabularInline):
+    """Tokens are issued with `manage.py transit_token issue` (shown once); here they are listed, not edited."""
+
+    model = TransitToken
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ("token_id", "label", "created_at", "revoked_at")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(TransitOperator)
+class TransitOperatorAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "cities", "active")
+    list_filter = ("active",)
+    search_fields = ("code", "name")
+    inlines = [TransitTokenInline]

@@ -14,3 +14,6 @@ from datetime import datetime
 def after_state_change(*, card, from_state: str, to_state: str, channel: str, actor, at: datetime,
                        reason: str = "") -> None:
     """Run every consequence of `card` going from `from_state` to `to_state` (inside the caller's transaction)."""
+    from . import hotlist  # here, not at the top: hotlist reads the models, which the services import first
+
+    hotlist.record_state_change(card=card, from_state=from_state, to_state=to_state, at=at)

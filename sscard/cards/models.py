@@ -89,3 +89,7 @@ class CardStatusChange(StatusHistoryRow):
     class Meta(StatusHistoryRow.Meta):
         verbose_name = _("card status change")
         verbose_name_plural = _("card status changes")
+
+
+# Transit operators and the hot list live in their own module (it is one topic of its own).
+from .transit_models import HotListChange, HotListEntry, HotListVersion, TransitOperator, TransitToken  # noqa: E402, F401

@@ -1,0 +1,157 @@
+"""The transit hot list: written inside each card state change (`record_state_change`, called by effects.py),
+read by transit operators as a full list or a delta since a version, signed (docs/formats.md, "Transit hot list").
+
+A card's city is the residence city (`res_city`, GB/T 2260) of the application it was made for: that is where
+the holder lives and rides. Every blocking change is logged whatever the city; an operator's list holds the cards
+of the cities it serves that are transit cities in the service settings (`ServiceSettings.transit_cities`), so a
+change of either setting applies at once (terminals should then fetch the full list again).
+
+Versions: one counter row, locked (SELECT ... FOR UPDATE) and incremented in the state change's transaction.
+Writers are serialized, so versions are committed in order and without gaps: a reader that sees version N has
+every change up to N. Card state changes already serialize on the audit chain's head in the same transaction,
+so the counter adds no contention of its own. (The alternative, a sequence as version and readers trusting
+only versions below the oldest transaction in flight, needs PostgreSQL internals and is subtler to get right.)
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.translation import gettext_noop
+
+from sscard.core.errors import DomainError
+from sscard.domain import hotlist, regions
+from sscard.reference.models import ServiceSettings
+
+from .ecard_keys import KeyStore, _build
+from .transit_models import HotListChange, HotListEntry, HotListVersion, TransitOperator
+
+MSG_SINCE_IN_FUTURE = gettext_noop(
+    "This version of the hot list does not exist yet (the current version is %(version)d). "
+    "Fetch the full list.")
+MSG_SINCE_TOO_OLD = gettext_noop(
+    "Changes since this version are no longer kept (the oldest version a delta starts from is %(floor)d). "
+    "Fetch the full list.")
+
+
+class HotListError(DomainError):
+    """A delta that cannot be answered: `since_in_future` or `since_too_old`; the terminal fetches the full list."""
+
+
+# --- writing -----------------------------------------------------------------------------------------------
+
+def _next_version() -> int:
+    """Lock the counter row and take the next version (inside the caller's transaction)."""
+    updated = HotListVersion.objects.select_for_update().filter(pk=1).update(value=F("value") + 1)
+    if not updated:
+        HotListVersion.objects.get_or_create(pk=1, defaults={"value": 0})
+        HotListVersion.objects.select_for_update().filter(pk=1).update(value=F("value") + 1)
+    return HotListVersion.objects.get(pk=1).value
+
+
+def record_state_change(*, card, from_state: str, to_state: str, at) -> HotListChange | None:
+    """Log `card`'s addition to or removal from the hot list, if this change concerns it (called by
+    `effects.after_state_change` inside the state change's transaction)."""
+    action = hotlist.action_for(from_state, to_state)
+    if action is None:
+        return None
+    city = card.application.res_city
+    with transaction.atomic():
+        version = _next_version()
+        change = HotListChange.objects.create(version=version, card_number=card.card_number, chip_id=card.chip_id,
+                                              city=city, action=action, at=at)
+        if action == hotlist.ADD:
+            HotListEntry.objects.update_or_create(card_number=card.card_number, defaults={
+                "chip_id": card.chip_id, "city": city, "version": version})
+        else:
+            HotListEntry.objects.filter(card_number=card.card_number).delete()
+    return change
+
+
+# --- reading -----------------------------------------------------------------------------------------------
+
+def transit_city_codes() -> set[str]:
+    """The city codes of `ServiceSettings.transit_cities` (a line names a city by code or by its Chinese name)."""
+    codes = set()
+    for line in ServiceSettings.load().transit_city_list:
+        first = line.split()[0]
+        code = first if regions.get_region(first) else regions.city_code(first)
+        if code:
+            codes.add(code)
+    return codes
+
+
+def operator_cities(operator: TransitOperator) -> list[str]:
+    return sorted(set(operator.city_codes) & transit_city_codes())
+
+
+def current_version() -> int:
+    return HotListVersion.objects.filter(pk=1).values_list("value", flat=True).first() or 0
+
+
+def _in(cities: list[str]) -> str:
+    return ", ".join(["%s"] * len(cities))
+
+
+FETCH = 20_000
+
+
+def full_list(operator: TransitOperator) -> bytes:
+    """The full list of the operator's cities. One SQL statement reads the version and the entries, so both come
+    from one snapshot; rows are streamed (a server-side cursor on PostgreSQL) and formatted by the database."""
+    cities = operator_cities(operator)
+    version, lines = 0, []
+    entries = HotListEntry._meta.db_table
+    counter = HotListVersion._meta.db_table
+    sql = f"SELECT NULL, value FROM {counter} WHERE id = 1"
+    if cities:
+        sql += (f" UNION ALL SELECT '+' || card_number || ',' || chip_id || %s, NULL FROM {entries}"
+                f" WHERE city IN ({_in(cities)})")
+    with transaction.atomic(), connection.chunked_cursor() as cursor:
+        cursor.execute(sql, ["\n", *cities] if cities else [])
+        while rows := cursor.fetchmany(FETCH):
+            for line, value in rows:
+                if line is None:
+                    version = value
+                else:
+                    lines.append(line)
+    head = hotlist.full_header(operator=operator.code, version=version, cities=cities)
+    return head + "".join(lines).encode()
+
+
+def delta_floor() -> int:
+    """The oldest `since` a delta is answered for: the last version older than the retention (0 if none)."""
+    cutoff = timezone.now() - timedelta(days=settings.HOTLIST_DELTA_DAYS)
+    return HotListChange.objects.filter(at__lt=cutoff).aggregate(floor=Max("version"))["floor"] or 0
+
+
+def delta_list(operator: TransitOperator, since: int) -> bytes:
+    """The changes of the operator's cities after `since`. The version is read first and the changes up to it:
+    versions commit in order, so every change up to it is visible."""
+    version = current_version()
+    if since > version:
+        raise HotListError("since_in_future", MSG_SINCE_IN_FUTURE, {"version": version})
+    floor = delta_floor()
+    if since < floor:
+        raise HotListError("since_too_old", MSG_SINCE_TOO_OLD, {"floor": floor})
+    cities = operator_cities(operator)
+    changes = (HotListChange.objects.filter(version__gt=since, version__lte=version, city__in=cities)
+               .order_by("version").values_list("action", "card_number", "chip_id")) if cities else []
+    return hotlist.build_delta(operator=operator.code, since=since, version=version, cities=cities,
+                               changes=list(changes))
+
+
+# --- signing -----------------------------------------------------------------------------------------------
+
+def key_store() -> KeyStore:
+    return _build(str(settings.HOTLIST_KEY_FILE), settings.HOTLIST_KID, settings.HOTLIST_EXTRA_KEYS_FILE)
+
+
+def signature(body: bytes) -> str:
+    keys = key_store()
+    return hotlist.signature_header(body, keys.private_key, keys.kid)
+
