@@ -339,6 +339,7 @@ ECARD_ISSUER = os.environ.get("SSCARD_ECARD_ISSUER", "sscard")
 # SSCARD_HOTLIST_EXTRA_KEYS (JWK set of retired public keys still published). Deltas are answered for changes of
 # the last SSCARD_HOTLIST_DELTA_DAYS days; each operator may ask SSCARD_HOTLIST_REQUESTS_PER_MINUTE times a minute.
 HOTLIST_KEY_FILE = Path(os.environ.get("SSCARD_HOTLIST_KEY_FILE", VAR_DIR / "hotlist_key.pem"))
+HOTLIST_KEY_FILE_CONFIGURED = bool(os.environ.get("SSCARD_HOTLIST_KEY_FILE"))  # deploy check cards.W002
 HOTLIST_KID = os.environ.get("SSCARD_HOTLIST_KID", "")
 HOTLIST_EXTRA_KEYS_FILE = os.environ.get("SSCARD_HOTLIST_EXTRA_KEYS", "")
 HOTLIST_DELTA_DAYS = int(os.environ.get("SSCARD_HOTLIST_DELTA_DAYS", "30"))

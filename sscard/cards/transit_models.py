@@ -58,6 +58,9 @@ class HotListVersion(models.Model):
 
     value = models.BigIntegerField(default=0)
 
+    def __str__(self) -> str:
+        return str(self.value)
+
 
 class HotListChange(models.Model):
     ADD, REMOVE = "add", "remove"
@@ -73,9 +76,15 @@ class HotListChange(models.Model):
         ordering = ["version"]
         indexes = [models.Index(fields=["city", "version"], name="hotlist_change_city_version")]
 
+    def __str__(self) -> str:
+        return f"{self.version} {self.action} {self.card_number}"
+
 
 class HotListEntry(models.Model):
     card_number = models.CharField(max_length=9, unique=True)
     chip_id = models.CharField(max_length=32)
     city = models.CharField(max_length=6, db_index=True)
     version = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return self.card_number

@@ -167,3 +167,36 @@ def test_for_any_changes_the_full_list_is_the_blocked_cards_and_the_fold_of_the_
     assert delta.version == full.version
     assert fmt.apply(terminal, delta) == blocked
     assert fmt.apply(set(), fmt.parse(hotlist.delta_list(operator, 0))) == blocked
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_get_consecutive_versions_in_commit_order():
+    import threading
+
+    from django.db import close_old_connections, connection
+
+    from tests.cards.test_card_state_service import _retrying
+
+    cards = [card_in() for _ in range(4)]
+    barrier = threading.Barrier(len(cards))
+    errors = []
+
+    def worker(card):
+        try:
+            barrier.wait(timeout=10)
+            _retrying(lambda: move(card, "temporarily_lost", "online"))
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            close_old_connections()
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(card,)) for card in cards]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not errors, errors
+    assert [version for version, *_rest in log()] == [1, 2, 3, 4]  # no gap, no duplicate
+    assert {number for _v, _a, number, _c in log()} == {c.card_number for c in cards}
+    assert hotlist.current_version() == 4

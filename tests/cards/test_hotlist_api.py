@@ -183,3 +183,13 @@ def test_the_token_command_issues_lists_and_revokes(operator):
     assert f"whbus\t{token.split('.')[0]}" in out.getvalue() and "active\tdepot" in out.getvalue()
     call_command("transit_token", "revoke", "--token-id", token[4:16], stdout=io.StringIO())
     assert Client().get(FULL, HTTP_AUTHORIZATION=f"Bearer {token}").json()["code"] == "token_revoked"
+
+
+@pytest.mark.parametrize("debug, configured, warned", [(False, False, True), (False, True, False),
+                                                        (True, False, False)])
+def test_production_without_a_configured_hot_list_key_is_warned_about(settings, debug, configured, warned):
+    from sscard.cards.checks import check_hotlist_key_configured
+
+    settings.DEBUG = debug
+    settings.HOTLIST_KEY_FILE_CONFIGURED = configured
+    assert [w.id for w in check_hotlist_key_configured()] == (["cards.W002"] if warned else [])
