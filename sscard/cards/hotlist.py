@@ -15,17 +15,18 @@ only versions below the oldest transaction in flight, needs PostgreSQL internals
 
 from __future__ import annotations
 
+import functools
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Max
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from sscard.core.errors import DomainError
 from sscard.domain import hotlist, regions
-from sscard.reference.models import ServiceSettings
+from sscard.reference import selectors as reference_selectors
 
 from .ecard_keys import KeyStore, _build
 from .transit_models import HotListChange, HotListEntry, HotListVersion, TransitOperator
@@ -74,15 +75,22 @@ def record_state_change(*, card, from_state: str, to_state: str, at) -> HotListC
 
 # --- reading -----------------------------------------------------------------------------------------------
 
-def transit_city_codes() -> set[str]:
-    """The city codes of `ServiceSettings.transit_cities` (a line names a city by code or by its Chinese name)."""
+def transit_city_codes() -> frozenset[str]:
+    """The city codes of `ServiceSettings.transit_cities` (a line names a city by code or by its Chinese name),
+    from the configuration cache."""
+    return _city_codes(reference_selectors.service_settings().transit_cities)
+
+
+@functools.lru_cache(maxsize=8)
+def _city_codes(text: str) -> frozenset[str]:
     codes = set()
-    for line in ServiceSettings.load().transit_city_list:
-        first = line.split()[0]
-        code = first if regions.get_region(first) else regions.city_code(first)
-        if code:
-            codes.add(code)
-    return codes
+    for line in text.splitlines():
+        if line.strip():
+            first = line.split()[0]
+            code = first if regions.get_region(first) else regions.city_code(first)
+            if code:
+                codes.add(code)
+    return frozenset(codes)
 
 
 def operator_cities(operator: TransitOperator) -> list[str]:
@@ -133,17 +141,25 @@ def _full_lines(cities: list[str]) -> tuple[int, bytes]:
 
 def delta_floor() -> int:
     """The oldest `since` a delta is answered for: the last version older than the retention (0 if none)."""
+    return _version_and_floor()[1]
+
+
+def _version_and_floor() -> tuple[int, int]:
+    """The current version and the delta floor, in one round trip (a delta is a hot path)."""
     cutoff = timezone.now() - timedelta(days=settings.HOTLIST_DELTA_DAYS)
-    return HotListChange.objects.filter(at__lt=cutoff).aggregate(floor=Max("version"))["floor"] or 0
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT (SELECT value FROM {HotListVersion._meta.db_table} WHERE id = 1), "
+                       f"(SELECT MAX(version) FROM {HotListChange._meta.db_table} WHERE at < %s)", [cutoff])
+        version, floor = cursor.fetchone()
+    return version or 0, floor or 0
 
 
 def delta_list(operator: TransitOperator, since: int) -> bytes:
     """The changes of the operator's cities after `since`. The version is read first and the changes up to it:
     versions commit in order, so every change up to it is visible."""
-    version = current_version()
+    version, floor = _version_and_floor()
     if since > version:
         raise HotListError("since_in_future", MSG_SINCE_IN_FUTURE, {"version": version})
-    floor = delta_floor()
     if since < floor:
         raise HotListError("since_too_old", MSG_SINCE_TOO_OLD, {"floor": floor})
     cities = operator_cities(operator)
