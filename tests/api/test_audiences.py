@@ -10,9 +10,12 @@ pytestmark = pytest.mark.django_db
 CITIZEN = {("get", "/api/v1/applications"), ("get", "/api/v1/applications/{code}"),
            ("post", "/api/v1/applications/{code}/withdraw")}
 PUBLIC = {("get", "/api/v1/progress")}
+TRANSIT = {("get", "/api/transit/v1/hotlist/full"), ("get", "/api/transit/v1/hotlist/delta")}
 DOCUMENTS = [
     ("/api/citizen/openapi.json", "/api/citizen/docs", "sscard citizen API", CITIZEN, [{"CitizenSession": []}]),
     ("/api/public/openapi.json", "/api/public/docs", "sscard public API", PUBLIC, None),
+    ("/api/transit/openapi.json", "/api/transit/docs", "sscard transit operators API", TRANSIT,
+     [{"OperatorToken": []}]),
 ]
 
 
@@ -22,7 +25,7 @@ def operations(document):
 
 
 @pytest.mark.parametrize(("url", "docs", "title", "expected", "security"), DOCUMENTS,
-                         ids=["citizen", "public"])
+                         ids=["citizen", "public", "transit"])
 def test_each_audience_has_its_own_document_with_only_its_operations(client, url, docs, title, expected,
                                                                      security):
     response = client.get(url)
@@ -35,11 +38,11 @@ def test_each_audience_has_its_own_document_with_only_its_operations(client, url
     if security is None:
         assert "securitySchemes" not in document.get("components", {})
     else:
-        assert set(document["components"]["securitySchemes"]) == {"CitizenSession"}
+        assert set(document["components"]["securitySchemes"]) == set(security[0])
 
 
 @pytest.mark.parametrize(("url", "docs"), [(d[0], d[1]) for d in DOCUMENTS] + [("/api/openapi.json", "/api/docs")],
-                         ids=["citizen", "public", "all-v1"])
+                         ids=["citizen", "public", "transit", "all-v1"])
 def test_each_document_has_its_docs_page_served_from_our_own_files(client, url, docs):
     page = client.get(docs)
     assert page.status_code == 200 and b"swagger-ui" in page.content
@@ -50,7 +53,7 @@ def test_each_document_has_its_docs_page_served_from_our_own_files(client, url, 
 def test_the_former_single_document_still_lists_every_v1_operation_unchanged(client):
     combined = client.get("/api/openapi.json").json()
     assert set(operations(combined)) == CITIZEN | PUBLIC
-    for url, *_ in DOCUMENTS:
+    for url, *_ in DOCUMENTS[:2]:  # citizen and public: the transit API is not under /api/v1/
         audience = client.get(url).json()
         for key, operation in operations(audience).items():
             assert operations(combined)[key] == operation, key
