@@ -22,3 +22,6 @@ def after_state_change(*, card, from_state: str, to_state: str, channel: str, ac
     bank_outbox.record_outgoing_event(card=card, from_state=from_state, to_state=to_state, channel=channel, at=at)
     # The electronic card dies with any change of the physical card.
     revoke_live_ecard(card=card, reason=to_state, actor=actor, at=at)
+    from . import hotlist  # here, not at the top: hotlist reads the models, which the services import first
+
+    hotlist.record_state_change(card=card, from_state=from_state, to_state=to_state, at=at)

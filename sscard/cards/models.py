@@ -215,3 +215,6 @@ from .bank_models import (  # noqa: E402, F401 - models of the bank card events 
     IncomingBankEvent,
     ReconciliationDifference,
 )
+
+# Transit operators and the hot list live in their own module (it is one topic of its own).
+from .transit_models import HotListChange, HotListEntry, HotListVersion, TransitOperator, TransitToken  # noqa: E402, F401
