@@ -223,6 +223,9 @@ class ECardTokenUse(models.Model):
         verbose_name = _("use of an e-card code")
         verbose_name_plural = _("uses of e-card codes")
 
+    def __str__(self) -> str:
+        return f"{self.ecard_id} {self.by} {self.used_at:%Y-%m-%d %H:%M:%S}"
+
 
 from .bank_models import (  # noqa: E402, F401 - models of the bank card events (issue 12)
     BankCardEvent,
