@@ -116,6 +116,41 @@ def set_lookup_limit(per_minute: int) -> None:
     row.save(update_fields=["progress_lookups_per_minute"])
 
 
+def create_ecards(count: int, out: str, lifetime_s: int) -> None:
+    """Active cards with a live e-card for `count` of the synthetic applications (generate_data), and one status
+    request path per line (`/api/v1/ecard/status?token=...`, a token signed with the server's key, valid for
+    `lifetime_s`: long enough for the run). Rows are bulk-inserted: the scenario measures the status check."""
+    import secrets
+    import time
+    from urllib.parse import quote
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from sscard.applications.models import Application
+    from sscard.cards.ecard_keys import key_store
+    from sscard.cards.models import Card, CardState, ECard
+    from sscard.domain import ecard
+
+    applications = list(Application.objects.filter(card__isnull=True, bank__isnull=False)
+                        .order_by("pk")[:count])
+    now = timezone.now()
+    cards = Card.objects.bulk_create([Card(
+        application=a, holder_id=a.applicant_id, holder_id_number=a.subject_id_number,
+        card_number=f"E{a.pk:08d}", chip_id=f"{a.pk:032X}", issue_date=date(2026, 11, 1),
+        expiry_date=date(2036, 11, 1), bank_id=a.bank_id, bank_account=f"62220200{a.pk:08d}",
+        manufacturer="bench", state=CardState.ACTIVE) for a in applications], batch_size=2000)
+    ecards = ECard.objects.bulk_create([ECard(card=c, ecard_id=secrets.token_urlsafe(12), issued_at=now)
+                                        for c in cards], batch_size=2000)
+    store, issued_at = key_store(), int(time.time())
+    with open(out, "w") as handle:
+        for row in ecards:
+            claims = ecard.make_claims(card=row.ecard_id, issuer=settings.ECARD_ISSUER, now=issued_at,
+                                       lifetime_s=lifetime_s, holder="测*", token_id=secrets.token_bytes(8))
+            token = ecard.sign(claims, store.private_key, store.kid)
+            handle.write(f"/api/v1/ecard/status?token={quote(token, safe='')}\n")
+
+
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.fixtures")
     sub = parser.add_subparsers(dest="what", required=True)
@@ -129,6 +164,10 @@ def main(argv: list[str]) -> None:
     submitters.add_argument("--photo", required=True)
     limit = sub.add_parser("lookup-limit")
     limit.add_argument("--per-minute", type=int, default=10_000_000)
+    ecards = sub.add_parser("ecards")
+    ecards.add_argument("--count", type=int, default=2000)
+    ecards.add_argument("--out", required=True)
+    ecards.add_argument("--lifetime", type=int, default=3600)
     args = parser.parse_args(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sscard.settings")
     import django
@@ -138,6 +177,8 @@ def main(argv: list[str]) -> None:
         create_citizens(args.count, args.out)
     elif args.what == "submitters":
         create_submitters(args.first, args.count, args.out, args.photo)
+    elif args.what == "ecards":
+        create_ecards(args.count, args.out, args.lifetime)
     elif args.what == "lookup-limit":
         set_lookup_limit(args.per_minute)
 

@@ -212,6 +212,51 @@ def _ecard_offline(ctx: Context, seconds: float) -> dict:
     return json.loads(done.stdout)
 
 
+def _ecard_status(ctx: Context) -> Run:
+    """The online status check a terminal calls, by token: 2,000 active cards with a live e-card among the
+    10,000 synthetic applications, their tokens asked round and round (each request verifies the signature and
+    reads the e-card's row; nothing is cached)."""
+    _progress_codes(ctx)  # the applications the cards are made for
+    paths = ctx.workdir / "ecard-status.txt"
+    ctx.profile.python("-m", "bench.fixtures", "ecards", "--count", "2000", "--out", str(paths))
+    return Run(path="/api/v1/ecard/status", script="ecard_status.lua", env={"BENCH_DATA": str(paths)},
+               expect={"status_200": 0.999, "valid": 0.999})
+# --- Transit hot list (bench/hotlist.py): 1,000,000 blocked cards ---------------------------------------------
+
+HOTLIST_ROWS = 1_000_000
+
+
+def _hotlist_data(ctx: Context) -> tuple[str, int]:
+    """The hot list's rows copied into the benchmark database, an operator's token, a recent version."""
+    if "hotlist" not in ctx.cache:
+        if ctx.server is None:  # asked for alone: the database is not prepared otherwise
+            ctx.profile.prepare(keep_database=True)
+        path = ctx.workdir / "hotlist.txt"
+        ctx.profile.python("-m", "bench.hotlist", "setup", "--rows", str(HOTLIST_ROWS), "--out", str(path))
+        token, since = path.read_text().split()
+        ctx.cache["hotlist"] = (token, int(since))
+    return ctx.cache["hotlist"]
+
+
+def _hotlist_full(ctx: Context, seconds: float) -> dict:
+    """The full list of 1,000,000 cards built (one streaming query) and signed, three times, in a process of its
+    own with the server's settings; p50/p99 are the median and slowest of the three, in ms."""
+    _hotlist_data(ctx)
+    done = subprocess.run([sys.executable, "-m", "bench.hotlist", "full", "--runs", "3"], cwd=ROOT,
+                          env=ctx.profile.process_env(), check=True, capture_output=True, text=True)
+    result = json.loads(done.stdout)
+    runs = sorted(result["runs_s"])
+    return {**result, "rps": round(result["entries"] / runs[1], 1), "p50_ms": round(1000 * runs[1], 1),
+            "p99_ms": round(1000 * runs[-1], 1)}
+
+
+def _hotlist_delta(ctx: Context) -> Run:
+    token, since = _hotlist_data(ctx)
+    path = f"/api/transit/v1/hotlist/delta?since={since}"
+    return Run(path="/api/transit/v1/hotlist/delta", script="hotlist.lua",
+               env={"BENCH_PATH": path, "BENCH_TOKEN": token}, expect={"status_200": 0.999})
+
+
 def _progress_goal(rps: float, p99_ms: float, ratio: float) -> bool:
     return ratio >= 0.5 and p99_ms < 50
 
@@ -229,9 +274,16 @@ SCENARIOS: list[Scenario] = [
     Scenario("submission", "Full application submission with photo, to the office code (6 requests)",
              _submission, goal="≥100 submissions/s on PostgreSQL",
              goal_met=None, min_duration_s=20),
+    Scenario("ecard_status", "E-card online status check by token (terminals), 2,000 live e-cards",
+             _ecard_status, goal="≥50% of ceiling, p99 < 50 ms", goal_met=_progress_goal),
     Scenario("ecard_verify", "E-card token verified offline by the pure verifier (one core, no server)", None,
              connections=1, goal="≥5,000 verifications/s on one core", goal_met=lambda rps, p99, ratio: rps >= 5000,
              profiles=("sqlite",), offline=_ecard_offline),
+    Scenario("hotlist_full", "Transit hot list: full list of 1,000,000 blocked cards built and signed", None,
+             connections=1, goal="< 10 s", goal_met=lambda rps, p99, ratio: p99 < 10_000, profiles=("postgres",),
+             offline=_hotlist_full),
+    Scenario("hotlist_delta", "Transit hot list: delta since a recent version (100 changes), 1,000,000 listed",
+             _hotlist_delta, goal="p99 < 50 ms", goal_met=lambda rps, p99, ratio: p99 < 50, profiles=("postgres",)),
     Scenario("progress_1m", "Progress lookup, cold: each code once, 1,000,000 applications", _progress_1m,
              goal="flat from 10k to 1M", profiles=("postgres",)),
 ]

@@ -55,6 +55,10 @@ class Profile:
             "SSCARD_CELERY_BROKER_URL": "",
             # Synthetic citizens on the default `rules` identity provider, knowingly (system check accounts.E002).
             "SSCARD_ACCEPT_UNVERIFIED_IDENTITY": "1",
+            # wrk is one client: the per-client limit of the e-card status check must not interfere.
+            "SSCARD_ECARD_STATUS_PER_MINUTE": "100000000",
+            # wrk is one operator: its hot list limit must not be what is measured.
+            "SSCARD_HOTLIST_REQUESTS_PER_MINUTE": "1000000000",
         }
         if name == "sqlite":
             env.update({"SSCARD_DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite3'}", "SSCARD_REDIS_URL": ""})

@@ -360,7 +360,6 @@ ECARD_KEY_FILE = Path(os.environ.get("SSCARD_ECARD_KEY_FILE", VAR_DIR / "ecard_k
 ECARD_KEY_FILE_CONFIGURED = bool(os.environ.get("SSCARD_ECARD_KEY_FILE"))  # deploy check cards.W001
 ECARD_KID = os.environ.get("SSCARD_ECARD_KID", "")
 ECARD_EXTRA_KEYS_FILE = os.environ.get("SSCARD_ECARD_EXTRA_KEYS", "")
-ECARD_LIFETIME_S = int(os.environ.get("SSCARD_ECARD_LIFETIME", "60"))
 ECARD_ISSUER = os.environ.get("SSCARD_ECARD_ISSUER", "sscard")
 
 # The social security PIN (sscard.cards.pin, sscard.cards.pin_keys). PINs are stored as HMAC-SHA256 digests keyed
@@ -375,3 +374,15 @@ PIN_KEY_ID = os.environ.get("SSCARD_PIN_KEY_ID", "")
 # The manufacturer's initial PIN: a card enabled at the counter without the holder choosing a PIN, or whose PIN a
 # clerk reset, has it (and `is_initial`); such a card cannot be reported lost online.
 INITIAL_PIN = os.environ.get("SSCARD_INITIAL_PIN", "123456")
+# The online status check (public API, cards.ecards.online_status): requests per client a minute.
+ECARD_STATUS_PER_MINUTE = int(os.environ.get("SSCARD_ECARD_STATUS_PER_MINUTE", "600"))
+# Transit hot list (sscard.cards.hotlist, docs/formats.md "Transit hot list"). Its own signing key, set up as the
+# e-card's: SSCARD_HOTLIST_KEY_FILE (Ed25519 PEM; else generated once into var/hotlist_key.pem), SSCARD_HOTLIST_KID,
+# SSCARD_HOTLIST_EXTRA_KEYS (JWK set of retired public keys still published). Deltas are answered for changes of
+# the last SSCARD_HOTLIST_DELTA_DAYS days; each operator may ask SSCARD_HOTLIST_REQUESTS_PER_MINUTE times a minute.
+HOTLIST_KEY_FILE = Path(os.environ.get("SSCARD_HOTLIST_KEY_FILE", VAR_DIR / "hotlist_key.pem"))
+HOTLIST_KEY_FILE_CONFIGURED = bool(os.environ.get("SSCARD_HOTLIST_KEY_FILE"))  # deploy check cards.W002
+HOTLIST_KID = os.environ.get("SSCARD_HOTLIST_KID", "")
+HOTLIST_EXTRA_KEYS_FILE = os.environ.get("SSCARD_HOTLIST_EXTRA_KEYS", "")
+HOTLIST_DELTA_DAYS = int(os.environ.get("SSCARD_HOTLIST_DELTA_DAYS", "30"))
+HOTLIST_REQUESTS_PER_MINUTE = int(os.environ.get("SSCARD_HOTLIST_REQUESTS_PER_MINUTE", "60"))

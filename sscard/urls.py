@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from sscard.cards import ecard_views
+from sscard.cards import ecard_views, hotlist_views
 
 urlpatterns = [
     path("", include("sscard.web.urls")),
@@ -12,6 +12,7 @@ urlpatterns = [
     path("cards/", include("sscard.cards.urls")),
     path("records/", include("sscard.records.urls")),
     path(".well-known/sscard-ecard-keys.json", ecard_views.public_keys, name="ecard_keys"),
+    path(".well-known/sscard-hotlist-keys.json", hotlist_views.public_keys, name="hotlist_keys"),
     path("dev/", include("sscard.notify.dev_urls")),
     path("django-admin/", admin.site.urls),
     path("api/", include("sscard.api.urls")),

@@ -65,6 +65,7 @@ class SmsPurpose(models.TextChoices):
     CHANGE_PHONE = "change_phone", _("phone change")
     CARD_ENABLE = "card_enable", _("enabling a card")
     CARD_PIN_RESET = "card_pin_reset", _("card PIN reset")
+    ECARD_ISSUE = "ecard_issue", _("electronic card issue")
 
 
 class SmsCode(models.Model):

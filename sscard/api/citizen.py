@@ -11,6 +11,7 @@ from ninja.utils import check_csrf
 
 from sscard.apierrors import CsrfFailed
 from sscard.applications.api import citizen_router
+from sscard.cards.ecard_api import citizen_router as cards_citizen_router
 
 from .base import audience_api
 
@@ -43,3 +44,4 @@ api = audience_api(
     auth=citizen_auth,  # every operation of this API, whatever router it comes from
 )
 api.add_router("/v1/", citizen_router)
+api.add_router("/v1/", cards_citizen_router)

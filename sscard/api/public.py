@@ -7,6 +7,7 @@ operations under `/api/v1/`.
 """
 
 from sscard.applications.api import public_router
+from sscard.cards.ecard_api import public_router as cards_public_router
 
 from .base import audience_api
 
@@ -19,3 +20,4 @@ api = audience_api(
     auth=None,
 )
 api.add_router("/v1/", public_router)
+api.add_router("/v1/", cards_public_router)

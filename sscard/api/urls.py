@@ -5,6 +5,7 @@
 | citizen (`citizen.py`) | the web site's session, CSRF on writes | `/api/v1/applications...` | `/api/citizen/openapi.json`, `/api/citizen/docs` |
 | public (`public.py`) | none, rate-limited per client | `/api/v1/progress` | `/api/public/openapi.json`, `/api/public/docs` |
 | banks (`banks.py`) | per-bank HMAC signature over timestamp and body | `/api/banks/v1/card-events`, `/api/banks/v1/acks` | `/api/banks/openapi.json`, `/api/banks/docs` |
+| transit operators (`transit.py`) | bearer token per operator, rate-limited | `/api/transit/v1/hotlist/...` | `/api/transit/openapi.json`, `/api/transit/docs` |
 | all of `/api/v1/` (`combined.py`) | (a document only) | none of its own | `/api/openapi.json`, `/api/docs` |
 
 The citizen and public APIs share the `/api/v1/` prefix, which clients already use: each path belongs to
@@ -20,11 +21,12 @@ over every request. Nothing is mounted there until that authentication exists.
 
 from django.urls import path
 
-from . import banks, citizen, combined, public
+from . import banks, citizen, combined, public, transit
 
 urlpatterns = [
     path("", citizen.api.urls),
     path("", public.api.urls),
     path("", combined.api.urls),
     path("", banks.api.urls),
+    path("", transit.api.urls),
 ]

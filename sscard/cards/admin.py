@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sscard.audit.admin_base import PersonalRecordAdmin, masked_user_name
 
-from .models import Card, CardCancellation, CardStatusChange
+from .models import Card, CardCancellation, CardStatusChange, TransitOperator, TransitToken
 
 
 @admin.register(Card)
@@ -80,3 +80,21 @@ class CardCancellationAdmin(PersonalRecordAdmin):
     @admin.display(description=_("decided by"))
     def masked_decided_by(self, obj):
         return masked_user_name(obj.decided_by)
+class TransitTokenInline(admin.TabularInline):
+    """Tokens are issued with `manage.py transit_token issue` (shown once); here they are listed, not edited."""
+
+    model = TransitToken
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ("token_id", "label", "created_at", "revoked_at")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(TransitOperator)
+class TransitOperatorAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "cities", "active")
+    list_filter = ("active",)
+    search_fields = ("code", "name")
+    inlines = [TransitTokenInline]

@@ -38,3 +38,14 @@ def check_pin_keys_valid(app_configs=None, **kwargs):
     from . import pin_keys
 
     return [Error(problem, id="cards.E020") for problem in pin_keys.configuration_problems()]
+@register(Tags.security, deploy=True)
+def check_hotlist_key_configured(app_configs=None, **kwargs):
+    """As cards.W001, for the transit hot list's own signing key."""
+    if not settings.DEBUG and not settings.HOTLIST_KEY_FILE_CONFIGURED:
+        return [Warning(
+            "No hot list signing key is configured: this server generates its own into var/hotlist_key.pem.",
+            hint="Set SSCARD_HOTLIST_KEY_FILE to the same Ed25519 private key (PEM) on every server, kept outside "
+                 "the code; publish retired public keys with SSCARD_HOTLIST_EXTRA_KEYS while they rotate out.",
+            id="cards.W002",
+        )]
+    return []

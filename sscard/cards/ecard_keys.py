@@ -2,7 +2,7 @@
 
 Rotation: put the new private key in SSCARD_ECARD_KEY_FILE (a new kid is derived from it) and list the old
 public key in the JWK set of SSCARD_ECARD_EXTRA_KEYS for as long as tokens signed with it may be in use
-(a token lives SSCARD_ECARD_LIFETIME seconds, so a few minutes is enough). Both are published at
+(a token lives `ServiceSettings.ecard_token_seconds`, 60 by default, so a few minutes is enough). Both are published at
 /.well-known/sscard-ecard-keys.json.
 """
 

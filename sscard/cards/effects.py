@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from .ecards import revoke_live_ecard
+
 
 def after_state_change(*, card, from_state: str, to_state: str, channel: str, actor, at: datetime,
                        reason: str = "") -> None:
@@ -18,3 +20,8 @@ def after_state_change(*, card, from_state: str, to_state: str, channel: str, ac
 
     # The card's bank, through the outbox (not a change the bank itself reported: no echo).
     bank_outbox.record_outgoing_event(card=card, from_state=from_state, to_state=to_state, channel=channel, at=at)
+    # The electronic card dies with any change of the physical card.
+    revoke_live_ecard(card=card, reason=to_state, actor=actor, at=at)
+    from . import hotlist  # here, not at the top: hotlist reads the models, which the services import first
+
+    hotlist.record_state_change(card=card, from_state=from_state, to_state=to_state, at=at)

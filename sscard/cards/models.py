@@ -180,9 +180,41 @@ class CardReplacement(models.Model):
         return f"{self.old_card.card_number} → {self.application.office_code}"
 
 
+class ECard(models.Model):
+    """The electronic social security card of one physical card (see `cards.ecards`): issued by the holder
+    online after an SMS check, shown as a QR of short-lived signed tokens carrying `ecard_id` (random, not the
+    card number), revoked (`revoked_at`) by any state change of the physical card. At most one live e-card per
+    card (a partial unique constraint); revoked ones stay, for the online status check."""
+
+    card = models.ForeignKey(Card, on_delete=models.PROTECT, related_name="ecards")
+    ecard_id = models.CharField(_("e-card identifier"), max_length=32, unique=True)
+    issued_at = models.DateTimeField(_("issued at"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, db_index=True)
+    revoked_reason = models.CharField(_("revocation reason"), max_length=32, blank=True, default="")
+
+    class Meta:
+        ordering = ["-issued_at"]
+        verbose_name = _("electronic card")
+        verbose_name_plural = _("electronic cards")
+        constraints = [
+            models.UniqueConstraint(fields=["card"], condition=models.Q(revoked_at__isnull=True),
+                                    name="ecard_one_live_per_card"),
+        ]
+
+    def __str__(self) -> str:
+        return self.ecard_id
+
+    @property
+    def live(self) -> bool:
+        return self.revoked_at is None
+
+
 from .bank_models import (  # noqa: E402, F401 - models of the bank card events (issue 12)
     BankCardEvent,
     BankReconciliation,
     IncomingBankEvent,
     ReconciliationDifference,
 )
+
+# Transit operators and the hot list live in their own module (it is one topic of its own).
+from .transit_models import HotListChange, HotListEntry, HotListVersion, TransitOperator, TransitToken  # noqa: E402, F401

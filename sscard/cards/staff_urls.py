@@ -4,7 +4,7 @@ counter card page and the cancellations), in the namespace "casework" of the sta
 
 from django.urls import path
 
-from . import bank_staff_views, counter_views, pin_views, replacement_views, staff_views
+from . import bank_staff_views, counter_views, ecard_views, pin_views, replacement_views, staff_views
 
 urlpatterns = [
     path("post/", staff_views.post, name="post"),
@@ -26,4 +26,5 @@ urlpatterns = [
     path("bank-events/<slug:bank>/differences.csv", bank_staff_views.bank_differences_csv,
          name="bank_differences_csv"),
     path("bank-events/import", bank_staff_views.bank_events_import, name="bank_events_import"),
+    path("ecard/verify", ecard_views.verify_at_counter, name="ecard_verify"),
 ]

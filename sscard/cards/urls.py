@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import replacement_views, views
+from . import ecard_views, replacement_views, views
 
 app_name = "cards"
 urlpatterns = [
@@ -11,5 +11,7 @@ urlpatterns = [
     path("<str:card_number>/enable", views.enable, name="enable"),
     path("<str:card_number>/pin/change", views.change_pin, name="change_pin"),
     path("<str:card_number>/pin/reset", views.reset_pin, name="reset_pin"),
+    path("<str:card_number>/ecard", ecard_views.my_ecard, name="ecard"),
+    # Last: `<kind>` is replacement or renewal (any other word is a 404 in the view).
     path("<str:card_number>/<slug:kind>", replacement_views.replace, name="replace"),
 ]

@@ -7,7 +7,7 @@ This app sits below the feature apps: it imports none of them.
 """
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -69,6 +69,9 @@ class ServiceSettings(models.Model):
     renewal_window_days = models.PositiveSmallIntegerField(
         gettext_lazy("a card can be renewed from this many days before its expiry"), default=60)
     renewal_fee_fen = models.PositiveIntegerField(gettext_lazy("renewal fee (fen)"), default=0)
+    ecard_token_seconds = models.PositiveSmallIntegerField(
+        gettext_lazy("an e-card QR code is valid for (seconds)"), default=60,
+        validators=[MinValueValidator(15), MaxValueValidator(600)])
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

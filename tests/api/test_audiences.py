@@ -8,13 +8,18 @@ pytestmark = pytest.mark.django_db
 
 # Written by hand: which operations each document describes, and whether they need the citizen's session.
 CITIZEN = {("get", "/api/v1/applications"), ("get", "/api/v1/applications/{code}"),
-           ("post", "/api/v1/applications/{code}/withdraw")}
-PUBLIC = {("get", "/api/v1/progress")}
+           ("post", "/api/v1/applications/{code}/withdraw"),
+           ("get", "/api/v1/cards/{card_number}/ecard/token")}
+PUBLIC = {("get", "/api/v1/progress"),
+          ("get", "/api/v1/ecard/status"), ("get", "/api/v1/ecard/{ecard_id}/status"), ("get", "/api/v1/ecard/revoked")}
+TRANSIT = {("get", "/api/transit/v1/hotlist/full"), ("get", "/api/transit/v1/hotlist/delta")}
 BANKS = {("post", "/api/banks/v1/card-events"), ("post", "/api/banks/v1/acks")}
 DOCUMENTS = [
     ("/api/citizen/openapi.json", "/api/citizen/docs", "sscard citizen API", CITIZEN, [{"CitizenSession": []}]),
     ("/api/public/openapi.json", "/api/public/docs", "sscard public API", PUBLIC, None),
     ("/api/banks/openapi.json", "/api/banks/docs", "sscard bank API", BANKS, [{"BankSignature": []}]),
+    ("/api/transit/openapi.json", "/api/transit/docs", "sscard transit operators API", TRANSIT,
+     [{"OperatorToken": []}]),
 ]
 
 
@@ -24,7 +29,7 @@ def operations(document):
 
 
 @pytest.mark.parametrize(("url", "docs", "title", "expected", "security"), DOCUMENTS,
-                         ids=["citizen", "public", "banks"])
+                         ids=["citizen", "public", "banks", "transit"])
 def test_each_audience_has_its_own_document_with_only_its_operations(client, url, docs, title, expected,
                                                                      security):
     response = client.get(url)
@@ -41,7 +46,7 @@ def test_each_audience_has_its_own_document_with_only_its_operations(client, url
 
 
 @pytest.mark.parametrize(("url", "docs"), [(d[0], d[1]) for d in DOCUMENTS] + [("/api/openapi.json", "/api/docs")],
-                         ids=["citizen", "public", "banks", "all-v1"])
+                         ids=["citizen", "public", "banks", "transit", "all-v1"])
 def test_each_document_has_its_docs_page_served_from_our_own_files(client, url, docs):
     page = client.get(docs)
     assert page.status_code == 200 and b"swagger-ui" in page.content
@@ -52,7 +57,7 @@ def test_each_document_has_its_docs_page_served_from_our_own_files(client, url, 
 def test_the_former_single_document_still_lists_every_v1_operation_unchanged(client):
     combined = client.get("/api/openapi.json").json()
     assert set(operations(combined)) == CITIZEN | PUBLIC
-    for url, *_ in DOCUMENTS[:2]:  # the v1 audiences (the bank API has its own prefix and document)
+    for url, *_ in DOCUMENTS[:2]:  # citizen and public: the bank and transit APIs are not under /api/v1/
         audience = client.get(url).json()
         for key, operation in operations(audience).items():
             assert operations(combined)[key] == operation, key

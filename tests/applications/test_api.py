@@ -87,6 +87,11 @@ DECLARED_STATUSES = {
     ("get", "/api/v1/applications"): {"200", "401", "500"},
     ("get", "/api/v1/applications/{code}"): {"200", "401", "404", "422", "500"},
     ("post", "/api/v1/applications/{code}/withdraw"): {"200", "400", "401", "403", "404", "409", "422", "500"},
+    # the electronic card (cards/ecard_api.py)
+    ("get", "/api/v1/cards/{card_number}/ecard/token"): {"200", "401", "404", "422", "500"},
+    ("get", "/api/v1/ecard/status"): {"200", "422", "429", "500"},
+    ("get", "/api/v1/ecard/{ecard_id}/status"): {"200", "422", "429", "500"},
+    ("get", "/api/v1/ecard/revoked"): {"200", "422", "429", "500"},
 }
 
 

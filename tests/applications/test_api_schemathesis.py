@@ -1,6 +1,7 @@
 """Schemathesis against every served OpenAPI document: the public API's (`/api/public/openapi.json`) logged
-out, the citizen API's (`/api/citizen/openapi.json`) logged out and logged in, and `/api/openapi.json` (all
-of `/api/v1/` in one document, kept for existing clients) logged out.
+out, the citizen API's (`/api/citizen/openapi.json`) logged out and logged in, `/api/openapi.json` (all
+of `/api/v1/` in one document, kept for existing clients) logged out, and the transit operators' API
+(`/api/transit/openapi.json`) without and with an operator's bearer token.
 
 Every operation of the document is called with generated requests (the schema's examples, the coverage phase's
 boundary and negative values, then a fixed budget of random ones) and every answer goes through all of
@@ -31,6 +32,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 
 from sscard.accounts import services as accounts
+from sscard.cards import transit_operators
 from sscard.ops.management.commands.load_demo import CITIZENS, DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -133,5 +135,47 @@ def test_logged_in_the_citizen_api_conforms_to_its_openapi_document(case, demo_c
         for name, value in list((container or {}).items()):
             if isinstance(value, str) and value in demo_citizen_session:
                 container[name] = demo_citizen_session[value]
+    with the_test_database_kept():
+        case.call_and_validate()
+
+
+# --- The transit operators' API (sscard.api.transit): bearer token per operator -----------------------------
+
+transit_without_token = served_document("/api/transit/openapi.json")
+transit_with_token = served_document("/api/transit/openapi.json")
+TOKEN_PLACEHOLDER = "sht_000000000000." + "P" * 43
+
+
+@pytest.fixture
+def transit_token():
+    """A transit operator created through the services, and its token (real value of the placeholder)."""
+    operator = transit_operators.create_operator(code="whbus", name="Wuhan bus", cities=["420100"])
+    return transit_operators.issue_token(operator=operator)
+
+
+@transit_with_token.auth()
+class TransitOperatorToken:
+    """The operator's bearer token: `ignored_auth` then sends each request again without it and with a made-up
+    one, and expects 401."""
+
+    def get(self, case, context):
+        return TOKEN_PLACEHOLDER
+
+    def set(self, case, data, context):
+        case.headers = {**(case.headers or {}), "Authorization": f"Bearer {data}"}
+
+
+@transit_without_token.parametrize()
+def test_without_a_token_the_transit_api_conforms_to_its_openapi_document(case):
+    with the_test_database_kept():
+        case.call_and_validate()
+
+
+@transit_with_token.parametrize()
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_with_a_token_the_transit_api_conforms_to_its_openapi_document(case, transit_token):
+    headers = case.headers or {}
+    if TOKEN_PLACEHOLDER in headers.get("Authorization", ""):
+        headers["Authorization"] = headers["Authorization"].replace(TOKEN_PLACEHOLDER, transit_token)
     with the_test_database_kept():
         case.call_and_validate()

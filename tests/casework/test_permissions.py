@@ -380,6 +380,8 @@ URLS = {
     "record_counter_payment": Url("casework:record_counter_payment", lambda w: [w.fee.office_code], "post",
                                   lambda w: {}, effect=lambda w, s: Payment.objects.filter(
                                       application=w.fee, state="paid").exists()),
+    # the verification of an e-card token (what a valid one shows per area: tests/cards/test_ecard_counter.py)
+    "ecard_verify": Url("casework:ecard_verify"),
     "dashboard": Url("casework:dashboard"),
     "dashboard_csv": Url("casework:dashboard_csv", lambda w: ["overdue"]),
     "id_number_corrections": Url("casework:id_number_corrections", marker=lambda w: reverse(
@@ -463,6 +465,7 @@ EXPECTED = {
     "pin_counter_action": (NO,                  NO,                     ("done", 404),          ("done", 404),          NO),
     "counter_payments": (NO,                    NO,                     (200, 200),             (200, 200),             NO),
     "record_counter_payment": (NO,              NO,                     ("done", 404),          ("done", 404),          NO),
+    "ecard_verify":    (NO,                     NO,                     (200, 200),             (200, 200),             NO),
     "dashboard":       (NO,                     NO,                     NO,                     (200, 200),             (200, 200)),
     "dashboard_csv":   (NO,                     NO,                     NO,                     (200, 200),             (200, 200)),
     # A squatted ID number (a proposal at the Wuchang outlet): clerks propose, supervisors confirm.
