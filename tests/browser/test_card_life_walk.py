@@ -1,6 +1,8 @@
 """Issue 12, "Done when": a holder walks through the life of a card in their language (zh-Hans, es), on a
 375 px phone, every page axe clean and free of console errors: confirm the receipt of a posted card → enable it
-with a PIN (SMS code from the development outbox) → report it lost → withdraw the report → report it lost
+with a PIN (SMS code from the development outbox) → issue the e-card (SMS code) and show its QR code, decoded
+from the screenshot with a real QR decoder (zxing-cpp) and verified with the published keys → report it lost
+(the e-card's code is now refused by the online status check) → withdraw the report → report it lost
 again → apply for a paid replacement → (a clerk records the fee at the counter; the back office reviews,
 pre-opens, produces and posts the new card, through the services) → confirm the receipt of the new card and
 enable it → "My card" shows the new card active and the old one replaced.
@@ -9,13 +11,16 @@ The holder's steps are taken on the pages; the staff steps through the services 
 browser test). Expected texts are written out by hand, per language, from the catalogues."""
 
 import re
+import time
 from datetime import date, timedelta
 
 import pytest
+import zxingcpp
 from django.core.cache import cache
 from django.db.models import F
 from django.urls import reverse
 from django.utils import translation
+from PIL import Image
 from playwright.sync_api import expect
 
 from sscard.accounts.models import SmsCode
@@ -26,9 +31,10 @@ from sscard.cards import delivery, replacement
 from sscard.cards.models import Card
 from sscard.casework import services
 from sscard.casework.production import services as production_services
+from sscard.domain import ecard
 from sscard.domain.casestates import Role, State
 from sscard.domain.idnumber import make_id_number
-from sscard.reference.models import Manufacturer
+from sscard.reference.models import Manufacturer, ServiceSettings
 from tests.accounts.conftest import last_code
 from tests.casework.conftest import PASSWORD, give_card, new_application, private_media, reseed  # noqa: F401
 
@@ -58,6 +64,9 @@ EXPECTED = {
         "pay": "请到任一服务网点窗口缴纳 20.00 元，并出示办件码 {code}。窗口登记缴费后，申请将继续办理。",
         "in_progress": "补换卡办理中：",
         "replaced": "已补换",
+        "ecard": "我的电子社保卡",
+        "ecard_issued": "您的电子社保卡已签发。",
+        "ecard_qr": "您的电子社保卡二维码",
     },
     "es": {
         "title": "Mi tarjeta de seguridad social",
@@ -82,6 +91,9 @@ EXPECTED = {
                "{code}. La solicitud sigue adelante cuando el empleado registre el pago.",
         "in_progress": "Tarjeta de reposición en curso:",
         "replaced": "Sustituida",
+        "ecard": "Mi tarjeta electrónica",
+        "ecard_issued": "Su tarjeta electrónica de seguridad social está emitida.",
+        "ecard_qr": "Código QR de su tarjeta electrónica de seguridad social",
     },
 }
 SHORT = {"zh-hans": "zh", "es": "es"}
@@ -126,10 +138,15 @@ def confirm_receipt(page, card, texts, assert_accessible, console_errors) -> Non
     expect(state_of(page, card)).to_have_text(texts["sealed"])
 
 
+def fresh_code_allowed(phone: str) -> None:
+    """The one-code-a-minute limit: earlier codes of the walk are moved back in time."""
+    SmsCode.objects.filter(phone=phone).update(created_at=F("created_at") - timedelta(minutes=2))
+    cache.clear()
+
+
 def enable(page, card, chosen, texts, assert_accessible, console_errors, shot=None, screenshot=None) -> None:
     """From "My card": Enable the card → Send code → the code from the outbox, the PIN twice → enabled."""
-    SmsCode.objects.filter(phone=card.holder.phone).update(created_at=F("created_at") - timedelta(minutes=2))
-    cache.clear()  # the one-code-a-minute limit: earlier codes of the walk are moved back in time
+    fresh_code_allowed(card.holder.phone)
     card_panel(page, card).get_by_role("link", name=texts["enable"]).click()
     expect(page).to_have_url(re.compile(re.escape(reverse("cards:enable", args=[card.card_number])) + "$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(texts["enable_title"].format(n=card.card_number))
@@ -145,6 +162,37 @@ def enable(page, card, chosen, texts, assert_accessible, console_errors, shot=No
     expect(page).to_have_url(re.compile(re.escape(reverse("cards:mine")) + "$"))
     expect(success(page)).to_have_text(texts["enabled"].format(n=card.card_number))
     expect(state_of(page, card)).to_have_text(texts["active"])
+
+
+def issue_ecard(page, card, texts, shot, screenshot, assert_accessible, console_errors) -> str:
+    """My card → My e-card → Send code → the code from the outbox → Issue: the QR code. A screenshot of the page
+    is decoded with zxing-cpp; the token it holds verifies with the keys the server publishes. Returns it."""
+    fresh_code_allowed(card.holder.phone)
+    card_panel(page, card).get_by_role("link", name=texts["ecard"], exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(texts["ecard"])
+    page.locator('button[value="send_code"]').click()
+    expect(success(page)).to_contain_text(texts["code_sent"])
+    page.locator("#id_sms_code").fill(last_code(card.holder.phone))
+    checked(page, assert_accessible, console_errors)
+    page.locator('button[value="issue"]').click()
+    expect(success(page)).to_have_text(texts["ecard_issued"])
+    expect(page.get_by_role("img", name=texts["ecard_qr"])).to_be_visible()
+    checked(page, assert_accessible, console_errors)
+    path = screenshot(page, shot)
+    decoded = [found.text for found in zxingcpp.read_barcodes(Image.open(path))]
+    assert decoded == [page.locator("#ecard-token").text_content()]
+    keys = ecard.keys_from_jwks(page.request.get("/.well-known/sscard-ecard-keys.json").json())
+    verified = ecard.verify(decoded[0], keys, int(time.time()))
+    assert verified.ok and verified.claims["holder"] == "李*", verified
+    assert online_status(page, decoded[0]) == "valid"
+    return decoded[0]
+
+
+def online_status(page, token: str) -> str:
+    """What a terminal hears from the public online status check for `token`."""
+    answer = page.request.get("/api/v1/ecard/status", params={"token": token})
+    assert answer.ok, answer.status
+    return answer.json()["status"]
 
 
 def loss_action(page, card, button, done, state, assert_accessible, console_errors) -> None:
@@ -209,6 +257,9 @@ def back_office_makes_and_posts(application, n) -> Card:
 def test_a_holder_walks_through_the_life_of_a_card(lang, n, django_db_serialized_rollback, make_page,
                                                     assert_accessible, screenshot, console_errors):
     reseed()  # an earlier transactional test may have flushed the seeded configuration
+    row = ServiceSettings.load()
+    row.ecard_token_seconds = 600  # the longest lifetime: the QR code does not expire during the walk
+    row.save()
     texts, short = EXPECTED[lang], SHORT[lang]
     holder = create_citizen(real_name="李梅", document_type="resident_id",
                             id_number=make_id_number("420106", date(1988, 6, n), 300 + 2 * n),
@@ -229,8 +280,13 @@ def test_a_holder_walks_through_the_life_of_a_card(lang, n, django_db_serialized
            screenshot=screenshot)
     checked(page, assert_accessible, console_errors)
 
-    # Lost, found again, lost again.
+    # The e-card: its QR code, read off the screen, is a token the published keys verify.
+    token = issue_ecard(page, old, texts, f"card-ecard-{short}", screenshot, assert_accessible, console_errors)
+    page.goto(reverse("cards:mine"))
+
+    # Lost (the e-card's code is refused from then on), found again, lost again.
     loss_action(page, old, texts["report"], texts["reported"], texts["lost"], assert_accessible, console_errors)
+    assert online_status(page, token) == "revoked"
     loss_action(page, old, texts["withdraw"], texts["withdrawn"], texts["active"], assert_accessible, console_errors)
     loss_action(page, old, texts["report"], texts["reported"], texts["lost"], assert_accessible, console_errors)
     screenshot(page, f"card-loss-{short}")
