@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Path, Query, Router, Schema, Status
+from ninja import Field, Path, Query, Router, Schema, Status
 
 from sscard.apierrors import ApiError, ErrorOut, ValidationErrorOut
 from sscard.core import ratelimit
@@ -24,7 +24,7 @@ citizen_router = Router(tags=["electronic card"])
 public_router = Router(tags=["electronic card"])
 
 ECARD_ID_PATTERN = r"^[A-Za-z0-9_-]{16}$"
-STATUS_CODES = [ecards.STATUS_VALID, *[reason.value for reason in ecard.Reason]]
+STATUS_CODES = [ecards.STATUS_VALID, *[reason.value for reason in ecard.Reason], ecards.STATUS_REPLAYED]
 RETRY_AFTER = {"responses": {429: {"headers": {"Retry-After": {
     "description": "Seconds to wait before the next request is counted again.",
     "required": True,
@@ -92,6 +92,20 @@ def ecard_status(request: HttpRequest,
                  token: str = Query(..., min_length=1, max_length=ecard.MAX_TOKEN_CHARS,
                                     description="The token: `SSC1:` then Base45.", examples=["SSC1:6BF"])):
     return _status_answer(ecards.online_status(request=request, token=token))
+
+
+class UseIn(Schema):
+    token: str = Field(..., min_length=1, max_length=ecard.MAX_TOKEN_CHARS, description="The token: `SSC1:` then "
+                       "Base45.", examples=["SSC1:6BF"])
+
+
+@public_router.post("/ecard/uses", response={200: StatusOut, **errors(400, 422, 429)}, openapi_extra=RETRY_AFTER,
+                    summary="Accept an electronic card token once (a terminal using it for a service)",
+                    description="Public. As the status check, and a `valid` token is recorded as used: the same "
+                                "token presented again (a copy, a screenshot, a second scan) answers `replayed`. "
+                                "No personal data. Rate-limited per client (429 with `Retry-After`).")
+def ecard_use(request: HttpRequest, body: UseIn):
+    return _status_answer(ecards.online_status(request=request, token=body.token, use=True))
 
 
 @public_router.get("/ecard/{ecard_id}/status", response={200: StatusOut, **errors(422, 429)},

@@ -98,6 +98,7 @@ REASON_TEXTS = {
     "bad_signature": gettext_lazy("Bad signature: the code was altered or forged."),
     "expired": gettext_lazy("Expired: the code is too old. Ask the holder to show the page again."),
     "not_yet_valid": gettext_lazy("Not yet valid: the code's time is in the future (check the clocks)."),
+    "replayed": gettext_lazy("Already used: this code was shown before. Ask the holder to show a fresh code."),
     "revoked": gettext_lazy("Revoked: the e-card no longer exists (the card was reported lost, replaced, "
                             "cancelled or changed state)."),
 }

@@ -33,7 +33,7 @@ from sscard.domain.cardstates import CardState
 from sscard.reference.selectors import service_settings
 
 from .ecard_keys import key_store
-from .models import Card, ECard
+from .models import Card, ECard, ECardTokenUse
 
 MSG_NOT_YOURS = gettext_noop("This card is not yours.")
 MSG_NOT_ACTIVE = gettext_noop("An electronic card can only be issued for an active card.")
@@ -42,6 +42,8 @@ MSG_NO_PHONE = gettext_noop("Your account has no verified mobile number: add one
 
 # Online status answers: the offline reason codes of `ecard.Reason`, or valid.
 STATUS_VALID = "valid"
+# Online only (the offline verifier cannot know it): a valid token that a counter or terminal has already used.
+STATUS_REPLAYED = "replayed"
 STATUS_LIST_MAX = 10_000
 ECARD_ID_BYTES = 12  # 16 URL-safe characters, random
 
@@ -177,23 +179,41 @@ def check_token(token: str, *, now: int | None = None, with_card: bool = False) 
                   ecard_id=found.get("id", ""))
 
 
+def use_token(result: Status, *, by: str) -> Status:
+    """Accept a verified token once: record its token id; a token already used is `replayed` (a copy of a code
+    shown earlier, or the same code presented twice). Invalid results are returned unchanged."""
+    if not result.valid or not (result.claims or {}).get("cti"):
+        return result
+    try:
+        with transaction.atomic():
+            ECardTokenUse.objects.create(cti=result.claims["cti"], ecard_id=result.ecard_id, used_at=timezone.now(),
+                                         by=by)
+    except IntegrityError:
+        return Status(STATUS_REPLAYED, kid=result.kid, claims=result.claims, ecard=result.ecard,
+                      ecard_id=result.ecard_id)
+    return result
+
+
 def status_of_ecard_id(ecard_id: str) -> str:
     """The status of an e-card by id alone (no token): valid or revoked (unknown ids are revoked)."""
     return ecard.Reason.REVOKED.value if _revocation(ecard_id, with_card=False)[0] else STATUS_VALID
 
 
-def online_status(*, request, token: str = "", ecard_id: str = "") -> Status | None:
-    """The public status check: None when the client's rate limit is used up. Written to the access log."""
+def online_status(*, request, token: str = "", ecard_id: str = "", use: bool = False) -> Status | None:
+    """The public status check: None when the client's rate limit is used up. Written to the access log. With
+    `use` (a terminal accepting the token for a service) a valid token is accepted once (`use_token`)."""
     limit = settings.ECARD_STATUS_PER_MINUTE
     if not ratelimit.hit(request, "ecard_status", limit):
         record_access(event_type="card.ecard_status_rate_limited", request=request, subject_type="ecard")
         return None
     if token:
         result = check_token(token)
+        if use:
+            result = use_token(result, by="terminal")
     else:
         result = Status(status_of_ecard_id(ecard_id), ecard_id=ecard_id)
     record_access(event_type="card.ecard_status", request=request, subject_type="ecard", subject_id=result.ecard_id,
-                  data={"outcome": result.status, "by": "token" if token else "id"})
+                  data={"outcome": result.status, "by": "use" if use else "token" if token else "id"})
     return result
 
 
@@ -208,7 +228,7 @@ def verify_at_counter(*, staff, token: str, request=None) -> CounterCheck:
     """A counter clerk checks a token a citizen shows: the verifier's result and, for a card of the clerk's
     areas (the back office's gate), the card with its state; audited as a staff read."""
     require(staff, "outlet_counter")
-    result = check_token(token.strip(), with_card=True)
+    result = use_token(check_token(token.strip(), with_card=True), by="counter")
     card, outside = None, False
     if result.ecard is not None:
         visible = case_selectors.cases_visible_to(staff).filter(pk=result.ecard.card.application_id).exists()

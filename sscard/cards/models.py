@@ -209,6 +209,24 @@ class ECard(models.Model):
         return self.revoked_at is None
 
 
+class ECardTokenUse(models.Model):
+    """A token accepted once by a counter or a terminal that uses it (`cards.ecards.use_token`): its token id
+    (`cti`) is unique, so the same token shown again is refused as replayed. Append-only; old rows may be pruned
+    once their tokens have expired."""
+
+    cti = models.CharField(max_length=64, unique=True)
+    ecard_id = models.CharField(max_length=32)
+    used_at = models.DateTimeField()
+    by = models.CharField(max_length=16)  # "counter" or "terminal"
+
+    class Meta:
+        verbose_name = _("use of an e-card code")
+        verbose_name_plural = _("uses of e-card codes")
+
+    def __str__(self) -> str:
+        return f"{self.ecard_id} {self.by} {self.used_at:%Y-%m-%d %H:%M:%S}"
+
+
 from .bank_models import (  # noqa: E402, F401 - models of the bank card events (issue 12)
     BankCardEvent,
     BankReconciliation,

@@ -11,7 +11,8 @@ CITIZEN = {("get", "/api/v1/applications"), ("get", "/api/v1/applications/{code}
            ("post", "/api/v1/applications/{code}/withdraw"),
            ("get", "/api/v1/cards/{card_number}/ecard/token")}
 PUBLIC = {("get", "/api/v1/progress"),
-          ("get", "/api/v1/ecard/status"), ("get", "/api/v1/ecard/{ecard_id}/status"), ("get", "/api/v1/ecard/revoked")}
+          ("get", "/api/v1/ecard/status"), ("get", "/api/v1/ecard/{ecard_id}/status"), ("get", "/api/v1/ecard/revoked"),
+          ("post", "/api/v1/ecard/uses")}
 TRANSIT = {("get", "/api/transit/v1/hotlist/full"), ("get", "/api/transit/v1/hotlist/delta")}
 BANKS = {("post", "/api/banks/v1/card-events"), ("post", "/api/banks/v1/acks")}
 DOCUMENTS = [

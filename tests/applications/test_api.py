@@ -92,6 +92,7 @@ DECLARED_STATUSES = {
     ("get", "/api/v1/ecard/status"): {"200", "422", "429", "500"},
     ("get", "/api/v1/ecard/{ecard_id}/status"): {"200", "422", "429", "500"},
     ("get", "/api/v1/ecard/revoked"): {"200", "422", "429", "500"},
+    ("post", "/api/v1/ecard/uses"): {"200", "400", "422", "429", "500"},
 }
 
 

@@ -318,7 +318,7 @@ class Command(BaseCommand):
                        "res_province", "res_city", "res_district", "res_detail", "bank_id", "delivery", "outlet_id",
                        "recipient_name", "recipient_phone", "post_province", "post_city", "post_district",
                        "post_detail", "photo", "photo_original", "declared_at", "state", "submitted_at",
-                       "expected_completion", "updated_at"]
+                       "expected_completion", "updated_at", "kind", "replacement_reason"]
         change_columns = ["id", "application_id", "from_state", "to_state", "actor_id", "role", "at", "note"]
         code_columns = ["code", "issued_at"]
         correction_columns = ["id", "application_id", "change_id", "section", "message", "resolved_at"]
@@ -376,7 +376,7 @@ class Command(BaseCommand):
                         subject_name if post else "", synthetic_phone(n) if post else "",
                         "420000" if post else "", county[:4] + "00" if post else "", county if post else "",
                         f"幸福路 {1 + n % 300} 号" if post else "", "", "", submitted, final, submitted,
-                        completion(submitted.date()), last_at,
+                        completion(submitted.date()), last_at, "first", "",
                     ))
                     issued.append((code, submitted))
                     previous = ""
