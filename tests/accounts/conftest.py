@@ -10,6 +10,23 @@ from sscard.domain.idnumber import make_id_number
 PASSWORD = "Strong-pass-2026"
 
 
+def forget_sms_throttles() -> None:
+    """Forget the one-code-a-minute throttle of every phone (the caller moves the earlier codes back in time).
+    With Redis the sessions live in the same cache, so only the throttle keys are deleted there; otherwise the
+    (local-memory) cache is cleared."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    if settings.SESSION_ENGINE.endswith(".cache"):
+        import redis
+
+        client = redis.Redis.from_url(settings.REDIS_URL)
+        for key in client.scan_iter(match="*sms-throttle:*"):
+            client.delete(key)
+    else:
+        cache.clear()
+
+
 def last_code(phone: str) -> str:
     from sscard.notify.models import OutboxSms
 

@@ -15,10 +15,7 @@ import time
 from datetime import date, timedelta
 
 import pytest
-import redis
 import zxingcpp
-from django.conf import settings
-from django.core.cache import cache
 from django.db.models import F
 from django.urls import reverse
 from django.utils import translation
@@ -37,7 +34,7 @@ from sscard.domain import ecard
 from sscard.domain.casestates import Role, State
 from sscard.domain.idnumber import make_id_number
 from sscard.reference.models import Manufacturer, ServiceSettings
-from tests.accounts.conftest import last_code
+from tests.accounts.conftest import forget_sms_throttles, last_code
 from tests.casework.conftest import PASSWORD, give_card, new_application, private_media, reseed  # noqa: F401
 
 PIN, NEW_PIN = "135792", "246813"
@@ -144,12 +141,7 @@ def fresh_code_allowed(phone: str) -> None:
     """The one-code-a-minute limit: earlier codes of the walk are moved back in time, and the resend throttle
     forgotten. With Redis the holder's session lives in the same cache, so only the throttle keys go there."""
     SmsCode.objects.filter(phone=phone).update(created_at=F("created_at") - timedelta(minutes=2))
-    if settings.SESSION_ENGINE.endswith(".cache"):
-        client = redis.Redis.from_url(settings.REDIS_URL)
-        for key in client.scan_iter(match="*sms-throttle:*"):
-            client.delete(key)
-    else:
-        cache.clear()
+    forget_sms_throttles()
 
 
 def enable(page, card, chosen, texts, assert_accessible, console_errors, shot=None, screenshot=None) -> None:

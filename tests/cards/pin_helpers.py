@@ -2,7 +2,6 @@
 
 from datetime import timedelta
 
-from django.core.cache import cache
 from django.db.models import F
 from django.test import TestCase
 from django.utils import timezone
@@ -12,7 +11,7 @@ from sscard.accounts.models import SmsCode
 from sscard.cards import pin
 from sscard.cards.models import Card, CardPin
 from sscard.domain.casestates import State
-from tests.accounts.conftest import last_code
+from tests.accounts.conftest import forget_sms_throttles, last_code
 from tests.casework.conftest import give_card, new_application, new_staff, wuchang
 
 PIN = "135792"
@@ -31,7 +30,7 @@ def sms_code(phone: str, purpose: str) -> str:
     """Have a code sent to `phone` (as "Send code" does) and read it from the outbox. Earlier codes of the test
     are moved back in time so the one-a-minute limit does not refuse the next one."""
     SmsCode.objects.filter(phone=phone).update(created_at=F("created_at") - timedelta(minutes=2))
-    cache.clear()
+    forget_sms_throttles()
     with TestCase.captureOnCommitCallbacks(execute=True):
         smscodes.issue_code(phone=phone, purpose=purpose)
     return last_code(phone)
