@@ -20,7 +20,7 @@ TABLE = "audit_auditevent"
 # The access log (high-volume anonymous reads, sealed into the chain in batches) is guarded the same way.
 ACCESS_TABLE = "audit_accessevent"
 PG_FUNCTION = "audit_auditevent_append_only"
-MESSAGE = "audit events are append-only"
+MESSAGE = "this table is append-only (audit log, records ledger)"
 
 
 def _sqlite_install(table: str) -> list[str]:

@@ -170,3 +170,16 @@ class Enrolment(models.Model):
     @property
     def is_open(self) -> bool:
         return self.end_month is None
+
+
+# The second part (declarations, bills, the ledger, personal accounts, benefits) lives in its own module.
+from .ledger_models import (  # noqa: E402,F401
+    AccountBalance,
+    AccountMovement,
+    BenefitRecord,
+    Bill,
+    Declaration,
+    LedgerEntry,
+    Payment,
+    Voucher,
+)

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.utils import translation
 
-from .models import Holiday, Manufacturer, Outlet, PartnerBank, ServiceSettings, Stage
+from .models import ContributionRate, Holiday, Manufacturer, Outlet, PartnerBank, ServiceSettings, Stage
 
 
 class DefaultLanguageFieldsForm(forms.ModelForm):
@@ -81,3 +81,13 @@ class ManufacturerAdmin(admin.ModelAdmin):
     fields = ("code", "name", "name_es", "name_en", "banks", "is_default", "active")
     list_display = ("code", "name_zh_hans", "name_es", "name_en", "is_default", "active")
     filter_horizontal = ("banks",)
+
+
+@admin.register(ContributionRate)
+class ContributionRateAdmin(admin.ModelAdmin):
+    list_display = ("year", "city_code", "average_wage_fen", "minimum_wage_fen", "floor_pct", "ceiling_pct",
+                    "late_fee_bp_per_day", "pension_interest_bp")
+    list_filter = ("year",)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a year's rates assessed declarations: they stay

@@ -232,3 +232,57 @@ class Manufacturer(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ContributionRate(models.Model):
+    """One year's contribution figures for a city (`city_code`, the 4-digit GB/T 2260 prefix, e.g. "4201" Wuhan)
+    or, with an empty city, the province's default. Money in fen, rates in basis points (1 bp = 0.01 %); the
+    arithmetic is `sscard.domain.contributions`."""
+
+    year = models.PositiveSmallIntegerField(gettext_lazy("year"))
+    city_code = models.CharField(gettext_lazy("city (GB/T 2260, 4 digits; empty: the province)"), max_length=4,
+                                 blank=True, default="")
+    average_wage_fen = models.PositiveIntegerField(gettext_lazy("reference average monthly wage (fen)"))
+    minimum_wage_fen = models.PositiveIntegerField(gettext_lazy("minimum monthly wage (fen)"))
+    floor_pct = models.PositiveSmallIntegerField(gettext_lazy("base floor (% of the average)"), default=60)
+    ceiling_pct = models.PositiveSmallIntegerField(gettext_lazy("base ceiling (% of the average)"), default=300)
+    pension_employer_bp = models.PositiveSmallIntegerField(gettext_lazy("pension, employer (bp)"), default=1600)
+    pension_employee_bp = models.PositiveSmallIntegerField(gettext_lazy("pension, employee (bp)"), default=800)
+    medical_employer_bp = models.PositiveSmallIntegerField(gettext_lazy("medical, employer (bp)"), default=800)
+    medical_employee_bp = models.PositiveSmallIntegerField(gettext_lazy("medical, employee (bp)"), default=200)
+    unemployment_employer_bp = models.PositiveSmallIntegerField(gettext_lazy("unemployment, employer (bp)"),
+                                                                default=70)
+    unemployment_employee_bp = models.PositiveSmallIntegerField(gettext_lazy("unemployment, employee (bp)"),
+                                                                default=30)
+    medical_transfer_bp = models.PositiveSmallIntegerField(
+        gettext_lazy("employer's medical share transferred to the personal account (bp of the base)"), default=0)
+    late_fee_bp_per_day = models.PositiveSmallIntegerField(gettext_lazy("late fee per day (bp)"), default=5)
+    pension_interest_bp = models.PositiveSmallIntegerField(gettext_lazy("pension account interest (bp a year)"),
+                                                           default=0)
+    medical_interest_bp = models.PositiveSmallIntegerField(gettext_lazy("medical account interest (bp a year)"),
+                                                           default=0)
+    due_day = models.PositiveSmallIntegerField(gettext_lazy("due day of the following month"), default=25,
+                                               validators=[MinValueValidator(1), MaxValueValidator(28)])
+
+    class Meta:
+        verbose_name = gettext_lazy("contribution rates")
+        verbose_name_plural = gettext_lazy("contribution rates")
+        ordering = ["-year", "city_code"]
+        constraints = [models.UniqueConstraint(fields=["year", "city_code"], name="reference_one_rate_per_year_city")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.city_code or '42'}"
+
+    def as_rates(self):
+        """The domain's `Rates` of this row."""
+        from sscard.domain.contributions import Rates
+
+        return Rates(
+            year=self.year, average_wage_fen=self.average_wage_fen, minimum_wage_fen=self.minimum_wage_fen,
+            floor_pct=self.floor_pct, ceiling_pct=self.ceiling_pct,
+            shares_bp={"pension": (self.pension_employer_bp, self.pension_employee_bp),
+                       "medical": (self.medical_employer_bp, self.medical_employee_bp),
+                       "unemployment": (self.unemployment_employer_bp, self.unemployment_employee_bp)},
+            medical_transfer_bp=self.medical_transfer_bp, late_fee_bp_per_day=self.late_fee_bp_per_day,
+            pension_interest_bp=self.pension_interest_bp, medical_interest_bp=self.medical_interest_bp,
+            due_day=self.due_day)

@@ -87,3 +87,19 @@ def stage_order() -> list[str]:
     known = set(configured)
     defaults = [s.state.value for s in sorted(casestates.DEFAULT_STAGES, key=lambda s: s.order)]
     return [code for code in configured if code in set(defaults)] + [s for s in defaults if s not in known]
+
+
+class NoRatesError(LookupError):
+    """No contribution rates are configured for the year (neither for the city nor the province)."""
+
+
+def contribution_rates(year: int, district_code: str = ""):
+    """The domain `Rates` of a year for a district: the city's row where there is one, else the province's."""
+    from .models import ContributionRate
+
+    rows = {row.city_code: row for row in ContributionRate.objects.filter(year=year,
+                                                                         city_code__in=["", district_code[:4]])}
+    row = rows.get(district_code[:4]) or rows.get("")
+    if row is None:
+        raise NoRatesError(year)
+    return row.as_rates()
