@@ -366,3 +366,87 @@ def test_checking_a_large_file_takes_a_handful_of_queries(shop, django_assert_ma
     with django_assert_max_num_queries(5), pytest.raises(declarations.DeclarationRejected) as caught:
         declarations.check(employer=employer, month=MARCH_2026, filename="m.csv", content=csv_bytes(rows))
     assert len(caught.value.errors) == 2000  # every duplicate listed
+
+
+# --- Pages ------------------------------------------------------------------------------------------------------
+
+def page_client(user, language="en"):
+    from django.test import Client
+
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    client.force_login(user)
+    return client
+
+
+def test_the_workspace_links_the_declarations(shop):
+    _, user, _ = shop
+    page = page_client(user).get("/records/employer/")
+    assert 'href="/records/employer/declarations/"' in page.content.decode()
+
+
+def test_an_upload_with_errors_shows_each_with_line_and_column_and_records_nothing(shop):
+    employer, user, people = shop
+    rows = [(people["张三"], "张三", "6500"), (people["李四"], "李四", "2000")]
+    upload = io.BytesIO(csv_bytes(rows, encoding="gbk"))
+    upload.name = "march.csv"
+    before = counts()
+    page = page_client(user).post("/records/employer/declarations/new/",
+                                  {"action": "upload", "month": "2026-03", "up-month": "2026-03", "up-file": upload})
+    html = page.content.decode()
+    assert page.status_code == 400 and counts() == before
+    assert "<td>3</td><td>缴费工资</td><td>The wage 2000.00 is below the minimum wage of 2340.00: check the line." \
+        "</td>" in html
+
+
+def test_the_page_entry_then_confirm_shows_the_bill(shop):
+    employer, user, people = shop
+    client = page_client(user)
+    form = client.get("/records/employer/declarations/new/?month=2026-03")
+    assert form.status_code == 200
+    enrolments = {e.name: e.pk for e in employer.enrolments.all()}
+    data = {"action": "lines", "month": "2026-03", "pg-month": "2026-03",
+            f"pg-wage_{enrolments['张三']}": "6500.00", f"pg-wage_{enrolments['李四']}": "3000",
+            f"pg-wage_{enrolments['王五']}": "25000.50"}
+    assert all(f'name="pg-wage_{pk}"' in form.content.decode() for pk in enrolments.values())
+    result = client.post("/records/employer/declarations/new/", data, follow=True)
+    html = result.content.decode()
+    assert result.status_code == 200 and "raised to the floor 4,380.00" in html \
+        and "lowered to the ceiling 21,900.00" in html and "8,326.12" in html and "3,376.34" in html
+    assert people["张三"] not in html and "张*" in html  # masked
+    declaration = Declaration.objects.get()
+    bill_page = client.post(f"/records/employer/declarations/{declaration.pk}/confirm/", follow=True)
+    html = bill_page.content.decode()
+    assert f"B{employer.credit_code}202603v1" in html and "11,702.46" in html and "2026-04-25" in html
+    month_page = client.get("/records/employer/declarations/2026-03/")
+    assert month_page.status_code == 200 and declaration.voucher.sha256[:12] in month_page.content.decode()
+    voucher = client.get(f"/records/employer/declarations/vouchers/{declaration.voucher_id}/")
+    assert voucher.content == bytes(declaration.voucher.content)
+
+
+@pytest.mark.parametrize(("language", "words"), [("zh-hans", "月度申报"), ("es", "Declaraciones mensuales")])
+def test_the_pages_render_in_chinese_and_spanish(shop, language, words):
+    employer, user, people = shop
+    declaration = declarations.declare(user=user, employer=employer, month=MARCH_2026, filename="m.csv",
+                                       content=csv_bytes(three_lines(people)))
+    client = page_client(user, language)
+    for url in ("/records/employer/declarations/", "/records/employer/declarations/new/?month=2026-03",
+                f"/records/employer/declarations/{declaration.pk}/", "/records/employer/declarations/2026-03/"):
+        page = client.get(url)
+        assert page.status_code == 200, url
+    assert words in client.get("/records/employer/declarations/").content.decode()
+
+
+def test_the_csv_template_is_utf8_with_bom_and_the_header(shop):
+    _, user, _ = shop
+    response = page_client(user).get("/records/employer/declarations/template.csv")
+    assert response.content == "\ufeff证件号码,姓名,缴费工资\r\n".encode()
+
+
+def test_a_non_member_cannot_see_another_employers_declaration(shop):
+    employer, user, people = shop
+    declaration = declarations.declare(user=user, employer=employer, month=MARCH_2026, filename="m.csv",
+                                       content=csv_bytes(three_lines(people)))
+    outsider = page_client(approved_employer(new_citizen("吴九")).registered_by)
+    assert outsider.get(f"/records/employer/declarations/{declaration.pk}/").status_code == 404
+    assert outsider.get(f"/records/employer/declarations/vouchers/{declaration.voucher_id}/").status_code == 404
+    assert outsider.post(f"/records/employer/declarations/{declaration.pk}/confirm/").status_code == 404
