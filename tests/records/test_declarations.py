@@ -450,3 +450,29 @@ def test_a_non_member_cannot_see_another_employers_declaration(shop):
     assert outsider.get(f"/records/employer/declarations/{declaration.pk}/").status_code == 404
     assert outsider.get(f"/records/employer/declarations/vouchers/{declaration.voucher_id}/").status_code == 404
     assert outsider.post(f"/records/employer/declarations/{declaration.pk}/confirm/").status_code == 404
+
+
+def test_the_documented_gbk_vector_is_assessed_as_documented():
+    """docs/vectors/declaration-gbk.csv and its expected assessment (docs/formats.md, "Monthly declaration file")."""
+    import json
+    from pathlib import Path
+
+    vectors = Path(__file__).resolve().parents[2] / "docs" / "vectors"
+    content = (vectors / "declaration-gbk.csv").read_bytes()
+    expected = json.loads((vectors / "declaration-gbk.json").read_text(encoding="utf-8"))
+    representative = new_citizen("赵六")
+    employer = approved_employer(representative)
+    for line in expected["lines"]:
+        services.enrol(user=representative, employer=employer, id_number=line["id_number"], name=line["name"],
+                       start_month=date(2026, 1, 1), types=expected["types"])
+    declaration = declarations.declare(user=representative, employer=employer, month=MARCH_2026,
+                                       filename="declaration-gbk.csv", content=content)
+    assert (declaration.employer_fen, declaration.employee_fen) == (expected["employer_fen"], expected["employee_fen"])
+    rows = LedgerEntry.objects.filter(declaration_id=declaration.pk)
+    for line in expected["lines"]:
+        mine = [r for r in rows if r.id_number == line["id_number"]]
+        assert {(r.line_no, r.wage_fen, r.base_fen, r.clamp) for r in mine} == {
+            (line["line"], line["wage_fen"], line["base_fen"], line["clamp"])}
+        assert {r.insurance_type: [r.employer_fen, r.employee_fen] for r in mine} == line["amounts"]
+    bill = declarations.confirm(user=representative, declaration=declaration)
+    assert bill.total_fen == expected["total_fen"] and bill.due_date.isoformat() == expected["bill"]["due_date"]
