@@ -396,6 +396,11 @@ def test_an_upload_with_errors_shows_each_with_line_and_column_and_records_nothi
     assert page.status_code == 400 and counts() == before
     assert "<td>3</td><td>缴费工资</td><td>The wage 2000.00 is below the minimum wage of 2340.00: check the line." \
         "</td>" in html
+    upload.seek(0)
+    chinese = page_client(user, "zh-hans").post("/records/employer/declarations/new/", {
+        "action": "upload", "month": "2026-03", "up-month": "2026-03", "up-file": upload}).content.decode()
+    assert "<td>3</td><td>缴费工资</td><td>缴费工资 2000.00 低于最低工资标准 2340.00：请核对该行。</td>" in chinese
+    assert counts() == before
 
 
 def test_the_page_entry_then_confirm_shows_the_bill(shop):
@@ -476,3 +481,44 @@ def test_the_documented_gbk_vector_is_assessed_as_documented():
         assert {r.insurance_type: [r.employer_fen, r.employee_fen] for r in mine} == line["amounts"]
     bill = declarations.confirm(user=representative, declaration=declaration)
     assert bill.total_fen == expected["total_fen"] and bill.due_date.isoformat() == expected["bill"]["due_date"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_double_submission_at_the_same_moment_makes_one_declaration(shop):
+    """Two requests with the same file at once (a double click): the employer row is locked, one declaration."""
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs concurrent connections (PostgreSQL); SQLite serialises the whole database")
+    employer, user, people = shop
+    content = csv_bytes(three_lines(people))
+    barrier, results, failures = threading.Barrier(2), [], []
+
+    def submit():
+        try:
+            barrier.wait()
+            results.append(declarations.declare(user=user, employer=employer, month=MARCH_2026,
+                                                filename="m.csv", content=content).pk)
+        except Exception as error:  # noqa: BLE001 - reported below
+            failures.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=submit) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == [] and len(set(results)) == 1
+    assert Declaration.objects.count() == 1 and Voucher.objects.count() == 1 and LedgerEntry.objects.count() == 12
+
+
+def test_an_xlsx_workbook_saved_under_a_csv_name_is_read_as_xlsx(shop):
+    employer, user, people = shop
+    rows = [(people["张三"], "张三", 6500), (people["李四"], "李四", 3000), (people["王五"], "王五", 25000.5)]
+    declaration = declarations.declare(user=user, employer=employer, month=MARCH_2026, filename="march.csv",
+                                       content=xlsx_bytes(rows))
+    assert_assessed(declaration, people)
+    assert declaration.source == "xlsx"

@@ -18,6 +18,11 @@ class DeclarationFormat(ABC):
     extensions: tuple[str, ...] = ()
     media_type: str = "application/octet-stream"
 
+    def sniff(self, content: bytes) -> bool:
+        """Whether the bytes are surely of this format whatever the file is called (an XLSX archive saved
+        under a .csv name); False where the content says nothing."""
+        return False
+
     @abstractmethod
     def parse(self, content: bytes) -> list[RawLine]:
         """The file's lines after its header row, or `FileRejected`."""

@@ -69,7 +69,7 @@ def _rates(employer: Employer, month):
 def check(*, employer: Employer, month, filename: str, content: bytes):
     """Parse and check a file for a month: (format id, `rules.Result`); `DeclarationRejected` with every error."""
     month = month_of(month)
-    plugin = format_for(filename)
+    plugin = format_for(filename, content)
     if plugin is None:
         raise DeclarationRejected([rules.LineError.of(0, "", "format")])
     if len(content) > MAX_BYTES:
@@ -115,8 +115,8 @@ def declare(*, user, employer: Employer, month, filename: str, content: bytes, r
             now = timezone.now()
             voucher = Voucher.objects.create(
                 kind=Voucher.Kind.DECLARATION, employer=employer, sha256=sha256, filename=filename[:255],
-                media_type=format_for(filename).media_type, size=len(content), content=content, uploaded_by=user,
-                created_at=now)
+                media_type=format_for(filename, content).media_type, size=len(content), content=content,
+                uploaded_by=user, created_at=now)
             declaration = Declaration.objects.create(
                 employer=employer, month=month, version=(latest.version + 1) if latest else 1,
                 state=Declaration.State.ASSESSED, source=source or format_id, voucher=voucher,

@@ -45,6 +45,9 @@ class XlsxFormat(DeclarationFormat):
     extensions = (".xlsx",)
     media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
+    def sniff(self, content: bytes) -> bool:
+        return content[:4] == b"PK\x03\x04"  # a ZIP archive: never a CSV text
+
     def parse(self, content: bytes) -> list[RawLine]:
         try:
             workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
