@@ -522,3 +522,16 @@ def test_an_xlsx_workbook_saved_under_a_csv_name_is_read_as_xlsx(shop):
                                        content=xlsx_bytes(rows))
     assert_assessed(declaration, people)
     assert declaration.source == "xlsx"
+
+
+def test_a_page_entry_error_names_the_employee_and_records_nothing(shop):
+    employer, user, people = shop
+    enrolments = {e.name: e.pk for e in employer.enrolments.all()}
+    before = counts()
+    page = page_client(user).post("/records/employer/declarations/new/", {
+        "action": "lines", "month": "2026-03", "pg-month": "2026-03",
+        f"pg-wage_{enrolments['张三']}": "6500", f"pg-wage_{enrolments['李四']}": "1000"})
+    html = page.content.decode()
+    assert page.status_code == 400 and counts() == before
+    # the page lists 张三, 李四, 王五 by name: 李四 is the second line declared (line 3 of the page's CSV)
+    assert "<td>3 (李*)</td><td>缴费工资</td><td>The wage 1000.00 is below the minimum wage of 2340.00" in html

@@ -36,6 +36,11 @@ class LinesForm(forms.Form):
         """(enrolment, its bound wage field) for the template."""
         return [(enrolment, self[f"wage_{enrolment.pk}"]) for enrolment in self.enrolments]
 
+    def declared(self) -> list:
+        """The enrolments given a wage, in the page's order (the order of the lines declared)."""
+        return [enrolment for enrolment in self.enrolments
+                if (self.cleaned_data.get(f"wage_{enrolment.pk}") or "").strip()]
+
     def lines(self) -> list[tuple[str, str, str]]:
         return [(enrolment.id_number, enrolment.name, self.cleaned_data[f"wage_{enrolment.pk}"])
-                for enrolment in self.enrolments if (self.cleaned_data.get(f"wage_{enrolment.pk}") or "").strip()]
+                for enrolment in self.declared()]

@@ -146,7 +146,7 @@ def declare(*, user, employer: Employer, month, filename: str, content: bytes, r
 
 def _latest(employer: Employer, month) -> Declaration | None:
     return (Declaration.objects.filter(employer=employer, month=month).select_related("voucher")
-            .order_by("-version").first())
+            .defer("voucher__content").order_by("-version").first())
 
 
 def _ledger_rows(*, employer, month, result, declaration, voucher, previous, user, now) -> list[ledger.Row]:

@@ -72,7 +72,7 @@ def new(request: HttpRequest) -> HttpResponse:
     enrolments = selectors.enrolled_in(employer, month)
     upload_form = forms.UploadForm(initial={"month": format_month(month)}, prefix="up")
     lines_form = forms.LinesForm(initial={"month": format_month(month)}, enrolments=enrolments, prefix="pg")
-    errors, refusal = [], None
+    errors, refusal, who = [], None, {}
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -86,6 +86,8 @@ def new(request: HttpRequest) -> HttpResponse:
             elif action == "lines":
                 lines_form = forms.LinesForm(request.POST, enrolments=enrolments, prefix="pg")
                 if lines_form.is_valid():
+                    # line n of the page's CSV is the (n-1)th employee with a wage: name them in the errors
+                    who = {n: enrolment.masked_name for n, enrolment in enumerate(lines_form.declared(), start=2)}
                     declaration = services.declare_lines(user=request.user, employer=employer, month=month,
                                                          lines=lines_form.lines(), request=request)
                     return _declared(request, declaration)
@@ -96,7 +98,8 @@ def new(request: HttpRequest) -> HttpResponse:
     shown, more = shown_errors(errors)
     return render(request, "records/declarations/new.html", _context(
         employer, month=month, month_label=format_month(month), upload_form=upload_form, lines_form=lines_form,
-        refusal=refusal, errors=[(e.line, e.column, _translated(e)) for e in shown], more=more,
+        refusal=refusal, errors=[(f"{e.line} ({who[e.line]})" if e.line in who else e.line, e.column, _translated(e))
+                                for e in shown], more=more,
         error_count=len(errors)), status=400 if refusal else 200)
 
 
