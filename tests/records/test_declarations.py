@@ -535,3 +535,27 @@ def test_a_page_entry_error_names_the_employee_and_records_nothing(shop):
     assert page.status_code == 400 and counts() == before
     # the page lists 张三, 李四, 王五 by name: 李四 is the second line declared (line 3 of the page's CSV)
     assert "<td>3 (李*)</td><td>缴费工资</td><td>The wage 1000.00 is below the minimum wage of 2340.00" in html
+
+
+def test_encoding_detection_reads_utf8_as_utf8_and_non_utf8_gbk_as_gbk():
+    """Any text of Chinese and ASCII: its UTF-8 bytes (with or without BOM) read back as written; its GBK bytes
+    too whenever they are not valid UTF-8 (a GBK file of Chinese names practically never is)."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from sscard.records.declarations.csv_file import decode
+
+    alphabet = st.one_of(st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5), st.sampled_from("0123456789,.X\r\n"))
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.text(alphabet=alphabet, min_size=1, max_size=40))
+    def check(text):
+        assert decode(text.encode("utf-8")) == text
+        assert decode(text.encode("utf-8-sig")) == text
+        gbk = text.encode("gb18030")
+        try:
+            gbk.decode("utf-8")
+        except UnicodeDecodeError:
+            assert decode(gbk) == text
+
+    check()
