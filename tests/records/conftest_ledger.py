@@ -26,7 +26,7 @@ _n = itertools.count(1)
 ALL_TYPES = INSURANCE_TYPES
 
 
-def confirmed_bill(employer, lines, *, month=date(2026, 3, 1), user=None) -> Bill:
+def confirmed_bill(employer, lines, *, month=date(2026, 3, 1), user=None, number=None) -> Bill:
     """`lines`: (id_number, name, wage_fen[, types]) tuples. Returns the open bill of the confirmed declaration."""
     user = user or employer.registered_by
     rates = contribution_rates(month.year, employer.district_code)
@@ -61,6 +61,6 @@ def confirmed_bill(employer, lines, *, month=date(2026, 3, 1), user=None) -> Bil
         declaration.employer_fen, declaration.employee_fen = employer_fen, employee_fen
         declaration.save(update_fields=["employer_fen", "employee_fen"])
         return Bill.objects.create(employer=employer, declaration=declaration, month=month,
-                                   number=f"B{employer.credit_code}{month:%Y%m}v{version}-{next(_n)}",
+                                   number=number or f"B{employer.credit_code}{month:%Y%m}v{version}-{next(_n)}",
                                    employer_fen=employer_fen, employee_fen=employee_fen,
                                    due_date=due_date(month, rates), created_at=now)

@@ -199,3 +199,22 @@ def test_the_upload_page_lists_errors_with_line_and_column(bill):
     assert response.status_code == 200 and "1 bill(s) paid" in response.content.decode()
     bill.refresh_from_db()
     assert bill.state == "paid"
+
+
+def test_the_documented_test_vector_pays_both_bills(bill):
+    """docs/formats.md, "Bank payment file (contributions)": docs/vectors/bank_payments.csv."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    a = bill.people[0]
+    confirmed_bill(bill.employer, [(a.id_number, a.real_name, 650_000), (bill.people[1].id_number, "吴二", 300_000)],
+                   month=date(2026, 3, 1), number="B-VECTOR-202603")
+    february = confirmed_bill(bill.employer, [(a.id_number, a.real_name, 650_000)], month=date(2026, 2, 1),
+                              number="B-VECTOR-202602")
+    content = (Path(settings.BASE_DIR) / "docs" / "vectors" / "bank_payments.csv").read_bytes()
+    result = payments.import_payment_file(staff=new_officer(), filename="bank_payments.csv", content=content,
+                                          today=TODAY)
+    assert [b.number for b in result.paid] == ["B-VECTOR-202603", "B-VECTOR-202602"]
+    # February: 2,320.50 due 2026-03-25, paid 2026-04-04: 10 days × 0.05 % = 11.6025 -> 11.60
+    assert Payment.objects.get(bill=february).late_fee_fen == 1_160
