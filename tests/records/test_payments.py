@@ -218,3 +218,37 @@ def test_the_documented_test_vector_pays_both_bills(bill):
     assert [b.number for b in result.paid] == ["B-VECTOR-202603", "B-VECTOR-202602"]
     # February: 2,320.50 due 2026-03-25, paid 2026-04-04: 10 days × 0.05 % = 11.6025 -> 11.60
     assert Payment.objects.get(bill=february).late_fee_fen == 1_160
+
+
+def test_the_officer_pages_list_declarations_and_arrears_of_their_areas_only(bill):
+    payments.mark_arrears(today=date(2026, 4, 26))
+    mine = staff_client(new_officer())
+    text = mine.get(reverse("casework:records_declarations")).content.decode()
+    assert bill.employer.name in text and "2026-03" in text and "2763.52" in text and "3884.16" in text
+    text = mine.get(reverse("casework:records_arrears")).content.decode()
+    assert bill.number in text and "3884.16" in text and "Record a payment" in text
+    other = staff_client(new_officer(["district:420102"]))
+    assert bill.number not in other.get(reverse("casework:records_arrears")).content.decode()
+    assert bill.employer.name not in other.get(reverse("casework:records_declarations")).content.decode()
+    from .conftest import new_staff
+
+    assert staff_client(new_staff([])).get(reverse("casework:records_payment_file")).status_code == 403
+
+
+def test_the_staff_entry_page_records_a_payment_and_shows_a_refusal_next_to_the_field(bill):
+    client = staff_client(new_officer())
+    url = reverse("casework:records_payment_entry")
+    form = {"bill_number": bill.number, "amount_fen": "1.00", "reference": "DESK-1", "paid_on": "2026-04-20"}
+    response = client.post(url, form)
+    assert response.status_code == 400 and "does not match the bill" in response.content.decode()
+    response = client.post(url, {**form, "amount_fen": "3884.16"}, follow=True)
+    assert f"The payment of bill {bill.number} is recorded." in response.content.decode()
+    assert Payment.objects.get().source == "staff"
+
+
+def test_the_pages_speak_chinese(bill):
+    payments.mark_arrears(today=date(2026, 4, 26))
+    client = staff_client(new_officer())
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "zh-hans"
+    text = client.get(reverse("casework:records_arrears")).content.decode()
+    assert "您辖区内用人单位的欠费账单" in text and "逾期天数" in text

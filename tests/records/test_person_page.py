@@ -96,3 +96,13 @@ def test_the_year_filter_shows_the_months_of_that_year(person):
 def test_a_person_without_records_sees_empty_tables():
     text = citizen_client(new_citizen("林十")).get(reverse("records:mine")).content.decode()
     assert "No contribution recorded yet." in text and "0.00" in text and "No benefit recorded." in text
+
+
+def test_the_page_speaks_chinese_and_spanish(person):
+    client = citizen_client(person)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "zh-hans"
+    text = client.get(reverse("records:mine")).content.decode()
+    assert "养老保险个人账户" in text and "断缴月份" in text and "欠费" in text
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "es"
+    text = client.get(reverse("records:mine")).content.decode()
+    assert "Cuenta de pensión" in text and "Prestaciones recibidas" in text
