@@ -252,3 +252,14 @@ def test_the_pages_speak_chinese(bill):
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "zh-hans"
     text = client.get(reverse("casework:records_arrears")).content.decode()
     assert "您辖区内用人单位的欠费账单" in text and "逾期天数" in text
+
+
+def test_the_daily_beat_task_moves_overdue_bills_into_arrears(bill, settings):
+    from sscard.records import tasks
+
+    assert settings.CELERY_BEAT_SCHEDULE["records-mark-arrears"]["task"] == "sscard.records.mark_arrears"
+    payments.mark_arrears(today=date(2026, 4, 26))  # the March bill is in arrears already
+    old = confirmed_bill(bill.employer, [(bill.people[0].id_number, "周一", 650_000)], month=date(2025, 1, 1))
+    assert tasks.mark_arrears.apply().get() == 1  # January 2025 was due on 2025-02-25: long past
+    old.refresh_from_db()
+    assert old.state == "arrears"
