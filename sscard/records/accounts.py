@@ -19,6 +19,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from itertools import groupby
+from operator import itemgetter
 
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
@@ -29,7 +31,6 @@ from sscard.domain.contributions import account_credits, interest
 from sscard.domain.masking import mask_id_number
 from sscard.reference.selectors import contribution_rates
 
-from . import ledger
 from .ledger_models import AccountBalance, AccountMovement, BenefitRecord, LedgerEntry
 
 ACCOUNTS = (AccountMovement.Account.PENSION, AccountMovement.Account.MEDICAL)
@@ -177,46 +178,66 @@ def reconcile() -> list[Mismatch]:
         if sums.get(key, 0) != balances.get(key, 0):
             mismatches.append(Mismatch("balance", key[0], key[1], sums.get(key, 0), balances.get(key, 0)))
 
-    # Credits by ledger row (contribution and correction movements).
-    credited: dict[tuple[str, int], int] = defaultdict(int)
-    movement_owner: dict[tuple[str, int], str] = {}
-    for account, entry_id, amount, id_number in (
-            AccountMovement.objects.filter(kind__in=LEDGER_KINDS, ledger_entry_id__isnull=False)
-            .values_list("account", "ledger_entry_id", "amount_fen", "id_number").iterator()):
-        credited[(account, entry_id)] += amount
-        movement_owner[(account, entry_id)] = id_number
-
+    # The ledger against the credits, person by person: both streams are read in ID number order (ID numbers are
+    # digits and X, which every collation sorts alike), so memory holds one person's rows at a time.
     districts = dict(Employer.objects.values_list("pk", "district_code"))
     rates = RatesCache()
-    # The rows of every key, to find the current one and the credits of all its versions.
-    rows_by_key: dict[tuple, list[LedgerEntry]] = defaultdict(list)
-    for entry in (LedgerEntry.objects.filter(insurance_type__in=CREDITED_TYPES)
-                  .only("id", "id_number", "employer_id", "month", "insurance_type", "base_fen", "employee_fen",
-                        "status", "version").iterator()):
-        rows_by_key[ledger.key_of(entry)].append(entry)
-    seen: set[tuple[str, int]] = set()
-    for rows in rows_by_key.values():
-        current = max(rows, key=lambda e: e.version)
-        account = current.insurance_type
+    rows = groupby(LedgerEntry.objects.filter(insurance_type__in=CREDITED_TYPES).order_by("id_number")
+                   .values_list("id_number", "id", "employer_id", "month", "insurance_type", "base_fen",
+                                "employee_fen", "status", "version").iterator(chunk_size=10_000),
+                   key=itemgetter(0))
+    movements = groupby(AccountMovement.objects.filter(kind__in=LEDGER_KINDS, ledger_entry_id__isnull=False)
+                        .order_by("id_number").values_list("id_number", "account", "ledger_entry_id", "amount_fen")
+                        .iterator(chunk_size=10_000), key=itemgetter(0))
+    next_rows, next_movements = next(rows, None), next(movements, None)
+    while next_rows is not None or next_movements is not None:
+        person_rows: list = []
+        person_movements: list = []
+        if next_movements is None or (next_rows is not None and next_rows[0] <= next_movements[0]):
+            person = next_rows[0]
+            person_rows = list(next_rows[1])
+            next_rows = next(rows, None)
+        else:
+            person = next_movements[0]
+        if next_movements is not None and next_movements[0] == person:
+            person_movements = list(next_movements[1])
+            next_movements = next(movements, None)
+        mismatches.extend(_reconcile_person(person, person_rows, person_movements, districts, rates))
+    return mismatches
+
+
+def _reconcile_person(id_number, rows, movements, districts, rates) -> list[Mismatch]:
+    """One person's paid ledger records against their credits: for each (employer, month, type) key the credits
+    of all its versions must add up to what the current version credits when it is paid (nothing otherwise)."""
+    credited: dict[tuple[str, int], int] = defaultdict(int)
+    for _id_number, account, entry_id, amount in movements:
+        credited[(account, entry_id)] += amount
+    by_key: dict[tuple, list] = defaultdict(list)
+    for row in rows:
+        by_key[(row[2], row[3], row[4])].append(row)
+    found_rows: set[tuple[str, int]] = set()
+    result = []
+    for versions in by_key.values():
+        _id, pk, employer_id, month, insurance_type, base_fen, employee_fen, status, _version = max(
+            versions, key=itemgetter(8))
+        account = insurance_type
         found = 0
-        for row in rows:
-            if (account, row.pk) in credited:
-                found += credited[(account, row.pk)]
-                seen.add((account, row.pk))
+        for row in versions:
+            if (account, row[1]) in credited:
+                found += credited[(account, row[1])]
+                found_rows.add((account, row[1]))
         expected = 0
-        if current.status == LedgerEntry.Status.PAID:
-            district = districts.get(current.employer_id, "")
-            expected = entry_credits(current, district_code=district,
-                                     rates=rates(current.month.year, district)).get(account, 0)
+        if status == LedgerEntry.Status.PAID:
+            district = districts.get(employer_id, "")
+            expected = account_credits(insurance_type=insurance_type, base_fen=base_fen, employee_fen=employee_fen,
+                                       rates=rates(month.year, district)).get(account, 0)
         if expected != found:
             kind = "missing_credit" if found == 0 else ("credit_without_row" if expected == 0 else "credit_amount")
-            mismatches.append(Mismatch(kind, current.id_number, account, expected, found,
-                                       f"(ledger row {current.pk}, {current.month:%Y-%m})"))
-    for key, amount in credited.items():
-        if key not in seen:
-            mismatches.append(Mismatch("credit_without_row", movement_owner[key], key[0], 0, amount,
-                                       f"(no ledger row {key[1]})"))
-    return mismatches
+            result.append(Mismatch(kind, id_number, account, expected, found, f"(ledger row {pk}, {month:%Y-%m})"))
+    for (account, entry_id), amount in credited.items():
+        if (account, entry_id) not in found_rows:
+            result.append(Mismatch("credit_without_row", id_number, account, 0, amount, f"(no ledger row {entry_id})"))
+    return result
 
 
 # --- Benefits ------------------------------------------------------------------------------------------------
