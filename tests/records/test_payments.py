@@ -263,3 +263,41 @@ def test_the_daily_beat_task_moves_overdue_bills_into_arrears(bill, settings):
     assert tasks.mark_arrears.apply().get() == 1  # January 2025 was due on 2025-02-25: long past
     old.refresh_from_db()
     assert old.state == "arrears"
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # real commits; seeded data restored after
+def test_the_same_file_imported_twice_at_the_same_moment_pays_once():
+    import threading
+
+    from django.db import connection
+
+    from .conftest import reseed_records
+
+    reseed_records()
+    employer, person = approved_employer(), new_citizen("何十一")
+    bill = confirmed_bill(employer, [(person.id_number, person.real_name, 650_000)])
+    officer = new_officer()
+    content = csv_file(f"{bill.number},2320.50,SAME-1,2026-04-20")
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def act():
+        try:
+            barrier.wait()
+            result = payments.import_payment_file(staff=officer, filename="same.csv", content=content, today=TODAY)
+            outcomes.append("already" if result.already_imported else "paid")
+        except PaymentFileRejected as rejected:
+            outcomes.append(rejected.errors[0].code)
+        except Exception as error:  # noqa: BLE001 - a lock timeout of the test database counts as refused
+            outcomes.append(type(error).__name__)
+        finally:
+            connection.close()  # the thread's own connection
+
+    threads = [threading.Thread(target=act) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes.count("paid") == 1
+    assert (Payment.objects.count(), Voucher.objects.filter(kind="payment").count(),
+            AccountMovement.objects.count()) == (1, 1, 2)
