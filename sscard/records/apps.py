@@ -8,4 +8,6 @@ class RecordsConfig(AppConfig):
     verbose_name = _("Social insurance records")
 
     def ready(self) -> None:
-        from .declarations import csv_file, xlsx_file  # noqa: F401  (each format module registers itself)
+        # Each plugin module registers itself: the bank payment file, the declaration file formats.
+        from .declarations import csv_file, xlsx_file  # noqa: F401
+        from .payment_files import csv_bank  # noqa: F401

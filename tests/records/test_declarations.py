@@ -166,9 +166,9 @@ def test_merged_xlsx_cells_are_refused(shop):
 
 def test_an_xlsx_error_names_the_cell(shop):
     employer, user, people = shop
-    rows = [(people["张三"], "张三", 6500), (people["李四"][:-1] + "0", "李四", 3000)]
+    rows = [(people["张三"], "张三", 6500), (wrong_check_character(people["李四"]), "李四", 3000)]
     found, _ = rejected(employer, user, filename="m.xlsx", content=xlsx_bytes(rows))
-    assert found[0][:2] == (3, "A3")
+    assert found == [(3, "A3", "id_number_checksum")]
 
 
 # --- Refused files: every error with line and column, nothing written ---------------------------------------
