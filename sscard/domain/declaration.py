@@ -104,16 +104,14 @@ class AssessedLine:
 
 @dataclass
 class Result:
+    """The checked lines (those kept: none where a `sink` took them), every error, and the totals of the lines
+    assessed (counted whether kept or sunk)."""
+
     lines: list[AssessedLine]
     errors: list[LineError]
-
-    @property
-    def employer_fen(self) -> int:
-        return sum(line.assessment.employer_fen for line in self.lines)
-
-    @property
-    def employee_fen(self) -> int:
-        return sum(line.assessment.employee_fen for line in self.lines)
+    line_count: int = 0
+    employer_fen: int = 0
+    employee_fen: int = 0
 
 
 class FileRejected(ValueError):
@@ -164,10 +162,15 @@ def parse_wage(text: str) -> int:
 
 
 def check_declaration(raw_lines: Iterable[RawLine], *, month: date, today: date, enrolments: Mapping[str, Enrolled],
-                      rates: Rates | None, industry_class: int) -> Result:
+                      rates: Rates | None, industry_class: int, sink=None) -> Result:
     """Check every line and assess it; `enrolments` holds the employer's enrolments covering `month` by ID
     number, `rates` the year's figures (None where none are set). Every error is listed; the assessed lines are
-    returned only when there is no error."""
+    returned only when there is no error.
+
+    With `sink`, each line is handed to `sink(line)` as soon as it is assessed while no error has been seen (and
+    not kept): the caller streams them into its storage and, should an error come later, throws away what it
+    wrote (a transaction rolled back). Lines after the first error are still checked, for the list of errors."""
+    employer_total = employee_total = assessed = 0
     errors: list[LineError] = []
     if (month.year, month.month) > (today.year, today.month):
         errors.append(LineError.of(0, "", "future_month", {"month": format_month(month)}))
@@ -215,7 +218,17 @@ def check_declaration(raw_lines: Iterable[RawLine], *, month: date, today: date,
             errors.append(LineError(raw.line, wage_column, error.code, error.message, error.params))
             continue
         if not errors and enrolled is not None and id_number is not None:
-            lines.append(AssessedLine(raw.line, id_number, name, assessment))
+            line = AssessedLine(raw.line, id_number, name, assessment)
+            assessed += 1
+            employer_total += assessment.employer_fen
+            employee_total += assessment.employee_fen
+            if sink is None:
+                lines.append(line)
+            else:
+                sink(line)
     if count == 0:
         errors.append(LineError.of(2, "", "no_lines"))
-    return Result(lines=[] if errors else lines, errors=errors)
+    if errors:
+        return Result(lines=[], errors=errors)
+    return Result(lines=lines, errors=errors, line_count=assessed, employer_fen=employer_total,
+                  employee_fen=employee_total)

@@ -14,6 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from operator import mul
 from typing import Literal
 
 from sscard.domain import regions
@@ -87,7 +88,7 @@ def check_character(first17: str) -> str:
     """The ISO 7064 MOD 11-2 check character for 17 digits."""
     if len(first17) != 17 or not _DIGITS_RE.fullmatch(first17):
         raise ValueError("check_character needs exactly 17 digits")
-    total = sum(int(digit) * weight for digit, weight in zip(first17, WEIGHTS, strict=True))
+    total = sum(map(mul, map(int, first17), WEIGHTS))  # (map: a declaration checks 100,000 of them)
     return CHECK_CHARACTERS[total % 11]
 
 

@@ -9,9 +9,10 @@ highest version of each key.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, fields
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
+from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import Max
@@ -19,9 +20,9 @@ from django.db.models import Max
 from .ledger_models import LedgerEntry
 
 
-@dataclass(frozen=True)
-class Row:
-    """A ledger row to append (the columns of `LedgerEntry` but its id)."""
+class Row(NamedTuple):
+    """A ledger row to append (the columns of `LedgerEntry` but its id, in the order COPY writes them). A tuple:
+    a declaration builds hundreds of thousands of them, and a tuple is what COPY takes as it is."""
 
     id_number: str
     employer_id: int
@@ -42,7 +43,7 @@ class Row:
     reason: str = ""
 
 
-COLUMNS = [f.name for f in fields(Row)]
+COLUMNS = list(Row._fields)
 
 
 def append(rows: Iterable[Row]) -> int:
@@ -55,11 +56,86 @@ def append(rows: Iterable[Row]) -> int:
         with connection.cursor() as cursor:
             with cursor.cursor.copy(f"COPY {LedgerEntry._meta.db_table} ({columns}) FROM STDIN") as copy:
                 for row in rows:
-                    copy.write_row(tuple(getattr(row, name) for name in COLUMNS))
+                    copy.write_row(row)
         return len(rows)
-    LedgerEntry.objects.bulk_create([LedgerEntry(**{name: getattr(row, name) for name in COLUMNS}) for row in rows],
-                                    batch_size=2000)
+    LedgerEntry.objects.bulk_create([LedgerEntry(**row._asdict()) for row in rows], batch_size=2000)
     return len(rows)
+
+
+def _text(value) -> str:
+    """One value in COPY's text format."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, str):
+        return (value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+                .replace("\r", "\\r"))
+    return str(value)
+
+
+class Stream:
+    """Rows written as they come (`stream`): `assessed(...)` for a declaration's line (the hot path: one
+    preformatted line of COPY text per row), `add(row)` for any other row."""
+
+    CHUNK = 2000
+
+    def __init__(self, copy, *, employer_id: int, month: date, created_at: datetime, declaration_id, voucher_id,
+                 operator_id):
+        self.copy = copy
+        self.count = 0
+        self._rows: list = []
+        self._fixed = dict(employer_id=employer_id, month=month, created_at=created_at,
+                           declaration_id=declaration_id, voucher_id=voucher_id, operator_id=operator_id)
+        # The columns of a declaration's row that are the same on every row, in COPY text (COLUMNS' order).
+        self._head = f"\t{employer_id}\t{month.isoformat()}\t"
+        self._tail = (f"\t{created_at.isoformat()}\t{_text(declaration_id)}\t{_text(voucher_id)}\t")
+        self._end = f"\t{_text(operator_id)}\t\n"
+
+    def assessed(self, id_number: str, insurance_type: str, wage_fen: int, base_fen: int, clamp: str,
+                 employer_fen: int, employee_fen: int, version: int, line_no: int) -> None:
+        """A row of status `assessed` (an ID number and type are checked codes: no character to escape)."""
+        if self.copy is None:
+            self._rows.append(Row(id_number=id_number, insurance_type=insurance_type, wage_fen=wage_fen,
+                                  base_fen=base_fen, clamp=clamp, employer_fen=employer_fen,
+                                  employee_fen=employee_fen, status="assessed", version=version, line_no=line_no,
+                                  **self._fixed))
+        else:
+            self._rows.append(f"{id_number}{self._head}{insurance_type}\t{wage_fen}\t{base_fen}\t{clamp}\t"
+                              f"{employer_fen}\t{employee_fen}\tassessed\t{version}{self._tail}{line_no}{self._end}")
+            if len(self._rows) >= self.CHUNK:
+                self.flush()
+        self.count += 1
+
+    def add(self, row: Row) -> None:
+        self._rows.append(row if self.copy is None else "\t".join(map(_text, row)) + "\n")
+        self.count += 1
+
+    def flush(self) -> None:
+        if self.copy is not None and self._rows:
+            self.copy.write("".join(self._rows))
+            self._rows = []
+
+
+@contextmanager
+def stream(*, employer_id: int, month: date, created_at: datetime, declaration_id=None, voucher_id=None,
+           operator_id=None) -> Iterator[Stream]:
+    """Write rows as they are produced, inside the caller's transaction: on PostgreSQL one COPY that the server
+    works through while Python prepares the next rows (the two run on two cores); elsewhere `append` at the end.
+    No query may run inside the block (the connection is in COPY: read first). An exception inside the block ends
+    the COPY with an error and, raised on, rolls the caller's transaction back:
+    nothing of the rows stays."""
+    fixed = dict(employer_id=employer_id, month=month, created_at=created_at, declaration_id=declaration_id,
+                 voucher_id=voucher_id, operator_id=operator_id)
+    if connection.vendor == "postgresql":
+        columns = ", ".join(COLUMNS)
+        with connection.cursor() as cursor, \
+                cursor.cursor.copy(f"COPY {LedgerEntry._meta.db_table} ({columns}) FROM STDIN") as copy:
+            out = Stream(copy, **fixed)
+            yield out
+            out.flush()
+    else:
+        out = Stream(None, **fixed)
+        yield out
+        append(out._rows)
 
 
 def key_of(entry) -> tuple:

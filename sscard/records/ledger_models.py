@@ -175,7 +175,12 @@ class LedgerEntry(models.Model):
 
     id = models.BigAutoField(primary_key=True)
     id_number = models.CharField(max_length=18)
-    employer = models.ForeignKey("records.Employer", on_delete=models.PROTECT, related_name="+", db_index=False)
+    # No foreign key constraints in the database on this table: the rows they point to are never deleted
+    # (employers are kept permanently, vouchers and declarations are protected and append-only), the one write
+    # path (`ledger.append`) takes them from rows it holds in the same transaction, and checking three keys for
+    # each of hundreds of thousands of rows at every declaration's commit would cost as much as the COPY itself.
+    employer = models.ForeignKey("records.Employer", on_delete=models.PROTECT, related_name="+", db_index=False,
+                                 db_constraint=False)
     month = models.DateField()
     insurance_type = models.CharField(max_length=12, choices=TYPE_CHOICES)
     wage_fen = models.BigIntegerField()
@@ -186,12 +191,12 @@ class LedgerEntry(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices)
     version = models.PositiveSmallIntegerField()
     declaration = models.ForeignKey(Declaration, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-                                    db_index=False)
+                                    db_index=False, db_constraint=False)
     voucher = models.ForeignKey(Voucher, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-                                db_index=False)
+                                db_index=False, db_constraint=False)
     line_no = models.PositiveIntegerField(default=0)
     operator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                 related_name="+", db_index=False)
+                                 related_name="+", db_index=False, db_constraint=False)
     reason = models.CharField(max_length=255, blank=True, default="")
     created_at = models.DateTimeField()
 

@@ -66,24 +66,36 @@ def _rates(employer: Employer, month):
         return None
 
 
-def check(*, employer: Employer, month, filename: str, content: bytes):
-    """Parse and check a file for a month: (format id, `rules.Result`); `DeclarationRejected` with every error."""
-    month = month_of(month)
+def _parse(*, filename: str, content: bytes):
+    """The file's format plugin and its raw lines; `DeclarationRejected` where the file cannot be read."""
     plugin = format_for(filename, content)
     if plugin is None:
         raise DeclarationRejected([rules.LineError.of(0, "", "format")])
     if len(content) > MAX_BYTES:
         raise DeclarationRejected([rules.LineError.of(0, "", "too_large", {"limit": MAX_BYTES // (1024 * 1024)})])
     try:
-        raw_lines = plugin.parse(content)
+        return plugin, plugin.parse(content)
     except rules.FileRejected as rejected:
         raise DeclarationRejected(rejected.errors) from None
+
+
+def check(*, employer: Employer, month, filename: str, content: bytes):
+    """Parse and check a file for a month: (format id, `rules.Result`); `DeclarationRejected` with every error."""
+    plugin, raw_lines = _parse(filename=filename, content=content)
+    return plugin.identifier, _check_lines(employer=employer, month=month_of(month), raw_lines=raw_lines)
+
+
+def _check_lines(*, employer: Employer, month, raw_lines, sink=None, enrolments=None, rates=None):
+    """Check parsed lines (`rules.Result`), handing each assessed line to `sink` where given (see
+    `rules.check_declaration`); `DeclarationRejected` with every error. `enrolments` and `rates` are read here
+    unless given (a caller streaming into a COPY reads them first: no query can run on a connection in COPY)."""
     result = rules.check_declaration(raw_lines, month=month, today=timezone.localdate(),
-                                     enrolments=_enrolments(employer, month), rates=_rates(employer, month),
-                                     industry_class=employer.industry_class)
+                                     enrolments=_enrolments(employer, month) if enrolments is None else enrolments,
+                                     rates=_rates(employer, month) if rates is None else rates,
+                                     industry_class=employer.industry_class, sink=sink)
     if result.errors:
         raise DeclarationRejected(result.errors)
-    return plugin.identifier, result
+    return result
 
 
 def declare(*, user, employer: Employer, month, filename: str, content: bytes, request=None,
@@ -100,7 +112,7 @@ def declare(*, user, employer: Employer, month, filename: str, content: bytes, r
     if latest is not None and latest.voucher.sha256 == sha256:
         latest.already_declared = True
         return latest
-    format_id, result = check(employer=employer, month=month, filename=filename, content=content)
+    plugin, raw_lines = _parse(filename=filename, content=content)  # unreadable: refused before any lock
     try:
         with transaction.atomic():
             Employer.objects.select_for_update().filter(pk=employer.pk).first()
@@ -115,16 +127,19 @@ def declare(*, user, employer: Employer, month, filename: str, content: bytes, r
             now = timezone.now()
             voucher = Voucher.objects.create(
                 kind=Voucher.Kind.DECLARATION, employer=employer, sha256=sha256, filename=filename[:255],
-                media_type=format_for(filename, content).media_type, size=len(content), content=content,
-                uploaded_by=user, created_at=now)
+                media_type=plugin.media_type, size=len(content), content=content, uploaded_by=user, created_at=now)
             declaration = Declaration.objects.create(
                 employer=employer, month=month, version=(latest.version + 1) if latest else 1,
-                state=Declaration.State.ASSESSED, source=source or format_id, voucher=voucher,
-                line_count=len(result.lines), employer_fen=result.employer_fen, employee_fen=result.employee_fen,
+                state=Declaration.State.ASSESSED, source=source or plugin.identifier, voucher=voucher,
                 created_by=user, created_at=now)
-            rows = _ledger_rows(employer=employer, month=month, result=result, declaration=declaration,
-                                voucher=voucher, previous=latest, user=user, now=now)
-            ledger.append(rows)
+            # Checked, assessed and written in one pass: each line's rows go to the COPY as soon as the line is
+            # assessed, so PostgreSQL stores them while the next lines are checked. An error anywhere raises
+            # `DeclarationRejected` and the transaction rolls back: voucher, declaration and rows are gone.
+            result = _write_rows(employer=employer, month=month, raw_lines=raw_lines, declaration=declaration,
+                                 voucher=voucher, previous=latest, user=user, now=now)
+            declaration.line_count = result.line_count
+            declaration.employer_fen, declaration.employee_fen = result.employer_fen, result.employee_fen
+            declaration.save(update_fields=["line_count", "employer_fen", "employee_fen"])
             if latest is not None:
                 Declaration.objects.filter(pk=latest.pk).update(state=Declaration.State.SUPERSEDED)
                 Bill.objects.filter(declaration=latest, state__in=[Bill.State.OPEN, Bill.State.ARREARS]).update(
@@ -149,36 +164,43 @@ def _latest(employer: Employer, month) -> Declaration | None:
             .defer("voucher__content").order_by("-version").first())
 
 
-def _ledger_rows(*, employer, month, result, declaration, voucher, previous, user, now) -> list[ledger.Row]:
+def _write_rows(*, employer, month, raw_lines, declaration, voucher, previous, user, now):
+    """Check the file's lines and stream their ledger rows (status assessed, each key's next version); for an
+    amendment, a `void` row for each key the earlier version had and this one leaves out. The check's result."""
+    # Everything the check and the rows need is read first: no query can run on the connection during the COPY.
     versions = ledger.versions_of(employer_id=employer.pk, month=month)
-    rows, covered = [], set()
-    for line in result.lines:
-        assessment = line.assessment
-        for amount in assessment.amounts:
-            key = (line.id_number, employer.pk, month, amount.insurance_type)
-            covered.add(key)
-            rows.append(ledger.Row(
-                id_number=line.id_number, employer_id=employer.pk, month=month,
-                insurance_type=amount.insurance_type, wage_fen=assessment.wage_fen, base_fen=assessment.base_fen,
-                clamp=assessment.clamp, employer_fen=amount.employer_fen, employee_fen=amount.employee_fen,
-                status=LedgerEntry.Status.ASSESSED, version=versions.get(key, 0) + 1, created_at=now,
-                declaration_id=declaration.pk, voucher_id=voucher.pk, line_no=line.line, operator_id=user.pk))
-    if previous is not None:
+    enrolments, rates = _enrolments(employer, month), _rates(employer, month)
+    dropped = [] if previous is None else list(
+        LedgerEntry.objects.filter(employer_id=employer.pk, month=month, declaration_id=previous.pk)
+        .values_list("id_number", "insurance_type"))
+    employer_id, covered = employer.pk, set()
+    with ledger.stream(employer_id=employer_id, month=month, created_at=now, declaration_id=declaration.pk,
+                       voucher_id=voucher.pk, operator_id=user.pk) as out:
+        write = out.assessed
+
+        def sink(line):
+            assessment, id_number = line.assessment, line.id_number
+            for amount in assessment.amounts:
+                key = (id_number, employer_id, month, amount.insurance_type)
+                covered.add(key)
+                write(id_number, amount.insurance_type, assessment.wage_fen, assessment.base_fen, assessment.clamp,
+                      amount.employer_fen, amount.employee_fen, versions.get(key, 0) + 1, line.line)
+
+        result = _check_lines(employer=employer, month=month, raw_lines=raw_lines, sink=sink,
+                              enrolments=enrolments, rates=rates)
         # Withdraw what the earlier version declared and this one does not (a person, or a type, left out).
-        dropped = (LedgerEntry.objects.filter(employer_id=employer.pk, month=month, declaration_id=previous.pk)
-                   .values_list("id_number", "insurance_type"))
         for id_number, insurance_type in dropped:
-            key = (id_number, employer.pk, month, insurance_type)
+            key = (id_number, employer_id, month, insurance_type)
             if key in covered:
                 continue
             covered.add(key)
-            rows.append(ledger.Row(
-                id_number=id_number, employer_id=employer.pk, month=month, insurance_type=insurance_type,
+            out.add(ledger.Row(
+                id_number=id_number, employer_id=employer_id, month=month, insurance_type=insurance_type,
                 wage_fen=0, base_fen=0, clamp="", employer_fen=0, employee_fen=0, status=LedgerEntry.Status.VOID,
                 version=versions.get(key, 0) + 1, created_at=now, declaration_id=declaration.pk,
                 voucher_id=voucher.pk, line_no=0, operator_id=user.pk,
                 reason=f"amended by version {declaration.version}"))
-    return rows
+    return result
 
 
 def page_csv(lines: list[tuple[str, str, str]]) -> bytes:
