@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from django.core.management.base import CommandError
+from django.db import connection
 from stdnum.cn.uscc import calc_check_digit
 
 from sscard.domain import regions
@@ -148,6 +149,11 @@ def write_records(writer, plan: Plan, *, first_user: int, identity: Callable[[in
     first_membership = (EmployerMembership.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
     first_enrolment = (Enrolment.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
     decided_by = staff[0] if staff else None
+    if connection.vendor == "postgresql":
+        # Check the foreign keys at the end of each COPY rather than all at the commit: tens of millions of
+        # deferred checks would be queued in memory there.
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
     # --- employers and their legal representatives (generated citizens 0 .. N-1) -------------------------
     employer_rows, membership_rows, employers = [], [], []
