@@ -183,7 +183,8 @@ def _next_id(model) -> int:
 
 
 class Command(BaseCommand):
-    help = "Generate synthetic citizens, applications in every stage, staff and outlets (COPY on PostgreSQL)."
+    help = ("Generate synthetic citizens, applications in every stage, staff and outlets, and with --employers and "
+            "--ledger-rows employers, enrolments, declarations and the contribution ledger (COPY on PostgreSQL).")
 
     def add_arguments(self, parser):
         parser.add_argument("--applications", type=int, default=0)
