@@ -350,6 +350,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     # The daily freeze reconciliation with every http bank (sscard/cards/bank_reconciliation.py).
     "cards-reconcile-banks": {"task": "sscard.cards.reconcile_banks", "schedule": 86400.0,
                               "options": {"expires": 82800}},
+    # Open contribution bills past their due date fall into arrears (sscard/records/payments.py): daily just after
+    # midnight, idempotent.
+    "records-mark-arrears": {"task": "sscard.records.mark_arrears", "schedule": _crontab(minute=15, hour=0),
+                             "options": {"expires": 82800}},
 }
 
 # Electronic card tokens (sscard.cards.ecard_keys, docs/formats.md). The signing key: an Ed25519 private key

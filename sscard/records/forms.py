@@ -70,3 +70,34 @@ class DecideForm(forms.Form):
         ("approve", gettext_lazy("Approve")), ("reject", gettext_lazy("Reject"))])
     reason = forms.CharField(label=gettext_lazy("Reason (required to reject)"), required=False, max_length=500,
                              widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class PaymentFileForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("Bank payment file (CSV)"),
+                           help_text=gettext_lazy("UTF-8 CSV with the header bill_number,amount,reference,paid_on."))
+
+
+class YuanField(forms.CharField):
+    """An amount in yuan with two decimals, cleaned to integer fen."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 16)
+        kwargs.setdefault("help_text", gettext_lazy("In yuan with two decimals, for example 1234.50."))
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        from sscard.domain import payment_lines
+
+        value = super().clean(value)
+        try:
+            return payment_lines.parse_amount(value)
+        except payment_lines.LineRuleError as error:
+            raise forms.ValidationError(_(error.message)) from None
+
+
+class PaymentEntryForm(forms.Form):
+    bill_number = forms.CharField(label=gettext_lazy("Bill number"), max_length=32)
+    amount_fen = YuanField(label=gettext_lazy("Amount paid (yuan)"))
+    reference = forms.CharField(label=gettext_lazy("Bank reference"), max_length=64)
+    paid_on = forms.DateField(label=gettext_lazy("Paid on"), help_text=gettext_lazy("YYYY-MM-DD"),
+                              input_formats=["%Y-%m-%d"])

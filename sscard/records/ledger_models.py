@@ -153,6 +153,10 @@ class Payment(models.Model):
     class Meta:
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
+        permissions = [
+            ("record_payment", "Can import bank payment files and enter payments of bills of their areas"),
+            ("correct_ledger", "Can correct a contribution ledger row (a new version with a reason)"),
+        ]
 
     def __str__(self) -> str:
         return self.reference

@@ -4,7 +4,7 @@ areas only."""
 
 APP = "records"
 OFFICER_GROUP = "records:officer"
-OFFICER_PERMISSIONS = ("review_employer", "view_records")
+OFFICER_PERMISSIONS = ("review_employer", "view_records", "record_payment", "correct_ledger")
 
 
 def perm(codename: str) -> str:

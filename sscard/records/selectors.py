@@ -3,10 +3,15 @@ the one area gate of employers."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
 from django.db.models import F, Q, QuerySet
+from django.utils import timezone
 
 from sscard.casework.models import StaffArea
 from sscard.casework.roles import perm as casework_perm
+from sscard.domain.contributions import yuan
 
 from .models import Employer, EmployerMembership, Enrolment
 from .roles import perm
@@ -63,3 +68,65 @@ def enrolments_of_person(user) -> list[Enrolment]:
         return []
     return list(Enrolment.objects.filter(id_number=user.id_number).select_related("employer")
                 .order_by("-start_month", "-pk"))
+
+
+# --- Declarations, bills and arrears (staff) ----------------------------------------------------------------
+
+def declarations_visible_to(staff, *, state: str = "", limit: int = 200):
+    """The declarations of the employers of a member of staff's areas, newest month first."""
+    from .ledger_models import Declaration
+
+    rows = Declaration.objects.filter(employer__in=employers_visible_to(staff)).select_related("employer")
+    if state:
+        rows = rows.filter(state=state)
+    return list(rows.order_by("-month", "employer__name", "-version")[:limit])
+
+
+@dataclass(frozen=True)
+class ArrearsRow:
+    bill: object
+    days_late: int
+    late_fee_fen: int
+
+    @property
+    def amount_due_fen(self) -> int:
+        return self.bill.total_fen + self.late_fee_fen
+
+    @property
+    def late_fee_yuan(self) -> str:
+        return yuan(self.late_fee_fen)
+
+    @property
+    def amount_due_yuan(self) -> str:
+        return yuan(self.amount_due_fen)
+
+
+def arrears_visible_to(staff, *, today: date | None = None, limit: int = 500) -> list[ArrearsRow]:
+    """The bills in arrears of the employers of a member of staff's areas, with the late fee accrued to today
+    (the amount a payment made today must be), oldest due date first."""
+    from sscard.domain.contributions import late_fee
+    from sscard.reference.selectors import NoRatesError, contribution_rates
+
+    from .ledger_models import Bill
+
+    today = today or timezone.localdate()
+    rates: dict[tuple[int, str], int] = {}
+    result = []
+    for bill in (Bill.objects.filter(state=Bill.State.ARREARS, employer__in=employers_visible_to(staff))
+                 .select_related("employer").order_by("due_date", "pk")[:limit]):
+        key = (bill.month.year, bill.employer.district_code)
+        if key not in rates:
+            try:
+                rates[key] = contribution_rates(*key).late_fee_bp_per_day
+            except NoRatesError:
+                rates[key] = 0
+        result.append(ArrearsRow(bill, max((today - bill.due_date).days, 0),
+                                 late_fee(bill.total_fen, due=bill.due_date, paid_on=today, bp_per_day=rates[key])))
+    return result
+
+
+def bill_for_staff(staff, number: str):
+    from .ledger_models import Bill
+
+    return (Bill.objects.filter(number=(number or "").strip(), employer__in=employers_visible_to(staff))
+            .select_related("employer").first())

@@ -9,4 +9,8 @@ urlpatterns = [
     path("records/employers/", staff_views.employers, name="records_employers"),
     path("records/employers/<int:pk>/", staff_views.employer, name="records_employer"),
     path("records/employers/<int:pk>/decide", staff_views.employer_decide, name="records_employer_decide"),
+    path("records/declarations/", staff_views.declarations, name="records_declarations"),
+    path("records/arrears/", staff_views.arrears, name="records_arrears"),
+    path("records/payments/file/", staff_views.payment_file, name="records_payment_file"),
+    path("records/payments/entry/", staff_views.payment_entry, name="records_payment_entry"),
 ]

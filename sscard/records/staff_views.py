@@ -1,6 +1,7 @@
 """The records officer's pages under /staff/records/ (namespace "casework" of the staff workbench, see
-`sscard/staff_urls.py`): the employer registry of their areas, an employer's file (an audited read), and the
-decision on a registration. An employer outside the member's areas is not found (404)."""
+`sscard/staff_urls.py`): the employer registry of their areas, an employer's file (an audited read), the
+decision on a registration; the declarations and the bills in arrears of their areas, the bank payment file
+import and the staff entry of a payment. An employer outside the member's areas is not found (404)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_POST
 from sscard.accounts.decorators import staff_required
 from sscard.audit.services import record_event
 
-from . import forms, selectors, services
+from . import forms, payments, selectors, services
 from .models import Employer
 from .roles import perm
 
@@ -81,3 +82,85 @@ def employer_decide(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The decision is recorded and the representative is told."))
             return redirect("casework:records_employer", pk=found.pk)
     return _render_employer(request, found, form, status=400)
+
+
+# --- Declarations, arrears and payments ----------------------------------------------------------------------
+
+def _payments_staff(view):
+    """Records staff who may record payments (`records.record_payment`)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.has_perm(perm("record_payment")):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return records_staff(wrapper)
+
+
+@records_staff
+def declarations(request: HttpRequest) -> HttpResponse:
+    from .ledger_models import Declaration
+
+    state = request.GET.get("state", "")
+    state = state if state in Declaration.State.values else ""
+    return render(request, "records/staff_declarations.html", {
+        "rows": selectors.declarations_visible_to(request.user, state=state), "state": state,
+        "states": Declaration.State.choices, "nav": "records_declarations"})
+
+
+@records_staff
+def arrears(request: HttpRequest) -> HttpResponse:
+    return render(request, "records/staff_arrears.html", {
+        "rows": selectors.arrears_visible_to(request.user), "nav": "records_arrears"})
+
+
+@_payments_staff
+def payment_file(request: HttpRequest) -> HttpResponse:
+    from .payment_files.base import PaymentFileRejected
+
+    form = forms.PaymentFileForm(request.POST or None, request.FILES or None)
+    errors, status = [], 200
+    if request.method == "POST":
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                result = payments.import_payment_file(staff=request.user, filename=upload.name,
+                                                      content=upload.read(), request=request)
+            except PaymentFileRejected as rejected:
+                errors = rejected.errors
+            except services.RecordsError as error:
+                form.add_error(None, error.translated())
+            else:
+                if result.already_imported:
+                    messages.info(request, _("This file was already imported: nothing was changed."))
+                else:
+                    messages.success(request, _("%(n)s bill(s) paid.") % {"n": len(result.paid)})
+                return redirect("casework:records_payment_file")
+        status = 400
+    return render(request, "records/staff_payment_file.html", {
+        "form": form, "errors": errors, "nav": "records_payments"}, status=status)
+
+
+@_payments_staff
+def payment_entry(request: HttpRequest) -> HttpResponse:
+    form = forms.PaymentEntryForm(request.POST or None,
+                                  initial={"bill_number": request.GET.get("bill", "")})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            bill = selectors.bill_for_staff(request.user, data["bill_number"])
+            try:
+                if bill is None:
+                    raise services.RecordsError("no_bill", payments.MSG_NO_BILL, field="bill_number")
+                payments.record_payment(staff=request.user, bill=bill, amount_fen=data["amount_fen"],
+                                        reference=data["reference"], paid_on=data["paid_on"], request=request)
+            except services.RecordsError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.translated())
+            else:
+                messages.success(request, _("The payment of bill %(number)s is recorded.") % {"number": bill.number})
+                return redirect("casework:records_arrears")
+        status = 400
+    return render(request, "records/staff_payment_entry.html", {"form": form, "nav": "records_payments"},
+                  status=status)

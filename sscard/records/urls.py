@@ -1,12 +1,21 @@
 """The citizen's records pages: /records/mine/ and the employer workspace /records/employer/."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
+from .declarations import views as declarations
 
 app_name = "records"
 urlpatterns = [
     path("mine/", views.mine, name="mine"),
     path("employer/", views.workspace, name="workspace"),
     path("employer/register/", views.register, name="register"),
+    path("employer/declarations/", declarations.index, name="declarations"),
+    path("employer/declarations/new/", declarations.new, name="declaration_new"),
+    path("employer/declarations/template.csv", declarations.template_csv, name="declaration_template"),
+    path("employer/declarations/<int:pk>/", declarations.detail, name="declaration"),
+    path("employer/declarations/<int:pk>/confirm/", declarations.confirm, name="declaration_confirm"),
+    path("employer/declarations/vouchers/<int:pk>/", declarations.voucher, name="declaration_voucher"),
+    re_path(r"^employer/declarations/(?P<month>[0-9]{4}-[0-9]{2})/$", declarations.month_view,
+            name="declaration_month"),
 ]

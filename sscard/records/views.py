@@ -1,4 +1,5 @@
-"""The citizen's pages of the records: "My social insurance" (their enrolments) and the employer workspace
+"""The citizen's pages of the records: "My social insurance" (their enrolments, accounts, contributions
+by month and benefits) and the employer workspace
 (choose the employer to act for, its file, its members and employees; register an employer). Thin: parse the
 form, call one service or selector, render; a refusal goes next to the field it is about."""
 
@@ -12,7 +13,7 @@ from django.views.decorators.cache import never_cache
 
 from sscard.accounts.decorators import citizen_required
 
-from . import forms, selectors, services
+from . import forms, person_selectors, selectors, services
 from .models import EmployerMembership
 
 SESSION_KEY = "records_employer"
@@ -26,7 +27,11 @@ def _apply(form, error: services.RecordsError) -> None:
 @citizen_required
 @never_cache
 def mine(request: HttpRequest) -> HttpResponse:
-    return render(request, "records/mine.html", {"enrolments": selectors.enrolments_of_person(request.user)})
+    year = request.GET.get("year", "")
+    records = person_selectors.person_records(getattr(request.user, "id_number", "") or "",
+                                              year=int(year) if year.isdigit() else None)
+    return render(request, "records/mine.html", {"enrolments": selectors.enrolments_of_person(request.user),
+                                                 "records": records})
 
 
 def _current(request, memberships: list[EmployerMembership]) -> EmployerMembership | None:

@@ -63,9 +63,9 @@ def test_the_representative_enrols_an_employee_who_sees_it(locale, texts, django
     person = make_page(locale=locale)
     login(person, employee)
     person.get_by_role("link", name=texts["mine"]).first.click()
-    expect(person.locator("main table")).to_contain_text("武汉示范科技有限公司")
-    expect(person.locator("main table")).to_contain_text(texts["now"])
-    expect(person.locator("main table")).to_contain_text(texts["type"])
+    expect(person.locator("#enrolments")).to_contain_text("武汉示范科技有限公司")
+    expect(person.locator("#enrolments")).to_contain_text(texts["now"])
+    expect(person.locator("#enrolments")).to_contain_text(texts["type"])
     assert_accessible(person)
     for p in (page, person):
         assert console_errors(p) == []

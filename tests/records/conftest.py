@@ -20,6 +20,8 @@ def reseed_records() -> None:
     reseed()
     if not Group.objects.filter(name="records:officer", permissions__codename="review_employer").exists():
         importlib.import_module("sscard.records.migrations.0002_seed_records_officer").seed(apps, None)
+    if not Group.objects.filter(name="records:officer", permissions__codename="record_payment").exists():
+        importlib.import_module("sscard.records.migrations.0004_payment_permissions").seed(apps, None)
 
 
 @pytest.fixture(autouse=True)

@@ -47,3 +47,11 @@ def close_paren() -> str:
 def join_list(values) -> str:
     """The items of a list joined with the language's separator (", ", "、" in Chinese); escaped."""
     return mark_safe(conditional_escape(pgettext("punctuation", ", ")).join(conditional_escape(v) for v in values))
+
+
+@register.filter
+def yuan(fen) -> str:
+    """Integer fen as yuan with two decimals: 123450 -> "1234.50" (empty for no value)."""
+    from sscard.domain.contributions import yuan as to_yuan
+
+    return "" if fen in (None, "") else to_yuan(int(fen))

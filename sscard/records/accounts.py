@@ -1,0 +1,258 @@
+"""Personal accounts (pension and medical) and benefit records: the services that move an account and the reads
+of balances. Money in integer fen.
+
+- `credit` appends an `AccountMovement` and moves the `AccountBalance` running balance in one transaction
+  (the balance row locked with select_for_update, created when missing). A credit happens once: a repeated call
+  with the same ledger row (`ledger_entry_id`) or the same reference (`source_ref`) changes nothing, checked under
+  the lock and guaranteed by the unique constraints of `AccountMovement`.
+- `credit_paid_rows`: a paid ledger row credits the pension account with the employee's pension amount, the
+  medical account with the employee's medical amount plus the configured transfer (`account_credits`).
+- `credit_interest(year=)`: interest on the balance at 1 January (movements before that day), credited on
+  31 December with the reference `interest:<year>`; idempotent.
+- `reconcile()`: running balances against their movements, contribution movements against the paid ledger rows.
+- `record_benefit`: a benefit enjoyed, once per (source_type, source_ref).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from itertools import groupby
+from operator import itemgetter
+
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from sscard.audit.services import record_event
+from sscard.domain.contributions import account_credits, interest
+from sscard.domain.masking import mask_id_number
+from sscard.reference.selectors import contribution_rates
+
+from .ledger_models import AccountBalance, AccountMovement, BenefitRecord, LedgerEntry
+
+ACCOUNTS = (AccountMovement.Account.PENSION, AccountMovement.Account.MEDICAL)
+CREDITED_TYPES = ("pension", "medical")  # the insurance types whose paid rows credit a personal account
+LEDGER_KINDS = (AccountMovement.Kind.CONTRIBUTION, AccountMovement.Kind.CORRECTION)
+
+
+def credit(*, id_number: str, account: str, kind: str, day: date, amount_fen: int, month: date | None = None,
+           ledger_entry_id: int | None = None, source_ref: str = "") -> AccountMovement | None:
+    """Append a movement and move the running balance; None (nothing written) when this ledger row or this
+    reference already moved the account."""
+    if account not in ACCOUNTS:
+        raise ValueError(f"unknown account {account!r}")
+    now = timezone.now()
+    with transaction.atomic():
+        balance = AccountBalance.objects.select_for_update().filter(id_number=id_number, account=account).first()
+        if balance is None:
+            try:
+                with transaction.atomic():
+                    AccountBalance.objects.create(id_number=id_number, account=account, balance_fen=0,
+                                                  updated_at=now)
+            except IntegrityError:  # created a moment ago by another credit: lock that one
+                pass
+            balance = AccountBalance.objects.select_for_update().get(id_number=id_number, account=account)
+        done = AccountMovement.objects.filter(account=account)
+        if ledger_entry_id is not None and done.filter(ledger_entry_id=ledger_entry_id).exists():
+            return None
+        if source_ref and done.filter(id_number=id_number, source_ref=source_ref).exists():
+            return None
+        try:
+            with transaction.atomic():
+                movement = AccountMovement.objects.create(
+                    id_number=id_number, account=account, kind=kind, day=day, month=month, amount_fen=amount_fen,
+                    ledger_entry_id=ledger_entry_id, source_ref=source_ref, created_at=now)
+        except IntegrityError:  # the constraint's word is final: credited once
+            return None
+        balance.balance_fen += amount_fen
+        balance.updated_at = now
+        balance.save(update_fields=["balance_fen", "updated_at"])
+    return movement
+
+
+class RatesCache:
+    """Contribution rates by (year, district), read once each."""
+
+    def __init__(self):
+        self._rates: dict[tuple[int, str], object] = {}
+
+    def __call__(self, year: int, district_code: str):
+        key = (year, district_code)
+        if key not in self._rates:
+            self._rates[key] = contribution_rates(year, district_code)
+        return self._rates[key]
+
+
+def entry_credits(entry: LedgerEntry, *, district_code: str, rates=None) -> dict[str, int]:
+    """What a ledger row credits when paid: {"pension": fen} or {"medical": fen} (nothing for other types)."""
+    if entry.insurance_type not in CREDITED_TYPES:
+        return {}
+    rates = rates or contribution_rates(entry.month.year, district_code)
+    return account_credits(insurance_type=entry.insurance_type, base_fen=entry.base_fen,
+                           employee_fen=entry.employee_fen, rates=rates)
+
+
+def credit_paid_rows(entries: Iterable[LedgerEntry], *, day: date, district_code: str) -> int:
+    """Credit the personal accounts of paid ledger rows (in the caller's transaction); returns the movements
+    written (a row already credited is skipped)."""
+    rates = RatesCache()
+    written = 0
+    for entry in entries:
+        if entry.status != LedgerEntry.Status.PAID:
+            continue
+        for account, amount in entry_credits(entry, district_code=district_code,
+                                             rates=rates(entry.month.year, district_code)).items():
+            if credit(id_number=entry.id_number, account=account, kind=AccountMovement.Kind.CONTRIBUTION, day=day,
+                      amount_fen=amount, month=entry.month, ledger_entry_id=entry.pk) is not None:
+                written += 1
+    return written
+
+
+# --- Interest ------------------------------------------------------------------------------------------------
+
+def interest_ref(year: int) -> str:
+    return f"interest:{year}"
+
+
+def credit_interest(*, year: int, actor=None) -> int:
+    """Credit each pension and medical account with the year's interest on its balance at 1 January of `year`
+    (credits of the year earn from the next year), on 31 December, at the province's rates of the year.
+    Idempotent: an account already credited for the year is skipped. Returns the movements written."""
+    rates = contribution_rates(year, "")
+    rate_of = {AccountMovement.Account.PENSION: rates.pension_interest_bp,
+               AccountMovement.Account.MEDICAL: rates.medical_interest_bp}
+    opening = (AccountMovement.objects.filter(day__lt=date(year, 1, 1))
+               .values_list("id_number", "account").annotate(total=Sum("amount_fen"))
+               .values_list("id_number", "account", "total").order_by())
+    written = 0
+    with transaction.atomic():
+        for id_number, account, total in opening:
+            amount = interest(total or 0, rate_of.get(account, 0))
+            if amount <= 0:
+                continue
+            if credit(id_number=id_number, account=account, kind=AccountMovement.Kind.INTEREST,
+                      day=date(year, 12, 31), amount_fen=amount, source_ref=interest_ref(year)) is not None:
+                written += 1
+        record_event(event_type="records.interest_credited", actor=actor, subject_type="year",
+                     subject_id=str(year), data={"movements": written})
+    return written
+
+
+# --- Reads ---------------------------------------------------------------------------------------------------
+
+def balance_on(id_number: str, account: str, day: date) -> int:
+    """The balance of an account at the end of `day`, from its movements."""
+    return (AccountMovement.objects.filter(id_number=id_number, account=account, day__lte=day)
+            .aggregate(total=Sum("amount_fen"))["total"] or 0)
+
+
+# --- Reconciliation ------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Mismatch:
+    kind: str  # "balance", "missing_credit", "credit_without_row", "credit_amount"
+    id_number: str
+    account: str
+    expected_fen: int
+    found_fen: int
+    detail: str = ""
+
+    def line(self) -> str:
+        return (f"{self.kind} {mask_id_number(self.id_number)} {self.account}: expected {self.expected_fen} fen, "
+                f"found {self.found_fen} fen {self.detail}").rstrip()
+
+
+def reconcile() -> list[Mismatch]:
+    """Every running balance against the sum of its movements; every paid pension or medical ledger record
+    against its credits (contribution and correction movements), and no credit without a paid row."""
+    from .models import Employer
+
+    mismatches: list[Mismatch] = []
+    sums = {(i, a): t for i, a, t in AccountMovement.objects.values_list("id_number", "account")
+            .annotate(t=Sum("amount_fen")).values_list("id_number", "account", "t").order_by()}
+    balances = {(i, a): b for i, a, b in AccountBalance.objects.values_list("id_number", "account", "balance_fen")}
+    for key in sorted(set(sums) | set(balances)):
+        if sums.get(key, 0) != balances.get(key, 0):
+            mismatches.append(Mismatch("balance", key[0], key[1], sums.get(key, 0), balances.get(key, 0)))
+
+    # The ledger against the credits, person by person: both streams are read in ID number order (ID numbers are
+    # digits and X, which every collation sorts alike), so memory holds one person's rows at a time.
+    districts = dict(Employer.objects.values_list("pk", "district_code"))
+    rates = RatesCache()
+    rows = groupby(LedgerEntry.objects.filter(insurance_type__in=CREDITED_TYPES).order_by("id_number")
+                   .values_list("id_number", "id", "employer_id", "month", "insurance_type", "base_fen",
+                                "employee_fen", "status", "version").iterator(chunk_size=10_000),
+                   key=itemgetter(0))
+    movements = groupby(AccountMovement.objects.filter(kind__in=LEDGER_KINDS, ledger_entry_id__isnull=False)
+                        .order_by("id_number").values_list("id_number", "account", "ledger_entry_id", "amount_fen")
+                        .iterator(chunk_size=10_000), key=itemgetter(0))
+    next_rows, next_movements = next(rows, None), next(movements, None)
+    while next_rows is not None or next_movements is not None:
+        person_rows: list = []
+        person_movements: list = []
+        if next_movements is None or (next_rows is not None and next_rows[0] <= next_movements[0]):
+            person = next_rows[0]
+            person_rows = list(next_rows[1])
+            next_rows = next(rows, None)
+        else:
+            person = next_movements[0]
+        if next_movements is not None and next_movements[0] == person:
+            person_movements = list(next_movements[1])
+            next_movements = next(movements, None)
+        mismatches.extend(_reconcile_person(person, person_rows, person_movements, districts, rates))
+    return mismatches
+
+
+def _reconcile_person(id_number, rows, movements, districts, rates) -> list[Mismatch]:
+    """One person's paid ledger records against their credits: for each (employer, month, type) key the credits
+    of all its versions must add up to what the current version credits when it is paid (nothing otherwise)."""
+    credited: dict[tuple[str, int], int] = defaultdict(int)
+    for _id_number, account, entry_id, amount in movements:
+        credited[(account, entry_id)] += amount
+    by_key: dict[tuple, list] = defaultdict(list)
+    for row in rows:
+        by_key[(row[2], row[3], row[4])].append(row)
+    found_rows: set[tuple[str, int]] = set()
+    result = []
+    for versions in by_key.values():
+        _id, pk, employer_id, month, insurance_type, base_fen, employee_fen, status, _version = max(
+            versions, key=itemgetter(8))
+        account = insurance_type
+        found = 0
+        for row in versions:
+            if (account, row[1]) in credited:
+                found += credited[(account, row[1])]
+                found_rows.add((account, row[1]))
+        expected = 0
+        if status == LedgerEntry.Status.PAID:
+            district = districts.get(employer_id, "")
+            expected = account_credits(insurance_type=insurance_type, base_fen=base_fen, employee_fen=employee_fen,
+                                       rates=rates(month.year, district)).get(account, 0)
+        if expected != found:
+            kind = "missing_credit" if found == 0 else ("credit_without_row" if expected == 0 else "credit_amount")
+            result.append(Mismatch(kind, id_number, account, expected, found, f"(ledger row {pk}, {month:%Y-%m})"))
+    for (account, entry_id), amount in credited.items():
+        if (account, entry_id) not in found_rows:
+            result.append(Mismatch("credit_without_row", id_number, account, 0, amount, f"(no ledger row {entry_id})"))
+    return result
+
+
+# --- Benefits ------------------------------------------------------------------------------------------------
+
+def record_benefit(*, id_number: str, benefit_type: str, period_start: date, period_end: date, amount_fen: int,
+                   source_type: str, source_ref: str) -> BenefitRecord:
+    """Append a benefit enjoyed, once per (source_type, source_ref): a repeated call returns the first record.
+    The caller (e.g. the medical settlement) audits its own action."""
+    existing = BenefitRecord.objects.filter(source_type=source_type, source_ref=source_ref).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            return BenefitRecord.objects.create(
+                id_number=id_number, benefit_type=benefit_type, period_start=period_start, period_end=period_end,
+                amount_fen=amount_fen, source_type=source_type, source_ref=source_ref, created_at=timezone.now())
+    except IntegrityError:  # recorded a moment ago
+        return BenefitRecord.objects.get(source_type=source_type, source_ref=source_ref)

@@ -1,0 +1,195 @@
+"""The employer's declaration pages (employer workspace, /records/employer/declarations/): the months and their
+versions, a new declaration (a file, or the wages entered on the page), the result (every error with its line
+and column, or the assessed lines), confirmation into a bill, a month's record, the CSV template and the
+vouchers. Thin: parse, call one service or selector, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from sscard.accounts.decorators import citizen_required
+from sscard.audit.services import record_event
+from sscard.domain import declaration as rules
+from sscard.domain.enrolment import EnrolmentRuleError, format_month, parse_month
+
+from .. import selectors as records_selectors
+from ..models import TYPE_LABELS
+from ..services import RecordsError
+from ..views import _current
+from . import forms, selectors, services
+
+
+def shown_errors(errors):
+    """The errors shown on the page (the first `MAX_ERRORS_SHOWN`) and how many more there are."""
+    return errors[:rules.MAX_ERRORS_SHOWN], max(0, len(errors) - rules.MAX_ERRORS_SHOWN)
+
+
+def _translated(error: rules.LineError) -> str:
+    params = {key: value if isinstance(value, int) else str(value) for key, value in error.params.items()}
+    return _(error.message) % params if params else _(error.message)
+
+
+def _employer(request):
+    current = _current(request, records_selectors.memberships_of(request.user))
+    return current.employer if current is not None else None
+
+
+def _context(employer, **extra):
+    return {"employer": employer, "type_labels": list(TYPE_LABELS.values()), **extra}
+
+
+@citizen_required
+@never_cache
+def index(request: HttpRequest) -> HttpResponse:
+    employer = _employer(request)
+    if employer is None:
+        return redirect("records:workspace")
+    return render(request, "records/declarations/index.html",
+                  _context(employer, months=selectors.months_of(employer),
+                           month_form=forms.MonthForm(prefix="m")))
+
+
+@citizen_required
+@never_cache
+def new(request: HttpRequest) -> HttpResponse:
+    """GET ?month=YYYY-MM: the upload form and the page entry of the employees enrolled that month. POST: one
+    of them (`action` upload or lines); errors are shown on this page, nothing being recorded."""
+    employer = _employer(request)
+    if employer is None:
+        return redirect("records:workspace")
+    data = request.POST if request.method == "POST" else request.GET
+    try:
+        month = parse_month(data.get("month") or data.get("m-month") or "")
+    except EnrolmentRuleError as error:
+        if request.method == "POST" or data.get("month") or data.get("m-month"):
+            messages.error(request, _(error.message))
+        return redirect("records:declarations")
+    enrolments = selectors.enrolled_in(employer, month)
+    upload_form = forms.UploadForm(initial={"month": format_month(month)}, prefix="up")
+    lines_form = forms.LinesForm(initial={"month": format_month(month)}, enrolments=enrolments, prefix="pg")
+    errors, refusal, who = [], None, {}
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "upload":
+                upload_form = forms.UploadForm(request.POST, request.FILES, prefix="up")
+                if upload_form.is_valid():
+                    upload = upload_form.cleaned_data["file"]
+                    declaration = services.declare(user=request.user, employer=employer, month=month,
+                                                   filename=upload.name, content=upload.read(), request=request)
+                    return _declared(request, declaration)
+            elif action == "lines":
+                lines_form = forms.LinesForm(request.POST, enrolments=enrolments, prefix="pg")
+                if lines_form.is_valid():
+                    # line n of the page's CSV is the (n-1)th employee with a wage: name them in the errors
+                    who = {n: enrolment.masked_name for n, enrolment in enumerate(lines_form.declared(), start=2)}
+                    declaration = services.declare_lines(user=request.user, employer=employer, month=month,
+                                                         lines=lines_form.lines(), request=request)
+                    return _declared(request, declaration)
+        except services.DeclarationRejected as rejected:
+            errors, refusal = rejected.errors, rejected.translated()
+        except RecordsError as error:
+            refusal = error.translated()
+    shown, more = shown_errors(errors)
+    return render(request, "records/declarations/new.html", _context(
+        employer, month=month, month_label=format_month(month), upload_form=upload_form, lines_form=lines_form,
+        refusal=refusal, errors=[(f"{e.line} ({who[e.line]})" if e.line in who else e.line, e.column, _translated(e))
+                                for e in shown], more=more,
+        error_count=len(errors)), status=400 if refusal else 200)
+
+
+def _declared(request, declaration) -> HttpResponse:
+    if getattr(declaration, "already_declared", False):
+        messages.info(request, _(services.MSG_ALREADY) % {"month": declaration.month_label,
+                                                           "version": declaration.version})
+    else:
+        messages.success(request, _("The declaration of %(month)s is assessed (version %(version)s). Check the "
+                                    "lines, then confirm it to get the bill.")
+                         % {"month": declaration.month_label, "version": declaration.version})
+    return redirect("records:declaration", pk=declaration.pk)
+
+
+@citizen_required
+@never_cache
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    employer = _employer(request)
+    if employer is None:
+        return redirect("records:workspace")
+    declaration = selectors.declaration_of(employer, pk)
+    if declaration is None:
+        raise Http404
+    versions = selectors.declarations_of(employer, month=declaration.month)
+    latest = versions[0] if versions else declaration
+    return render(request, "records/declarations/detail.html", _context(
+        employer, declaration=declaration, bill=getattr(declaration, "bill", None),
+        can_confirm=declaration.state == declaration.State.ASSESSED and latest.pk == declaration.pk,
+        lines=selectors.lines(employer, declaration.month, declaration=declaration, page=request.GET.get("page"))))
+
+
+@citizen_required
+@require_POST
+def confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    employer = _employer(request)
+    if employer is None:
+        return redirect("records:workspace")
+    declaration = selectors.declaration_of(employer, pk)
+    if declaration is None:
+        raise Http404
+    try:
+        bill = services.confirm(user=request.user, declaration=declaration, request=request)
+    except RecordsError as error:
+        messages.error(request, error.translated())
+    else:
+        messages.success(request, _("Bill %(number)s: %(amount)s yuan, due on %(due)s.")
+                         % {"number": bill.number, "amount": bill.total_yuan, "due": bill.due_date.isoformat()})
+    return redirect("records:declaration", pk=pk)
+
+
+@citizen_required
+@never_cache
+def month_view(request: HttpRequest, month: str) -> HttpResponse:
+    employer = _employer(request)
+    if employer is None:
+        return redirect("records:workspace")
+    try:
+        first = parse_month(month)
+    except EnrolmentRuleError:
+        raise Http404 from None
+    versions = selectors.declarations_of(employer, month=first)
+    if not versions:
+        raise Http404
+    return render(request, "records/declarations/month.html", _context(
+        employer, month_label=month, versions=versions, current=versions[0],
+        lines=selectors.lines(employer, first, page=request.GET.get("page"))))
+
+
+@citizen_required
+def template_csv(request: HttpRequest) -> HttpResponse:
+    """The CSV template: UTF-8 with a BOM (Excel opens it as UTF-8), the header row."""
+    response = HttpResponse(("\ufeff" + ",".join(rules.CHINESE_HEADER) + "\r\n").encode("utf-8"),
+                            content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="declaration-template.csv"'
+    return response
+
+
+@citizen_required
+def voucher(request: HttpRequest, pk: int) -> HttpResponse:
+    """The original file of a declaration, unchanged (its SHA-256 is shown beside the link)."""
+    employer = _employer(request)
+    if employer is None:
+        return redirect("records:workspace")
+    found = selectors.voucher_of(employer, pk)
+    if found is None:
+        raise Http404
+    record_event(event_type="records.voucher_downloaded", actor=request.user, request=request,
+                 subject_type="employer", subject_id=employer.credit_code, data={"voucher": found.pk})
+    response = HttpResponse(bytes(found.content), content_type=found.media_type)
+    response["Content-Disposition"] = f'attachment; filename="voucher-{found.pk}-{found.sha256[:12]}' \
+                                      f'{".xlsx" if found.filename.lower().endswith(".xlsx") else ".csv"}"'
+    response["X-Content-SHA256"] = found.sha256
+    return response

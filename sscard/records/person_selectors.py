@@ -1,0 +1,122 @@
+"""The reads of a person's own records ("My social insurance"): account balances and movements, the contribution
+ledger by month, contribution months with their gaps, benefits enjoyed.
+
+One query per table, each on an index that starts with the ID number (`records_one_balance`,
+`records_movement_person_day`, `records_ledger_person_month`, `records_benefit_person`): the cost is the
+person's own rows, whatever the size of the ledger (10 million rows and more). The current version of each
+ledger key is chosen in Python (`ledger.current`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+from sscard.domain.contribution_months import ContributionMonths, contribution_months
+from sscard.domain.contributions import yuan
+from sscard.domain.enrolment import INSURANCE_TYPES
+
+from . import ledger
+from .ledger_models import AccountBalance, AccountMovement, BenefitRecord, LedgerEntry
+from .models import TYPE_LABELS, Employer
+
+LAST_MOVEMENTS = 10
+# Benefit types as recorded by their source (medical settlement now; pensions and unemployment later).
+BENEFIT_LABELS = {
+    "medical": _("Medical treatment (settled by the fund)"),
+    "pension": _("Pension"),
+    "unemployment": _("Unemployment benefit"),
+}
+SHOWN_STATUSES = (LedgerEntry.Status.PAID, LedgerEntry.Status.ARREARS, LedgerEntry.Status.ASSESSED)
+
+
+@dataclass(frozen=True)
+class MonthRow:
+    entry: LedgerEntry
+    employer_name: str
+
+    @property
+    def type_label(self):
+        return TYPE_LABELS.get(self.entry.insurance_type, self.entry.insurance_type)
+
+    @property
+    def corrected(self) -> bool:
+        return bool(self.entry.reason)
+
+    def __getattr__(self, name):
+        return getattr(self.entry, name)
+
+    @property
+    def base_yuan(self) -> str:
+        return yuan(self.entry.base_fen)
+
+    @property
+    def employer_yuan(self) -> str:
+        return yuan(self.entry.employer_fen)
+
+    @property
+    def employee_yuan(self) -> str:
+        return yuan(self.entry.employee_fen)
+
+
+@dataclass(frozen=True)
+class TypeMonths:
+    insurance_type: str
+    label: object
+    months: ContributionMonths
+
+
+@dataclass
+class PersonRecords:
+    balances: dict[str, int] = field(default_factory=dict)
+    movements: list[AccountMovement] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)
+    year: int | None = None
+    rows: list[MonthRow] = field(default_factory=list)
+    contribution_months: list[TypeMonths] = field(default_factory=list)
+    benefits: list[BenefitRecord] = field(default_factory=list)
+
+    @property
+    def pension_yuan(self) -> str:
+        return yuan(self.balances.get("pension", 0))
+
+    @property
+    def medical_yuan(self) -> str:
+        return yuan(self.balances.get("medical", 0))
+
+
+def person_records(id_number: str, *, year: int | None = None) -> PersonRecords:
+    """Everything "My social insurance" shows of a person; `year` picks the year of the months table (the
+    latest year with a record by default)."""
+    result = PersonRecords()
+    if not id_number:
+        return result
+    result.balances = dict(AccountBalance.objects.filter(id_number=id_number)
+                           .values_list("account", "balance_fen"))
+    result.movements = list(AccountMovement.objects.filter(id_number=id_number, account__in=["pension", "medical"])
+                            .order_by("-day", "-id")[:LAST_MOVEMENTS])
+    entries = ledger.current(
+        LedgerEntry.objects.filter(id_number=id_number)
+        .only("id", "id_number", "employer_id", "month", "insurance_type", "base_fen", "employer_fen",
+              "employee_fen", "status", "version", "reason")
+        .order_by("-month", "insurance_type", "employer_id", "version"))
+    entries = [entry for entry in entries if entry.status in SHOWN_STATUSES]
+    paid: dict[str, list] = defaultdict(list)
+    for entry in entries:
+        if entry.status == LedgerEntry.Status.PAID:
+            paid[entry.insurance_type].append(entry.month)
+    result.contribution_months = [TypeMonths(t, TYPE_LABELS[t], contribution_months(paid.get(t, [])))
+                                  for t in INSURANCE_TYPES if t in paid or any(e.insurance_type == t for e in entries)]
+    result.years = sorted({entry.month.year for entry in entries}, reverse=True)
+    result.year = year if year in result.years else (result.years[0] if result.years else None)
+    shown = [entry for entry in entries if entry.month.year == result.year]
+    names = dict(Employer.objects.filter(pk__in={entry.employer_id for entry in shown}).values_list("pk", "name"))
+    order = {t: n for n, t in enumerate(INSURANCE_TYPES)}
+    shown.sort(key=lambda e: (-e.month.toordinal(), order.get(e.insurance_type, 9), e.employer_id))
+    result.rows = [MonthRow(entry, names.get(entry.employer_id, "")) for entry in shown]
+    result.benefits = list(BenefitRecord.objects.filter(id_number=id_number).order_by("-period_start", "-id")[:50])
+    for benefit in result.benefits:
+        benefit.label = BENEFIT_LABELS.get(benefit.benefit_type, benefit.benefit_type)
+    return result

@@ -1,0 +1,10 @@
+"""Records tasks: open bills past their due date fall into arrears (Celery beat, daily)."""
+
+from celery import shared_task
+
+from . import payments
+
+
+@shared_task(name="sscard.records.mark_arrears")
+def mark_arrears() -> int:
+    return payments.mark_arrears()

@@ -1,0 +1,94 @@
+"""Corrections of the ledger by a records officer: a new version with operator and reason, re-assessed; a paid
+row's account difference posted as a correction movement; nothing updated in place.
+
+Figures by hand (Wuhan 2026, floor 4,380.00, ceiling 21,900.00):
+  wage 6,500.00 -> pension 1,040.00 / 520.00; corrected to 8,000.00 -> pension 1,280.00 / 640.00: account +120.00
+  corrected to 3,000.00 -> base 4,380.00 (floor): pension 700.80 / 350.40: account 520.00 -> 350.40, -169.60
+"""
+
+from datetime import date
+
+import pytest
+from django.utils import translation
+
+from sscard.audit.models import AuditEvent
+from sscard.records import corrections, payments
+from sscard.records.models import AccountBalance, AccountMovement, LedgerEntry
+from sscard.records.services import RecordsError
+
+from .conftest import approved_employer, new_citizen, new_officer, new_staff
+from .conftest_ledger import confirmed_bill
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def person_bill():
+    employer, person = approved_employer(), new_citizen("冯八")
+    return person, confirmed_bill(employer, [(person.id_number, person.real_name, 650_000)])
+
+
+def pension_row(person):
+    return (LedgerEntry.objects.filter(id_number=person.id_number, insurance_type="pension")
+            .order_by("-version").first())
+
+
+def test_a_paid_row_is_corrected_by_a_new_version_and_the_account_difference_is_posted(person_bill):
+    person, bill = person_bill
+    officer = new_officer()
+    payments.record_payment(staff=officer, bill=bill, amount_fen=232_050, reference="C-1",
+                            paid_on=date(2026, 4, 20), today=date(2026, 6, 1))
+    paid = pension_row(person)
+    corrected = corrections.correct_entry(staff=officer, entry=paid, wage_fen=800_000,
+                                          reason="Objection 2026-17: wage was 8,000.00")
+    assert (corrected.version, corrected.status, corrected.wage_fen, corrected.base_fen, corrected.employer_fen,
+            corrected.employee_fen, corrected.operator_id, corrected.reason) == (
+        3, "paid", 800_000, 800_000, 128_000, 64_000, officer.pk, "Objection 2026-17: wage was 8,000.00")
+    versions = LedgerEntry.objects.filter(id_number=person.id_number, insurance_type="pension").order_by("version")
+    assert [(e.version, e.status, e.employee_fen) for e in versions] == [
+        (1, "assessed", 52_000), (2, "paid", 52_000), (3, "paid", 64_000)]
+    movement = AccountMovement.objects.get(kind="correction")
+    assert (movement.account, movement.amount_fen, movement.ledger_entry_id) == ("pension", 12_000, corrected.pk)
+    assert AccountBalance.objects.get(id_number=person.id_number, account="pension").balance_fen == 64_000
+    assert AuditEvent.objects.filter(event_type="records.ledger_corrected").count() == 1
+
+    lowered = corrections.correct_entry(staff=officer, entry=corrected, wage_fen=300_000, reason="Second check")
+    assert (lowered.base_fen, lowered.clamp, lowered.employee_fen) == (438_000, "floor", 35_040)
+    assert AccountBalance.objects.get(id_number=person.id_number, account="pension").balance_fen == 35_040
+    from django.core.management import call_command
+
+    call_command("reconcile_accounts")  # the corrections keep the accounts and the ledger in step
+
+
+def test_an_unpaid_row_is_corrected_without_any_account_movement(person_bill):
+    person, _bill = person_bill
+    corrected = corrections.correct_entry(staff=new_officer(), entry=pension_row(person), wage_fen=800_000,
+                                          reason="Declared wrong")
+    assert (corrected.version, corrected.status) == (2, "assessed")
+    assert AccountMovement.objects.count() == 0
+
+
+def test_a_correction_needs_the_permission_a_reason_the_area_the_current_version_and_a_valid_wage(person_bill):
+    person, _bill = person_bill
+    entry = pension_row(person)
+    cases = [
+        (dict(staff=new_staff([]), wage_fen=800_000, reason="x"), "permission"),
+        (dict(staff=new_officer(), wage_fen=800_000, reason="  "), "reason"),
+        (dict(staff=new_officer(["district:420102"]), wage_fen=800_000, reason="x"), "area"),
+        (dict(staff=new_officer(), wage_fen=100_000, reason="x"), "below_minimum"),
+    ]
+    for kwargs, code in cases:
+        with pytest.raises(RecordsError) as refused:
+            corrections.correct_entry(entry=entry, **kwargs)
+        assert refused.value.code == code
+    corrections.correct_entry(staff=new_officer(), entry=entry, wage_fen=800_000, reason="first")
+    with pytest.raises(RecordsError) as refused:
+        corrections.correct_entry(staff=new_officer(), entry=entry, wage_fen=900_000, reason="stale")
+    assert refused.value.translated() == ("This row is not the current version of the record: correct version 2.")
+    assert LedgerEntry.objects.filter(id_number=person.id_number, insurance_type="pension").count() == 2
