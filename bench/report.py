@@ -69,6 +69,18 @@ def markdown(data: dict) -> str:
                              f"(×{v['p50_ratio']}), p99 {v['p99_1m_ms']} vs {v['p99_10k_ms']} ms, server CPU "
                              f"{v['cpu_ms_1m']} vs {v['cpu_ms_10k']} ms/request (×{v['cpu_ratio']}): "
                              + ("flat" if v["flat"] else "not flat"))
+            if row.get("vs_1m"):
+                v = row["vs_1m"]
+                notes.append(f"- {row['title']} against 1,000,000 ledger rows: p99 {v['p99_10m_ms']} vs "
+                             f"{v['p99_1m_ms']} ms (×{v['p99_ratio']}), {v['rps_10m']} vs {v['rps_1m']} req/s: "
+                             + ("flat" if v["flat"] else "not flat") + ", p99 "
+                             + ("< 100 ms at both" if v["p99_under_100ms"] else "not < 100 ms at both"))
+            if r.get("raw_copy_median_s") is not None:
+                notes.append(f"- {row['title']}: {r['ledger_rows']:,} rows from {r['persons']:,} CSV lines; raw COPY "
+                             f"{r['raw_copy_median_s']} s, declare() {r['declare_median_s']} s (median of "
+                             f"{r['runs']}; runs {r['raw_copy_s']} / {r['declare_s']}); raw/declare "
+                             f"{r['ratio']}; req/s column: ledger rows per second of declare(), p50/p99: "
+                             "median/slowest declare() in ms")
             for problem in row.get("problems", []):
                 notes.append(f"- {row['title']}: {problem}")
         if notes:

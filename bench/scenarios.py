@@ -257,6 +257,101 @@ def _hotlist_delta(ctx: Context) -> Run:
                env={"BENCH_PATH": path, "BENCH_TOKEN": token}, expect={"status_200": 0.999})
 
 
+# --- Records at scale (bench/records.py): the person's page and the employer's month view at 1M and 10M ledger
+# rows, each size in a database of its own (kept between runs), and the declaration import ------------------------
+
+RECORDS_SIZES = {"1m": (1_000_000, 300), "10m": (10_000_000, 3_000)}  # ledger rows, employers
+RECORDS_SESSIONS = 500
+
+
+def _records_server(ctx: Context, size: str):
+    """The server of a records database and its session files (people, employers), started once per size."""
+    from .server import Server, records_profile
+
+    key = ("records", size)
+    if key not in ctx.cache:
+        rows, employers = RECORDS_SIZES[size]
+        profile = records_profile(rows, employers)
+        ctx.cache.setdefault("cleanup", []).append(profile.cleanup)
+        persons, owners = ctx.workdir / f"records-persons-{size}.txt", ctx.workdir / f"records-employers-{size}.txt"
+        profile.python("-m", "bench.records", "sessions", "--persons", str(RECORDS_SESSIONS), "--employers",
+                       str(RECORDS_SESSIONS), "--out-persons", str(persons), "--out-employers", str(owners))
+        server = Server(profile, kind=ctx.server.kind, workers=ctx.server.workers, threads=ctx.server.threads)
+        server.start()
+        ctx.cache["cleanup"].insert(0, server.stop)
+        ctx.cache[key] = (server, persons, owners)
+    return ctx.cache[key]
+
+
+def _records_person(size: str) -> Callable[[Context], Run]:
+    def build(ctx: Context) -> Run:
+        server, persons, _owners = _records_server(ctx, size)
+        return Run(path="/records/mine/", script="records.lua", env={"BENCH_DATA": str(persons)},
+                   expect={"status_200": 0.99}, server=server)
+    return build
+
+
+def _employer_month(size: str) -> Callable[[Context], Run]:
+    def build(ctx: Context) -> Run:
+        server, _persons, owners = _records_server(ctx, size)
+        return Run(path="/records/employer/declarations/<YYYY-MM>/", script="records.lua",
+                   env={"BENCH_DATA": str(owners)}, expect={"status_200": 0.99}, server=server)
+    return build
+
+
+def _person_page_missing(ctx: Context) -> str:
+    if not (ROOT / "sscard" / "records" / "person_selectors.py").exists():
+        return "the person's records page with the ledger months (/records/mine/) is not merged yet"
+    return ""
+
+
+def _employer_pages_missing(ctx: Context) -> str:
+    urls = (ROOT / "sscard" / "records" / "urls.py").read_text()
+    if "declarations/" not in urls and not (ROOT / "sscard" / "records" / "declarations" / "urls.py").exists():
+        return "the employer's month view (/records/employer/declarations/<YYYY-MM>/) is not merged yet"
+    return ""
+
+
+def _declarations_missing(ctx: Context) -> str:
+    if not (ROOT / "sscard" / "records" / "declarations" / "services.py").exists():
+        return "declarations service not available (sscard.records.declarations is not merged)"
+    return ""
+
+
+def _declaration_import(ctx: Context, seconds: float) -> dict:
+    """One employer with 100,000 people: raw COPY of the 400,000 ledger rows against `declare` of the CSV."""
+    if ctx.server is None:  # asked for alone: the database is not prepared otherwise
+        ctx.profile.prepare()
+    persons = 20_000 if ctx.quick else 100_000
+    done = subprocess.run([sys.executable, "-m", "bench.records", "import", "--persons", str(persons), "--runs",
+                           "1" if ctx.quick else "3"], cwd=ROOT, env=ctx.profile.process_env(), check=True,
+                          capture_output=True, text=True)
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    if result.get("skipped"):
+        raise RuntimeError(result["skipped"])
+    return result
+
+
+def _records_goal(rps: float, p99_ms: float, ratio: float) -> bool:
+    return p99_ms < 100
+
+
+def records_flat(rows: dict) -> dict:
+    """p99 and rps of the records pages at 1M and 10M ledger rows: flat when p99 at 10M <= 1.5 x p99 at 1M."""
+    flat = {}
+    for page in ("records_person", "employer_month"):
+        small, large = rows.get(f"{page}_1m"), rows.get(f"{page}_10m")
+        if not small or not large or small.get("skipped") or large.get("skipped"):
+            continue
+        a, b = small["result"], large["result"]
+        ratio = b["p99_ms"] / a["p99_ms"] if a["p99_ms"] else None
+        flat[page] = {"p99_1m_ms": a["p99_ms"], "p99_10m_ms": b["p99_ms"], "rps_1m": a["rps"], "rps_10m": b["rps"],
+                      "p99_ratio": round(ratio, 2) if ratio else None,
+                      "flat": bool(ratio is not None and ratio <= 1.5),
+                      "p99_under_100ms": a["p99_ms"] < 100 and b["p99_ms"] < 100}
+    return flat
+
+
 def _progress_goal(rps: float, p99_ms: float, ratio: float) -> bool:
     return ratio >= 0.5 and p99_ms < 50
 
@@ -286,4 +381,20 @@ SCENARIOS: list[Scenario] = [
              _hotlist_delta, goal="p99 < 50 ms", goal_met=lambda rps, p99, ratio: p99 < 50, profiles=("postgres",)),
     Scenario("progress_1m", "Progress lookup, cold: each code once, 1,000,000 applications", _progress_1m,
              goal="flat from 10k to 1M", profiles=("postgres",)),
+    Scenario("declaration_import", "Declaration of 100,000 people (400,000 ledger rows): declare() vs raw COPY",
+             None, connections=1, goal="raw COPY s / declare s >= 0.5",
+             goal_met=lambda rps, p99, ratio: ratio >= 0.5, profiles=("postgres",),
+             skip_reason=_declarations_missing, offline=_declaration_import),
+    Scenario("records_person_1m", "Person's records page /records/mine/, random people, 1,000,000 ledger rows",
+             _records_person("1m"), goal="p99 < 100 ms", goal_met=_records_goal, profiles=("postgres",),
+             skip_reason=_person_page_missing),
+    Scenario("employer_month_1m", "Employer's month view, random employers and months, 1,000,000 ledger rows",
+             _employer_month("1m"), goal="p99 < 100 ms", goal_met=_records_goal, profiles=("postgres",),
+             skip_reason=_employer_pages_missing),
+    Scenario("records_person_10m", "Person's records page /records/mine/, random people, 10,000,000 ledger rows",
+             _records_person("10m"), goal="p99 < 100 ms, flat from 1M", goal_met=_records_goal,
+             profiles=("postgres",), skip_reason=_person_page_missing),
+    Scenario("employer_month_10m", "Employer's month view, random employers and months, 10,000,000 ledger rows",
+             _employer_month("10m"), goal="p99 < 100 ms, flat from 1M", goal_met=_records_goal,
+             profiles=("postgres",), skip_reason=_employer_pages_missing),
 ]

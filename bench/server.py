@@ -140,6 +140,43 @@ def large_profile(applications: int) -> tuple[Profile, Path]:
     return profile, codes
 
 
+RECORDS_PG_DATABASE = os.environ.get("BENCH_PG_RECORDS_DATABASE", "sscard_bench_records")
+
+
+def records_profile(rows: int, employers: int) -> Profile:
+    """A PostgreSQL profile on a database of `rows` contribution ledger rows (`generate_data --employers
+    --ledger-rows`), one database per size (`sscard_bench_records_1m`, `..._10m`), kept between runs and reused
+    while its ledger still has that many rows: 10,000,000 rows take many minutes to generate."""
+    import psycopg
+
+    profile = Profile.create("postgres")
+    label = f"{rows // 1_000_000}m" if rows >= 1_000_000 else f"{rows // 1000}k"
+    name = f"{RECORDS_PG_DATABASE}_{label}"
+    base = PG_ADMIN_URL.rsplit("/", 1)[0]
+    url = f"{base}/{name}"
+    profile.env["SSCARD_DATABASE_URL"] = url
+    reusable = False
+    try:
+        with psycopg.connect(url, connect_timeout=5) as conn:
+            reusable = conn.execute("SELECT count(*) FROM records_ledgerentry").fetchone()[0] == rows
+    except psycopg.Error:
+        reusable = False
+    if not reusable:
+        print(f"[postgres] generating {rows:,} ledger rows over {employers:,} employers into {name} "
+              "(kept for later runs)", flush=True)
+        _recreate_pg_database(name)
+        profile.manage("migrate", "--noinput")
+        started = time.monotonic()
+        profile.manage("generate_data", "--employers", str(employers), "--ledger-rows", str(rows), "--seed", "1",
+                       quiet=False)
+        print(f"[postgres] {name}: generated in {time.monotonic() - started:.0f} s", flush=True)
+    else:
+        profile.manage("migrate", "--noinput")
+    profile.manage("collectstatic", "--noinput")
+    profile.python("-m", "bench.fixtures", "lookup-limit", "--per-minute", "10000000")
+    return profile
+
+
 def _recreate_pg_database(name: str) -> None:
     import psycopg
 

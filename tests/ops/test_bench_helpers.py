@@ -44,3 +44,34 @@ def test_lookup_cost_is_flat_only_when_cpu_and_median_stay_close():
     assert _flat({"progress_cold": row(10, 4.0), "progress_1m": row(10, 6.0)})["flat"] is False
     assert _flat({"progress_cold": row(10, 4.0)}) is None
     assert _flat({"progress_cold": row(10, 4.0), "progress_1m": {"skipped": "failed"}}) is None
+
+
+def test_records_pages_are_flat_only_when_p99_at_10m_stays_within_one_and_a_half_times_1m():
+    from bench.scenarios import records_flat
+
+    def row(p99, rps=100.0):
+        return {"result": {"p99_ms": p99, "rps": rps}}
+
+    flat = records_flat({"records_person_1m": row(40), "records_person_10m": row(60),
+                         "employer_month_1m": row(80), "employer_month_10m": row(121)})
+    assert flat["records_person"]["flat"] and flat["records_person"]["p99_under_100ms"]
+    assert not flat["employer_month"]["flat"] and not flat["employer_month"]["p99_under_100ms"]
+    assert flat["records_person"]["p99_ratio"] == 1.5
+    skipped = records_flat({"records_person_1m": row(40), "records_person_10m": {"skipped": "not merged"}})
+    assert skipped == {}
+
+
+def test_the_records_report_states_the_import_ratio_and_flatness():
+    from bench.report import markdown
+
+    machine_info = {"cpu_model": "x", "cores": 2, "memory_gib": 4, "kernel": "k", "load_average": [1, 1, 1]}
+    imported = {"name": "declaration_import", "title": "Declaration import", "connections": 1, "goal": "≥ 0.5",
+                "goal_met": False, "ratio": 0.325, "problems": [],
+                "result": {"rps": 9376.9, "p50_ms": 42658.0, "p99_ms": 45500.3, "wrk_cpu_pct": None,
+                           "server_cpu_pct": None, "persons": 100000, "ledger_rows": 400000, "runs": 3,
+                           "raw_copy_s": [11.0, 16.72, 13.86], "declare_s": [36.28, 42.66, 45.5],
+                           "raw_copy_median_s": 13.86, "declare_median_s": 42.66, "ratio": 0.325}}
+    text = markdown({"mode": "full", "generated_at": "now", "machine": machine_info, "server": "granian",
+                     "wrk": "wrk", "profiles": [{"name": "postgres", "description": "d", "scenarios": [imported]}]})
+    assert "raw COPY 13.86 s, declare() 42.66 s (median of 3" in text and "raw/declare 0.325" in text
+    assert "| Declaration import | 1 |" in text and "❌" in text

@@ -107,3 +107,146 @@ def test_a_second_run_into_the_same_database_is_refused(generated):
 def test_more_applications_than_citizens_is_refused():
     with pytest.raises(CommandError, match="at least --applications"):
         call_command("generate_data", "--applications", "10", "--citizens", "5", stdout=StringIO())
+
+
+# --- Records: employers, enrolments, declarations and the ledger ------------------------------------------
+
+# Hand-written from the seeded rates (reference migration 0009): the base floor (60 %) and ceiling (300 %) of the
+# reference average wage of each year, in fen.
+FLOOR = {2024: 407_700, 2025: 423_000, 2026: 438_000}
+CEILING = {2024: 2_038_500, 2025: 2_115_000, 2026: 2_190_000}
+# (employer bp, employee bp) of Hubei's shares; work injury's employer rate by industry class 1-8.
+SHARES = {"pension": (1600, 800), "medical": (800, 200), "unemployment": (70, 30)}
+WORK_INJURY = {1: 20, 2: 40, 3: 70, 4: 90, 5: 110, 6: 130, 7: 160, 8: 190}
+ROWS = 1_500
+
+
+def _half_up(fen: int, bp: int) -> int:
+    from decimal import ROUND_HALF_UP, Decimal
+
+    return int((Decimal(fen) * bp / 10_000).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def _previous_month(today):
+    from datetime import date
+
+    return date(today.year - 1, 12, 1) if today.month == 1 else date(today.year, today.month - 1, 1)
+
+
+@pytest.fixture
+def records_generated():
+    out = StringIO()
+    call_command("generate_data", "--employers", "4", "--ledger-rows", str(ROWS), "--staff", "2", "--seed", "5",
+                 stdout=out)
+    return out.getvalue()
+
+
+def test_the_plan_is_deterministic_and_has_exactly_the_rows_asked_for():
+    from datetime import date
+
+    from sscard.ops.generate_records import plan_people
+
+    today = date(2026, 12, 1)
+    first = plan_people(employers=5, rows=10_000, first_citizen=5, seed=3, today=today)
+    assert first == plan_people(employers=5, rows=10_000, first_citizen=5, seed=3, today=today)
+    assert first != plan_people(employers=5, rows=10_000, first_citizen=5, seed=4, today=today)
+    for rows in (1, 2, 3, 7, 139, 140, 141, 10_000):
+        assert plan_people(employers=2, rows=rows, first_citizen=2, seed=1, today=today).rows == rows
+    # 2024-01 .. 2026-11: the months of the seeded rates up to last month
+    assert (first.months[0], first.months[-1], len(first.months)) == (date(2024, 1, 1), date(2026, 11, 1), 35)
+    assert all(1 <= p.months <= 35 and 0 <= p.employer < 5 for p in first.people)
+    assert len({p.citizen for p in first.people}) == len(first.people)
+
+
+def test_employers_enrolments_declarations_and_ledger_are_consistent(records_generated):
+    import hashlib
+    from collections import defaultdict
+
+    from django.db import connection
+    from django.utils import timezone
+
+    from sscard.domain.uscc import validate_credit_code
+    from sscard.records.models import Declaration, Employer, EmployerMembership, Enrolment, LedgerEntry
+
+    assert "ledger rows" in records_generated and "generated in" in records_generated
+    employers = {e.pk: e for e in Employer.objects.all()}
+    assert len(employers) == 4
+    for employer in employers.values():
+        assert employer.state == Employer.State.APPROVED
+        assert validate_credit_code(employer.credit_code) == employer.credit_code
+        assert employer.district_code.startswith("42") and 1 <= employer.industry_class <= 8
+        rep = EmployerMembership.objects.get(employer=employer, revoked_at__isnull=True)
+        assert rep.role == "representative"
+        assert (rep.user.id_number, rep.user.real_name) == (employer.representative_id_number,
+                                                            employer.representative_name)
+        assert rep.user.check_password(PASSWORD)
+
+    rows = list(LedgerEntry.objects.all())
+    assert len(rows) == ROWS
+    assert {(r.status, r.version) for r in rows} == {("paid", 1)}
+    enrolments = {e.id_number: e for e in Enrolment.objects.all()}
+    assert all(e.end_month is None for e in enrolments.values())  # open; one per person (unique ID numbers)
+    citizens = set(User.objects.filter(id_number__in=list(enrolments)).values_list("id_number", flat=True))
+    assert citizens == set(enrolments)  # every enrolled person is a generated citizen who can sign in
+
+    last = _previous_month(timezone.localdate())
+    months_of = defaultdict(set)
+    for r in rows:
+        enrolment = enrolments[r.id_number]
+        assert r.employer_id == enrolment.employer_id and r.insurance_type in enrolment.types
+        months_of[r.id_number].add(r.month)
+        # the base: the wage clamped to the year's floor and ceiling
+        expected_base = min(max(r.wage_fen, FLOOR[r.month.year]), CEILING[r.month.year])
+        assert r.base_fen == expected_base
+        assert r.clamp == ("floor" if r.wage_fen < FLOOR[r.month.year] else
+                           "ceiling" if r.wage_fen > CEILING[r.month.year] else "")
+        if r.insurance_type == "work_injury":
+            rates = (WORK_INJURY[employers[r.employer_id].industry_class], 0)
+        else:
+            rates = SHARES[r.insurance_type]
+        assert (r.employer_fen, r.employee_fen) == (_half_up(r.base_fen, rates[0]), _half_up(r.base_fen, rates[1]))
+    for id_number, months in months_of.items():
+        # consecutive months back from last month, from the enrolment's start month
+        ordered = sorted(months)
+        assert ordered[-1] == last and ordered[0] == enrolments[id_number].start_month
+        assert len(ordered) == (last.year - ordered[0].year) * 12 + last.month - ordered[0].month + 1
+        # every month covers each enrolled type once
+        assert sum(1 for r in rows if r.id_number == id_number) == len(ordered) * len(enrolments[id_number].types)
+
+    # one confirmed declaration per employer-month with people, its voucher the CSV, its totals the ledger's
+    by_declaration = defaultdict(list)
+    for r in rows:
+        by_declaration[r.declaration_id].append(r)
+    declarations = list(Declaration.objects.select_related("voucher"))
+    assert {d.pk for d in declarations} == set(by_declaration)
+    for d in declarations:
+        lines = by_declaration[d.pk]
+        assert (d.state, d.version) == ("confirmed", 1)
+        assert {(r.employer_id, r.month, r.voucher_id) for r in lines} == {(d.employer_id, d.month, d.voucher_id)}
+        assert d.line_count == len({r.id_number for r in lines})
+        assert d.employer_fen == sum(r.employer_fen for r in lines)
+        assert d.employee_fen == sum(r.employee_fen for r in lines)
+        content = bytes(d.voucher.content)
+        assert d.voucher.sha256 == hashlib.sha256(content).hexdigest() and d.voucher.size == len(content)
+        csv_lines = content.decode().splitlines()
+        assert csv_lines[0] == "证件号码,姓名,缴费工资" and len(csv_lines) == d.line_count + 1
+        for r in lines[::5]:
+            id_number, name, wage = csv_lines[r.line_no - 1].split(",")
+            assert id_number == r.id_number and name == enrolments[r.id_number].name
+            assert wage == f"{r.wage_fen // 100}.{r.wage_fen % 100:02d}"
+    assert Declaration.objects.values("employer_id", "month").distinct().count() == len(declarations)
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # every row in its yearly partition, none in the default one
+            cursor.execute("SELECT count(*) FROM records_ledgerentry_default")
+            assert cursor.fetchone()[0] == 0
+            cursor.execute("SELECT count(*) FROM records_ledgerentry_y2025")
+            assert cursor.fetchone()[0] == sum(1 for r in rows if r.month.year == 2025)
+
+
+def test_ledger_rows_need_employers_and_enough_citizens():
+    with pytest.raises(CommandError, match="needs --employers"):
+        call_command("generate_data", "--ledger-rows", "100", stdout=StringIO())
+    with pytest.raises(CommandError, match="--citizens must be at least"):
+        call_command("generate_data", "--employers", "2", "--ledger-rows", "1000", "--citizens", "3",
+                     stdout=StringIO())

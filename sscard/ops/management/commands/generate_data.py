@@ -1,4 +1,5 @@
-"""`manage.py generate_data --applications N [--citizens M] [--staff S] [--seed X]`: synthetic data at scale.
+"""`manage.py generate_data --applications N [--citizens M] [--staff S] [--seed X] [--employers E --ledger-rows R]`:
+synthetic data at scale.
 
 Over ~400 lines because it is one bulk loader of every table a case touches, written in the order rows depend on
 each other; splitting it would scatter one COPY pipeline over modules that nothing else uses.
@@ -11,7 +12,11 @@ Realistic, valid and deterministic (same seed, same data):
 - applications in every state with their status history (the paths of the state machine), issued office
   codes (valid check character, an `IssuedOfficeCode` row each, never reused), correction items for returned
   ones, a few for children of their applicant;
-- a few staff and service outlets.
+- a few staff and service outlets;
+- with `--employers E --ledger-rows R` (sscard/ops/generate_records.py): E approved employers over Hubei's
+  counties, each with its legal representative (a generated citizen), open enrolments of generated citizens
+  (one each), their monthly declarations (voucher + declaration, confirmed) and exactly R contribution ledger
+  rows (paid, version 1, assessed with the seeded rates).
 
 Rows are written with PostgreSQL's COPY (psycopg 3) or, on SQLite, multi-row INSERTs in large batches, never
 one save() per row. Invariants kept: one active application per person (each synthetic person has exactly
@@ -42,6 +47,7 @@ from sscard.applications.models import (
 from sscard.domain import officecode, regions, workdays
 from sscard.domain.casestates import Role, State
 from sscard.domain.idnumber import check_character
+from sscard.ops import generate_records
 from sscard.reference.models import Outlet, PartnerBank
 
 User = get_user_model()
@@ -104,6 +110,10 @@ def synthetic_id_number(n: int, counties: list[str], first_birth: date, days: in
     sequence = 100 + (block + 37 * county + 11 * day) % 900
     first17 = f"{counties[county]}{(first_birth + timedelta(days=day)):%Y%m%d}{sequence:03d}"
     return first17 + check_character(first17)
+
+
+def synthetic_name(n: int) -> str:
+    return FAMILY[n % len(FAMILY)] + GIVEN[(n // 7) % len(GIVEN)] + (GIVEN[(n // 11) % len(GIVEN)] if n % 3 else "")
 
 
 def synthetic_phone(n: int) -> str:
@@ -173,11 +183,16 @@ def _next_id(model) -> int:
 
 
 class Command(BaseCommand):
-    help = "Generate synthetic citizens, applications in every stage, staff and outlets (COPY on PostgreSQL)."
+    help = ("Generate synthetic citizens, applications in every stage, staff and outlets, and with --employers and "
+            "--ledger-rows employers, enrolments, declarations and the contribution ledger (COPY on PostgreSQL).")
 
     def add_arguments(self, parser):
-        parser.add_argument("--applications", type=int, required=True)
-        parser.add_argument("--citizens", type=int, help="default: one per application")
+        parser.add_argument("--applications", type=int, default=0)
+        parser.add_argument("--citizens", type=int, help="default: one per application, or as many as the "
+                                                         "employers' representatives and enrolled people need")
+        parser.add_argument("--employers", type=int, default=0, help="approved employers (with --ledger-rows)")
+        parser.add_argument("--ledger-rows", type=int, default=0,
+                            help="contribution ledger rows, over people enrolled with the employers")
         parser.add_argument("--staff", type=int, default=12)
         parser.add_argument("--outlets", type=int, default=20, help="outlets to have at least (added if fewer)")
         parser.add_argument("--seed", type=int, default=2026)
@@ -187,12 +202,24 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         started = self._t0 = time.monotonic()
         n_apps = options["applications"]
-        n_citizens = options["citizens"] or n_apps
+        n_employers, n_rows = options["employers"], options["ledger_rows"]
+        if n_employers < 0 or n_rows < 0:
+            raise CommandError("--employers and --ledger-rows must be >= 0")
+        plan = None
+        if n_employers or n_rows:
+            # Representatives are generated citizens 0 .. E-1, enrolled people the next ones.
+            plan = generate_records.plan_people(employers=n_employers, rows=n_rows, first_citizen=n_employers,
+                                                seed=options["seed"], today=date.today())
+        needed = n_employers + (len(plan.people) if plan else 0)
+        n_citizens = options["citizens"] or max(n_apps, needed)
         if n_apps < 0 or n_citizens <= 0 and n_apps:
             raise CommandError("--applications must be >= 0 and --citizens > 0")
         if n_citizens < n_apps:
             raise CommandError("--citizens must be at least --applications: each synthetic person has one "
                                "application (one active application per person)")
+        if n_citizens < needed:
+            raise CommandError(f"--citizens must be at least {needed:,}: the employers' representatives and the "
+                               "people enrolled with them are generated citizens")
         if User.objects.filter(username__startswith=USERNAME_PREFIX).exists():
             raise CommandError("this database already holds generated data: generate into a fresh database")
         banks = list(PartnerBank.objects.filter(active=True).values_list("pk", flat=True))
@@ -213,13 +240,24 @@ class Command(BaseCommand):
             self._log(f"{n_citizens:,} citizens", started)
             self._applications(writer, n_apps, first_user, banks, outlets, staff, now, rng, options["out_codes"])
             self._log(f"{n_apps:,} applications", started)
+            if plan is not None:
+                counties = [code for code, _name in regions.hubei_counties()]
+
+                def identity(n: int) -> tuple[str, str]:
+                    return synthetic_name(n), synthetic_id_number(n, counties, ADULT_FIRST_BIRTH, ADULT_DAYS)
+
+                generate_records.write_records(writer, plan, first_user=first_user, identity=identity, staff=staff,
+                                               now=now, log=lambda what: self._log(what, started))
+                self._log(f"{plan.rows:,} ledger rows", started)
             with connection.cursor() as cursor:
                 for sql in connection.ops.sequence_reset_sql(
-                        no_style(), [User, Application, StatusChange, CorrectionItem]):
+                        no_style(), [User, Application, StatusChange, CorrectionItem,
+                                     *generate_records.RECORD_MODELS]):
                     cursor.execute(sql)
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                for model in (User, Application, StatusChange, IssuedOfficeCode, CorrectionItem):
+                for model in (User, Application, StatusChange, IssuedOfficeCode, CorrectionItem,
+                              *(generate_records.RECORD_MODELS + (generate_records.LedgerEntry,) if plan else ())):
                     cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
         rows = ", ".join(f"{table} {count:,}" for table, count in writer.counts.items())
         self.stdout.write(f"generated in {time.monotonic() - started:.1f} s: {rows}")
@@ -267,10 +305,8 @@ class Command(BaseCommand):
         joined_base = now - timedelta(days=HISTORY_DAYS + 30)
 
         def rows():
-            family, given = FAMILY, GIVEN
             for n in range(count):
-                name = family[n % len(family)] + given[(n // 7) % len(given)] + (
-                    given[(n // 11) % len(given)] if n % 3 else "")
+                name = synthetic_name(n)
                 joined = joined_base + timedelta(seconds=(n * 7919) % (HISTORY_DAYS * 86400))
                 yield (first + n, password_hash, None, False, f"{USERNAME_PREFIX}{n:09d}", "", "", "", False, True,
                        joined, name, "resident_id", synthetic_id_number(n, counties, ADULT_FIRST_BIRTH, ADULT_DAYS),
