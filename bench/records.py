@@ -13,7 +13,7 @@ employer declared, both chosen at random (seeded).
 `import` builds (once; kept in the database) one employer with `persons` open enrolments in the four types, writes
 the month's declaration CSV (`证件号码,姓名,缴费工资`), then measures side by side, `runs` times each, in
 transactions rolled back (foreign keys checked immediately, as a commit would): (a) a raw COPY of the ledger rows
-the declaration makes (4 per person, assessed beforehand, tuples in memory) into records_ledgerentry, and (b)
+the declaration makes (4 per person, assessed beforehand, in COPY's text format in memory) into records_ledgerentry, and (b)
 `sscard.records.declarations.services.declare(...)` of the CSV (parse, validate, assess, voucher, declaration,
 COPY). It prints the seconds of each run, the medians and the ratio raw / declare (goal >= 0.5).
 """
@@ -168,14 +168,19 @@ def run_import(persons: int, runs: int) -> dict:
     content = "".join(lines).encode()
     columns = ", ".join(ledger.COLUMNS)
 
+    # The raw COPY at its fastest: the rows already in COPY's text format in memory, sent in 1 MB chunks (what
+    # PostgreSQL itself costs for these rows; psycopg's per-row `write_row` would add seconds of Python).
+    text = "".join("\t".join(ledger._text(value) for value in row) + "\n" for row in rows)
+    chunks = [text[i:i + 1_000_000] for i in range(0, len(text), 1_000_000)]
+
     def raw_copy() -> float:
         with transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 started = time.perf_counter()
                 with cursor.cursor.copy(f"COPY records_ledgerentry ({columns}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
+                    for chunk in chunks:
+                        copy.write(chunk)
                 elapsed = time.perf_counter() - started
             transaction.set_rollback(True)
         return elapsed
