@@ -134,6 +134,13 @@ def bill_for_staff(staff, number: str):
 
 # --- An employer's month (staff) ------------------------------------------------------------------------------
 
+def months_declared(employer: Employer, *, limit: int = 120) -> list[date]:
+    """The months an employer declared, newest first (the links to each month's records)."""
+    from .ledger_models import Declaration
+
+    return list(Declaration.objects.filter(employer=employer).order_by("-month").values_list("month", flat=True)
+                .distinct()[:limit])
+
 @dataclass(frozen=True)
 class MonthRow:
     """The current version of one person's record of one insurance type in an employer's month (masked)."""

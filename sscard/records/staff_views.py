@@ -53,7 +53,7 @@ def _render_employer(request, employer: Employer, form, status=200) -> HttpRespo
     return render(request, "records/staff_employer.html", {
         "employer": employer, "form": form, "nav": "records",
         "can_decide": request.user.has_perm(perm("review_employer")) and employer.state == Employer.State.PENDING,
-        "members": selectors.members_of(employer)}, status=status)
+        "members": selectors.members_of(employer), "months": selectors.months_declared(employer)}, status=status)
 
 
 @records_staff

@@ -169,12 +169,16 @@ def test_the_month_page_keeps_to_the_officers_areas_and_the_correction_to_its_pe
     assert pension_row(person).version == 2
 
 
-def test_the_declarations_list_links_each_month_to_its_records(person_bill):
+def test_the_declarations_list_and_the_employer_file_link_each_month_to_its_records(person_bill):
     from .conftest import staff_client
 
     _person, bill = person_bill
-    text = staff_client(new_officer()).get(reverse_declarations()).content.decode()
-    assert month_url(bill.employer) in text
+    client = staff_client(new_officer())
+    assert month_url(bill.employer) in client.get(reverse_declarations()).content.decode()
+    from django.urls import reverse
+
+    page = client.get(reverse("casework:records_employer", args=[bill.employer.pk])).content.decode()
+    assert month_url(bill.employer) in page  # the employer's file lists its months too
 
 
 def reverse_declarations():
