@@ -1,6 +1,8 @@
 """Corrections of the contribution ledger by the agency (after an objection or a check): a new version of a row
 with the operator, the reason and the amounts re-assessed from the corrected wage. Nothing is updated in place.
-A paid row's correction posts the difference of its personal account credit as a "correction" movement."""
+Only paid months are corrected here (an unpaid month, assessed or in arrears, is corrected by the employer's
+amended declaration); the correction posts the difference of the row's personal account credit as a
+"correction" movement."""
 
 from __future__ import annotations
 
@@ -21,6 +23,8 @@ from .services import MSG_AREA, MSG_PERMISSION, MSG_REASON, RecordsError
 MSG_NOT_CURRENT = gettext_noop("This row is not the current version of the record: correct version %(version)s.")
 MSG_VOID = gettext_noop("This row was withdrawn by an amendment: there is nothing to correct.")
 MSG_NO_RATES = gettext_noop("No contribution rates are configured for %(year)s.")
+MSG_NOT_PAID = gettext_noop("This month is not paid: the agency corrects paid months only. An unpaid month "
+                            "(assessed or in arrears) is corrected by the employer's amended declaration.")
 
 
 def correct_entry(*, staff, entry: LedgerEntry, wage_fen: int, reason: str, request=None) -> LedgerEntry:
@@ -55,6 +59,8 @@ def correct_entry(*, staff, entry: LedgerEntry, wage_fen: int, reason: str, requ
             raise RecordsError("not_current", MSG_NOT_CURRENT, {"version": current.version})
         if current.status == LedgerEntry.Status.VOID:
             raise RecordsError("void", MSG_VOID)
+        if current.status != LedgerEntry.Status.PAID:
+            raise RecordsError("not_paid", MSG_NOT_PAID)
         now = timezone.now()
         ledger.append([ledger.Row(
             id_number=current.id_number, employer_id=current.employer_id, month=current.month,
@@ -64,15 +70,15 @@ def correct_entry(*, staff, entry: LedgerEntry, wage_fen: int, reason: str, requ
             declaration_id=current.declaration_id, voucher_id=current.voucher_id, line_no=current.line_no,
             operator_id=staff.pk, reason=reason)])
         corrected = versions.filter(version=current.version + 1).get()
-        if current.status == LedgerEntry.Status.PAID:
-            before = accounts.entry_credits(current, district_code=employer.district_code, rates=rates)
-            after = accounts.entry_credits(corrected, district_code=employer.district_code, rates=rates)
-            for account in sorted(set(before) | set(after)):
-                difference = after.get(account, 0) - before.get(account, 0)
-                if difference:
-                    accounts.credit(id_number=corrected.id_number, account=account,
-                                    kind=AccountMovement.Kind.CORRECTION, day=timezone.localdate(),
-                                    amount_fen=difference, month=corrected.month, ledger_entry_id=corrected.pk)
+        # The personal account moves by the difference of the row's credit (the row is paid).
+        before = accounts.entry_credits(current, district_code=employer.district_code, rates=rates)
+        after = accounts.entry_credits(corrected, district_code=employer.district_code, rates=rates)
+        for account in sorted(set(before) | set(after)):
+            difference = after.get(account, 0) - before.get(account, 0)
+            if difference:
+                accounts.credit(id_number=corrected.id_number, account=account,
+                                kind=AccountMovement.Kind.CORRECTION, day=timezone.localdate(),
+                                amount_fen=difference, month=corrected.month, ledger_entry_id=corrected.pk)
         record_event(event_type="records.ledger_corrected", actor=staff, request=request, subject_type="employer",
                      subject_id=employer.credit_code,
                      data={"person": mask_id_number(current.id_number), "month": f"{current.month:%Y-%m}",

@@ -101,3 +101,12 @@ class PaymentEntryForm(forms.Form):
     reference = forms.CharField(label=gettext_lazy("Bank reference"), max_length=64)
     paid_on = forms.DateField(label=gettext_lazy("Paid on"), help_text=gettext_lazy("YYYY-MM-DD"),
                               input_formats=["%Y-%m-%d"])
+
+
+class CorrectionForm(forms.Form):
+    """A ledger row's correction by the agency: the corrected wage and the reason (one form per row, prefixed
+    with the row's id; the row's id itself is sent as "entry")."""
+
+    wage_fen = YuanField(label=gettext_lazy("Corrected wage (yuan)"))
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=255,
+                             help_text=gettext_lazy("For example the objection's number and what was wrong."))

@@ -130,3 +130,48 @@ def bill_for_staff(staff, number: str):
 
     return (Bill.objects.filter(number=(number or "").strip(), employer__in=employers_visible_to(staff))
             .select_related("employer").first())
+
+
+# --- An employer's month (staff) ------------------------------------------------------------------------------
+
+def months_declared(employer: Employer, *, limit: int = 120) -> list[date]:
+    """The months an employer declared, newest first (the links to each month's records)."""
+    from .ledger_models import Declaration
+
+    return list(Declaration.objects.filter(employer=employer).order_by("-month").values_list("month", flat=True)
+                .distinct()[:limit])
+
+@dataclass(frozen=True)
+class MonthRow:
+    """The current version of one person's record of one insurance type in an employer's month (masked)."""
+
+    entry: object  # LedgerEntry
+    masked_name: str
+    masked_id_number: str
+
+    @property
+    def type_label(self):
+        from .models import TYPE_LABELS
+
+        return TYPE_LABELS.get(self.entry.insurance_type, self.entry.insurance_type)
+
+
+def employer_month_for_staff(staff, employer: Employer, month: date) -> list[MonthRow]:
+    """The current record of each person and insurance type of an employer's month (withdrawn rows left out),
+    names and ID numbers masked, in declaration line order. `employer` must come from `employer_for_staff`
+    (the area gate). One query on the ledger's (employer, month) index, one on the enrolments for the names."""
+    from sscard.domain.enrolment import INSURANCE_TYPES
+    from sscard.domain.masking import mask_id_number, mask_name
+
+    from . import ledger
+    from .ledger_models import LedgerEntry
+
+    current = [entry for entry in ledger.current(
+        LedgerEntry.objects.filter(employer_id=employer.pk, month=month).order_by("pk"))
+        if entry.status != LedgerEntry.Status.VOID]
+    names = dict(Enrolment.objects.filter(employer=employer, start_month__lte=month)
+                 .filter(Q(end_month__isnull=True) | Q(end_month__gte=month)).values_list("id_number", "name"))
+    order = {t: i for i, t in enumerate(INSURANCE_TYPES)}
+    current.sort(key=lambda e: (e.line_no, e.id_number, order.get(e.insurance_type, 9)))
+    return [MonthRow(entry, mask_name(names.get(entry.id_number, "")), mask_id_number(entry.id_number))
+            for entry in current]

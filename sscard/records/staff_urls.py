@@ -1,7 +1,7 @@
 """The records officer's pages: /staff/records/... (in the namespace "casework" of the staff workbench, see
 `sscard/staff_urls.py`)."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 from . import staff_views
 
@@ -10,6 +10,10 @@ urlpatterns = [
     path("records/employers/<int:pk>/", staff_views.employer, name="records_employer"),
     path("records/employers/<int:pk>/decide", staff_views.employer_decide, name="records_employer_decide"),
     path("records/declarations/", staff_views.declarations, name="records_declarations"),
+    re_path(r"^records/employers/(?P<pk>[0-9]+)/months/(?P<month>[0-9]{4}-[0-9]{2})/$", staff_views.employer_month,
+            name="records_employer_month"),
+    re_path(r"^records/employers/(?P<pk>[0-9]+)/months/(?P<month>[0-9]{4}-[0-9]{2})/correct$",
+            staff_views.employer_month_correct, name="records_employer_month_correct"),
     path("records/arrears/", staff_views.arrears, name="records_arrears"),
     path("records/payments/file/", staff_views.payment_file, name="records_payment_file"),
     path("records/payments/entry/", staff_views.payment_entry, name="records_payment_entry"),

@@ -1,7 +1,8 @@
 """The records officer's pages under /staff/records/ (namespace "casework" of the staff workbench, see
 `sscard/staff_urls.py`): the employer registry of their areas, an employer's file (an audited read), the
-decision on a registration; the declarations and the bills in arrears of their areas, the bank payment file
-import and the staff entry of a payment. An employer outside the member's areas is not found (404)."""
+decision on a registration; the declarations and the bills in arrears of their areas, an employer's month (an
+audited read) with the correction of its paid rows, the bank payment file import and the staff entry of a
+payment. An employer outside the member's areas is not found (404)."""
 
 from __future__ import annotations
 
@@ -17,8 +18,9 @@ from django.views.decorators.http import require_POST
 
 from sscard.accounts.decorators import staff_required
 from sscard.audit.services import record_event
+from sscard.domain.enrolment import EnrolmentRuleError, parse_month
 
-from . import forms, payments, selectors, services
+from . import corrections, forms, payments, selectors, services
 from .models import Employer
 from .roles import perm
 
@@ -51,7 +53,7 @@ def _render_employer(request, employer: Employer, form, status=200) -> HttpRespo
     return render(request, "records/staff_employer.html", {
         "employer": employer, "form": form, "nav": "records",
         "can_decide": request.user.has_perm(perm("review_employer")) and employer.state == Employer.State.PENDING,
-        "members": selectors.members_of(employer)}, status=status)
+        "members": selectors.members_of(employer), "months": selectors.months_declared(employer)}, status=status)
 
 
 @records_staff
@@ -107,6 +109,75 @@ def declarations(request: HttpRequest) -> HttpResponse:
     return render(request, "records/staff_declarations.html", {
         "rows": selectors.declarations_visible_to(request.user, state=state), "state": state,
         "states": Declaration.State.choices, "nav": "records_declarations"})
+
+
+def _employer_month(request, pk, month: str):
+    """The employer (through the area gate) and the first day of the month, or 404."""
+    found = selectors.employer_for_staff(request.user, int(pk))
+    if found is None:
+        raise Http404
+    try:
+        return found, parse_month(month)
+    except EnrolmentRuleError:
+        raise Http404 from None
+
+
+def _render_month(request, employer: Employer, first, *, failed=None, status=200) -> HttpResponse:
+    """The month's current records, each paid row with its correction form (`failed`: the form sent back with its
+    errors). Every staff read of a month is an audit event."""
+    from .declarations.selectors import declarations_of
+
+    rows = selectors.employer_month_for_staff(request.user, employer, first)
+    can_correct = request.user.has_perm(perm("correct_ledger"))
+    items = []
+    for row in rows:
+        form = None
+        if can_correct and row.entry.status == "paid":
+            form = failed if failed is not None and failed.entry_pk == row.entry.pk else forms.CorrectionForm(
+                prefix=f"e{row.entry.pk}")
+        items.append((row, form))
+    record_event(event_type="records.month_viewed", actor=request.user, request=request, subject_type="employer",
+                 subject_id=employer.credit_code, data={"month": f"{first:%Y-%m}", "rows": len(rows)})
+    return render(request, "records/staff_month.html", {
+        "employer": employer, "month_label": f"{first:%Y-%m}", "items": items, "can_correct": can_correct,
+        "versions": declarations_of(employer, month=first), "nav": "records_declarations"}, status=status)
+
+
+@records_staff
+def employer_month(request: HttpRequest, pk: int, month: str) -> HttpResponse:
+    employer, first = _employer_month(request, pk, month)
+    return _render_month(request, employer, first)
+
+
+@records_staff
+@require_POST
+def employer_month_correct(request: HttpRequest, pk: int, month: str) -> HttpResponse:
+    from .ledger_models import LedgerEntry
+
+    employer, first = _employer_month(request, pk, month)
+    if not request.user.has_perm(perm("correct_ledger")):
+        raise PermissionDenied
+    try:
+        entry_pk = int(request.POST.get("entry", ""))
+    except ValueError:
+        raise Http404 from None
+    entry = LedgerEntry.objects.filter(pk=entry_pk, employer_id=employer.pk, month=first).first()
+    if entry is None:
+        raise Http404
+    form = forms.CorrectionForm(request.POST, prefix=f"e{entry.pk}")
+    form.entry_pk = entry.pk
+    if form.is_valid():
+        try:
+            corrected = corrections.correct_entry(staff=request.user, entry=entry,
+                                                  wage_fen=form.cleaned_data["wage_fen"],
+                                                  reason=form.cleaned_data["reason"], request=request)
+        except services.RecordsError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.translated())
+        else:
+            messages.success(request, _("The record is corrected: version %(version)s.") % {
+                "version": corrected.version})
+            return redirect("casework:records_employer_month", pk=employer.pk, month=f"{first:%Y-%m}")
+    return _render_month(request, employer, first, failed=form, status=400)
 
 
 @records_staff

@@ -1,3 +1,5 @@
+from datetime import date
+
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
@@ -29,7 +31,43 @@ def test_demo_data_loads_once_and_prints_the_accounts(capsys):
 
     employer = Employer.objects.get()
     assert employer.state == "approved" and employer.registered_by.real_name == "张三"
-    assert list(Enrolment.objects.values_list("name", "end_month")) == [("李四", None)]
+    assert sorted(Enrolment.objects.values_list("name", "start_month", "end_month")) == [
+        ("张三", date(2024, 7, 1), None), ("李四", date(2025, 1, 1), None)]
+
+
+@pytest.mark.django_db
+def test_the_demo_records_show_every_feature_and_load_once(capsys, client):
+    from django.utils import timezone
+
+    from sscard.records.models import AccountMovement, BenefitRecord, Bill, Declaration, LedgerEntry, Voucher
+
+    call_command("load_demo")
+    rows = LedgerEntry.objects.count()
+    today = timezone.localdate()
+    # 2024-07 .. last month: one declaration a month (2025-03 twice: an amendment), each confirmed.
+    months = (today.year - 2024) * 12 + today.month - 7
+    assert Declaration.objects.count() == months + 1
+    assert list(Declaration.objects.filter(month=date(2025, 3, 1)).order_by("version").values_list(
+        "version", "state")) == [(1, "superseded"), (2, "confirmed")]
+    assert set(Declaration.objects.filter(month__in=[date(2025, 1, 1), date(2025, 2, 1)]).values_list(
+        "voucher__filename", flat=True)) == {"申报-202501.csv", "申报-202502.xlsx"}
+    assert Voucher.objects.filter(kind="payment").count() == 1
+    states = list(Bill.objects.exclude(state="superseded").order_by("month").values_list("state", flat=True))
+    assert states.count("arrears") == 1 and "paid" in states and set(states) <= {"paid", "arrears", "open"}
+    assert LedgerEntry.objects.filter(reason__startswith="演示：异议 2025-0612").count() == 1
+    assert AccountMovement.objects.filter(kind="interest").exists()
+    assert BenefitRecord.objects.filter(source_type="demo").count() == 1
+
+    call_command("load_demo")
+    assert LedgerEntry.objects.count() == rows  # nothing added the second time
+
+    zhang = User.objects.get(real_name="张三")
+    client.force_login(zhang)
+    page = client.get(reverse("records:mine") + "?year=2025", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "2025-06" in page and "2025-01" in page and "演示：异议 2025-0612" in page
+    from sscard.records.person_selectors import person_records
+
+    assert person_records(zhang.id_number).balances["pension"] > 0
 
 
 @pytest.mark.django_db

@@ -1,7 +1,7 @@
-"""STAND-IN for the declaration services (sscard/records/declarations/, built at the same time on another branch):
-writes a confirmed declaration and its bill directly — a voucher, a `Declaration` in state confirmed, its ledger
-rows (status "assessed", version 1, through `ledger.append`) and the open `Bill`. Replace `confirmed_bill` by
-`declarations.services.declare(...)` + `confirm(...)` once that package is merged.
+"""A confirmed declaration and its bill, built through the real services: each person on the lines is enrolled
+with the employer (`services.enrol`, from January 2024 or the declared month if earlier, when not enrolled with it
+yet), the lines are declared as the page would (`declarations.services.declare_lines`) and confirmed
+(`declarations.services.confirm`).
 
 The figures of the tests are written by hand in each test module (Wuhan 2026 as seeded: average wage 7,300.00,
 minimum 2,340.00, floor 4,380.00, ceiling 21,900.00; industry class 3: work injury 0.7 %).
@@ -9,58 +9,40 @@ minimum 2,340.00, floor 4,380.00, ceiling 21,900.00; industry class 3: work inju
 
 from __future__ import annotations
 
-import hashlib
-import itertools
 from datetime import date
 
-from django.db import transaction
-from django.utils import timezone
+from django.db.models import Q
 
-from sscard.domain.contributions import assess, due_date
 from sscard.domain.enrolment import INSURANCE_TYPES
-from sscard.records import ledger
-from sscard.records.models import Bill, Declaration, Voucher
-from sscard.reference.selectors import contribution_rates
+from sscard.records import services
+from sscard.records.declarations import services as declarations
+from sscard.records.models import Bill, Enrolment
 
-_n = itertools.count(1)
 ALL_TYPES = INSURANCE_TYPES
+ENROLLED_FROM = date(2024, 1, 1)
+
+
+def _enrolled(employer, user, id_number: str, name: str, types, month: date) -> None:
+    covering = (Enrolment.objects.filter(employer=employer, id_number=id_number, start_month__lte=month)
+                .filter(Q(end_month__isnull=True) | Q(end_month__gte=month)))
+    if not covering.exists():
+        services.enrol(user=user, employer=employer, id_number=id_number, name=name,
+                       start_month=min(month, ENROLLED_FROM), types=list(types))
 
 
 def confirmed_bill(employer, lines, *, month=date(2026, 3, 1), user=None, number=None) -> Bill:
-    """`lines`: (id_number, name, wage_fen[, types]) tuples. Returns the open bill of the confirmed declaration."""
+    """`lines`: (id_number, name, wage_fen[, types]) tuples. Returns the open bill of the confirmed declaration.
+
+    `number` renames the bill (the only field the test changes by hand), for the documented test vector of the
+    bank payment file, whose bill numbers are fixed text (docs/vectors/bank_payments.csv)."""
     user = user or employer.registered_by
-    rates = contribution_rates(month.year, employer.district_code)
-    now = timezone.now()
-    content = ("id_number,name,wage\n" + "".join(f"{line[0]},{line[1]},{line[2] / 100:.2f}\n" for line in lines)
-               ).encode()
-    with transaction.atomic():
-        voucher = Voucher.objects.create(kind=Voucher.Kind.DECLARATION, employer=employer,
-                                         sha256=hashlib.sha256(content).hexdigest(), filename="declaration.csv",
-                                         media_type="text/csv", size=len(content), content=content,
-                                         uploaded_by=user, created_at=now)
-        version = (Declaration.objects.filter(employer=employer, month=month).count()) + 1
-        declaration = Declaration.objects.create(employer=employer, month=month, version=version,
-                                                 state=Declaration.State.CONFIRMED, source="csv", voucher=voucher,
-                                                 line_count=len(lines), created_by=user, created_at=now,
-                                                 confirmed_by=user, confirmed_at=now)
-        rows, employer_fen, employee_fen = [], 0, 0
-        for line_no, line in enumerate(lines, start=2):
-            id_number, _name, wage = line[:3]
-            types = line[3] if len(line) > 3 else ALL_TYPES
-            assessment = assess(wage, types=types, industry_class=employer.industry_class, rates=rates)
-            for amount in assessment.amounts:
-                rows.append(ledger.Row(
-                    id_number=id_number, employer_id=employer.pk, month=month, insurance_type=amount.insurance_type,
-                    wage_fen=wage, base_fen=assessment.base_fen, clamp=assessment.clamp,
-                    employer_fen=amount.employer_fen, employee_fen=amount.employee_fen, status="assessed",
-                    version=1, created_at=now, declaration_id=declaration.pk, voucher_id=voucher.pk,
-                    line_no=line_no))
-            employer_fen += assessment.employer_fen
-            employee_fen += assessment.employee_fen
-        ledger.append(rows)
-        declaration.employer_fen, declaration.employee_fen = employer_fen, employee_fen
-        declaration.save(update_fields=["employer_fen", "employee_fen"])
-        return Bill.objects.create(employer=employer, declaration=declaration, month=month,
-                                   number=number or f"B{employer.credit_code}{month:%Y%m}v{version}-{next(_n)}",
-                                   employer_fen=employer_fen, employee_fen=employee_fen,
-                                   due_date=due_date(month, rates), created_at=now)
+    for line in lines:
+        _enrolled(employer, user, line[0], line[1], line[3] if len(line) > 3 else ALL_TYPES, month)
+    declaration = declarations.declare_lines(
+        user=user, employer=employer, month=month,
+        lines=[(line[0], line[1], f"{line[2] / 100:.2f}") for line in lines])
+    bill = declarations.confirm(user=user, declaration=declaration)
+    if number is not None:
+        Bill.objects.filter(pk=bill.pk).update(number=number)
+        bill.refresh_from_db()
+    return bill

@@ -1,7 +1,9 @@
 """`manage.py load_demo`: the demo accounts (two citizens, one member of staff per back office role and a records
-officer), a demo employer (approved, 张三 its legal representative, 李四 enrolled) and 张三's card, in use: applied
-for, reviewed, made, posted, received, enabled at the counter, its PIN changed online to `DEMO_PIN`, once
-reported lost and found again. Idempotent.
+officer), a demo employer (approved, 张三 its legal representative, 李四 and 张三 enrolled), its contribution
+records (monthly declarations up to last month, paid by a bank payment file except the last months, one in
+arrears, an amendment, a correction, interest and a benefit: see `_demo_records`) and 张三's card, in use:
+applied for, reviewed, made, posted, received, enabled at the counter, its PIN changed online to `DEMO_PIN`, once
+reported lost and found again. Idempotent: each part is loaded once (it is skipped when its data exists).
 
 In ops, above the apps it uses: citizens are created by `accounts`, staff members with their roles and areas
 by `casework` (roles and areas are the back office's), the employer and its enrolment by `records`.
@@ -9,11 +11,12 @@ by `casework` (roles and areas are the back office's), the employer and its enro
 
 import io
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from sscard.accounts import services
@@ -27,8 +30,12 @@ from sscard.casework import services as casework
 from sscard.casework.services import create_staff_member
 from sscard.domain.casestates import Role, State
 from sscard.domain.idnumber import make_id_number
+from sscard.records import accounts as record_accounts
+from sscard.records import corrections as record_corrections
+from sscard.records import payments as record_payments
 from sscard.records import services as records
-from sscard.records.models import Employer
+from sscard.records.declarations import services as declarations
+from sscard.records.models import Declaration, Employer, Enrolment, LedgerEntry
 from sscard.reference.models import PartnerBank
 
 DEMO_PASSWORD = "Demo-2026-card"
@@ -53,6 +60,12 @@ DEMO_CARD = {"card_number": "D00000001", "chip_id": "D" * 4 + "0" * 27 + "1", "i
              "expiry_date": date(2036, 11, 1), "bank_account": "6222020200009876543", "manufacturer": "default"}
 DEMO_EMPLOYER = {"credit_code": "91420106MA4K12345A", "name": "武汉示范科技有限公司",
                  "address": "武汉市武昌区中北路 100 号", "industry_class": 2, "district_code": "420106"}
+# The demo records: 张三 is enrolled from 2024-07 (so that his accounts have a balance on 1 January 2025 and earn
+# the 2025 interest), 李四 from 2025-01. Monthly wages in yuan by year.
+ZHANG_SAN_FROM = date(2024, 7, 1)
+DEMO_WAGES = {2024: ("11000.00", "6500.00"), 2025: ("12000.00", "6500.00"), 2026: ("12500.00", "7000.00")}
+DEMO_GBK_MONTH, DEMO_XLSX_MONTH, DEMO_AMENDED_MONTH = date(2025, 1, 1), date(2025, 2, 1), date(2025, 3, 1)
+DEMO_CORRECTION = (date(2025, 6, 1), "pension", "13000.00", "演示：异议 2025-0612，奖金漏报 / demo objection: bonus left out")
 
 
 class Command(BaseCommand):
@@ -82,6 +95,9 @@ class Command(BaseCommand):
                 self._demo_employer(officer)
             if not Card.objects.filter(card_number=DEMO_CARD["card_number"]).exists():
                 self._demo_card()
+            employer = Employer.objects.get(credit_code=DEMO_EMPLOYER["credit_code"])
+            if not Declaration.objects.filter(employer=employer).exists():
+                self._demo_records(employer, officer)
         self.stdout.write(f"demo data: {created} accounts created" if created else "demo data: already loaded")
         self.stdout.write("Demo accounts (development only):")
         for person in CITIZENS:
@@ -91,7 +107,9 @@ class Command(BaseCommand):
             self.stdout.write(f"  staff    {username:<11} ({', '.join(roles)}, Wuhan)  password {STAFF_PASSWORD}")
         self.stdout.write(f"  staff    {RECORDS_OFFICER[0]:<11} (records officer, Wuhan)  password {STAFF_PASSWORD}")
         self.stdout.write(f"  employer {DEMO_EMPLOYER['name']} ({DEMO_EMPLOYER['credit_code']}): representative "
-                          f"{CITIZENS[0]['real_name']}, employee {CITIZENS[1]['real_name']}")
+                          f"{CITIZENS[0]['real_name']}, employees {CITIZENS[1]['real_name']} and "
+                          f"{CITIZENS[0]['real_name']}; declarations, payments, arrears, a correction "
+                          "(My homepage › My social insurance; staff: Declarations, Arrears)")
         self.stdout.write(f"  card     {DEMO_CARD['card_number']} of {CITIZENS[0]['real_name']}: active, PIN {DEMO_PIN}, "
                           "once reported lost and found again (My homepage › My social security card)")
         self.stdout.write("  staff log in at /accounts/staff/login (no second factor in development)")
@@ -106,6 +124,62 @@ class Command(BaseCommand):
         employer = records.decide_employer(staff=officer, employer=employer, approve=True)
         records.enrol(user=representative, employer=employer, id_number=employee["id_number"],
                       name=employee["real_name"], start_month=date(2025, 1, 1), types=list(records.rules.INSURANCE_TYPES))
+
+    @staticmethod
+    def _demo_records(employer, officer) -> None:
+        """The demo employer's records, through the services: 张三 enrolled too (unless enrolled elsewhere); a
+        declaration for each month from 2024-07 (张三 alone until 2024-12) to last month, confirmed: 2025-01 sent
+        as a GBK CSV file, 2025-02 as an XLSX file, the others entered on the page, 2025-03 amended (version 2)
+        before payment; the bills paid on time by one bank payment file imported by the records officer, except
+        the last bill past its due date (put in arrears) and any bill not yet due; 张三's 2025-06 pension corrected
+        by the officer (version with reason); the 2025 interest credited; a demo medical settlement."""
+        from sscard.domain.contributions import yuan
+        from sscard.domain.enrolment import INSURANCE_TYPES
+        from sscard.domain.payment_lines import parse_amount
+        from sscard.reference.selectors import NoRatesError, contribution_rates
+
+        today = timezone.localdate()
+        representative = User.objects.get(id_number=CITIZENS[0]["id_number"])
+        zhang, li = CITIZENS[0], CITIZENS[1]
+        if not Enrolment.objects.filter(id_number=zhang["id_number"], end_month__isnull=True).exists():
+            records.enrol(user=representative, employer=employer, id_number=zhang["id_number"],
+                          name=zhang["real_name"], start_month=ZHANG_SAN_FROM, types=list(INSURANCE_TYPES))
+        zhang_enrolled = Enrolment.objects.filter(employer=employer, id_number=zhang["id_number"]).exists()
+        last_month = date(today.year, today.month, 1)
+        bills, month = [], ZHANG_SAN_FROM
+        while month < last_month:
+            try:
+                contribution_rates(month.year, employer.district_code)
+            except NoRatesError:
+                break  # no rates for the year yet: the demo stops there
+            wages = DEMO_WAGES.get(month.year, DEMO_WAGES[2026])
+            lines = []
+            if zhang_enrolled:
+                lines.append((zhang["id_number"], zhang["real_name"], wages[0]))
+            if month >= date(2025, 1, 1):
+                lines.append((li["id_number"], li["real_name"], wages[1]))
+            if lines:
+                bills.append(_declare_demo_month(representative, employer, month, lines))
+            month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+        past_due = [bill for bill in bills if bill.due_date < today]
+        to_pay = past_due[:-1]
+        if to_pay:
+            content = "bill_number,amount,reference,paid_on\n" + "".join(
+                f"{bill.number},{yuan(bill.total_fen)},DEMO-{bill.month:%Y%m},{bill.due_date - timedelta(days=5)}\n"
+                for bill in to_pay)
+            record_payments.import_payment_file(staff=officer, filename="demo-bank-payments.csv",
+                                                content=content.encode(), today=today)
+        record_payments.mark_arrears(today=today)
+        corrected_month, insurance_type, wage, reason = DEMO_CORRECTION
+        entry = (LedgerEntry.objects.filter(id_number=zhang["id_number"], employer=employer, month=corrected_month,
+                                            insurance_type=insurance_type).order_by("-version").first())
+        if entry is not None and entry.status == LedgerEntry.Status.PAID:
+            record_corrections.correct_entry(staff=officer, entry=entry, wage_fen=parse_amount(wage), reason=reason)
+        if today > date(2025, 12, 31):
+            record_accounts.credit_interest(year=2025, actor=officer)
+        record_accounts.record_benefit(id_number=zhang["id_number"], benefit_type="medical",
+                                       period_start=date(2026, 5, 12), period_end=date(2026, 5, 12),
+                                       amount_fen=12_345, source_type="demo", source_ref="DEMO-SETTLEMENT-1")
 
     @staticmethod
     def _demo_card() -> None:
@@ -139,6 +213,37 @@ class Command(BaseCommand):
         pin.change_pin(user=holder, card=card, old_pin=settings.INITIAL_PIN, pin=DEMO_PIN, pin_repeat=DEMO_PIN)
         card = loss.report_temporary_loss(user=holder, card=card, expected_state="active")
         loss.withdraw_temporary_loss(user=holder, card=card, expected_state="temporarily_lost")
+
+
+def _declare_demo_month(user, employer, month: date, lines: list[tuple[str, str, str]]):
+    """Declare and confirm one demo month; returns its bill. 2025-01 as a GBK CSV file, 2025-02 as XLSX, 2025-03
+    first with a wrong wage then amended (version 2), the others entered on the page."""
+    from sscard.domain.declaration import CHINESE_HEADER
+
+    if month == DEMO_GBK_MONTH:
+        content = "\r\n".join(",".join(row) for row in [CHINESE_HEADER, *lines]).encode("gbk") + b"\r\n"
+        declaration = declarations.declare(user=user, employer=employer, month=month,
+                                           filename=f"申报-{month:%Y%m}.csv", content=content)
+    elif month == DEMO_XLSX_MONTH:
+        from openpyxl import Workbook
+
+        book = Workbook()
+        sheet = book.active
+        sheet.append(list(CHINESE_HEADER))
+        for id_number, name, wage in lines:
+            sheet.append([id_number, name, float(wage)])
+        out = io.BytesIO()
+        book.save(out)
+        declaration = declarations.declare(user=user, employer=employer, month=month,
+                                           filename=f"申报-{month:%Y%m}.xlsx", content=out.getvalue())
+    else:
+        if month == DEMO_AMENDED_MONTH:  # version 1 declares a wrong wage, confirmed, then amended before payment
+            wrong = [(id_number, name, "5800.00" if index else wage) for index, (id_number, name, wage) in
+                     enumerate(lines)]
+            declarations.confirm(user=user, declaration=declarations.declare_lines(
+                user=user, employer=employer, month=month, lines=wrong))
+        declaration = declarations.declare_lines(user=user, employer=employer, month=month, lines=lines)
+    return declarations.confirm(user=user, declaration=declaration)
 
 
 def _demo_photo() -> bytes:
