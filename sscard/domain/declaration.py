@@ -179,14 +179,20 @@ def check_declaration(raw_lines: Iterable[RawLine], *, month: date, today: date,
     lines: list[AssessedLine] = []
     first_line: dict[str, int] = {}
     count = 0
+    assessments: dict[tuple, Assessment] = {}  # assess is pure: one wage and set of types, one assessment
     for raw in raw_lines:
         count += 1
         values, where = raw.values, raw.columns
-        id_number = None
-        try:
-            id_number = parse_id_number(values.get("id_number", ""), today=today).number
-        except IdNumberError as error:
-            errors.append(LineError(raw.line, where.get("id_number", ""), f"id_number_{error.code}", error.message))
+        id_number = values.get("id_number", "")
+        if id_number not in enrolments:
+            # Not an enrolled person's number as it stands (an enrolled number was fully checked when the person
+            # was enrolled, so it needs no second check): normalise and check it, for the precise error.
+            try:
+                id_number = parse_id_number(id_number, today=today).number
+            except IdNumberError as error:
+                id_number = None
+                errors.append(LineError(raw.line, where.get("id_number", ""), f"id_number_{error.code}",
+                                        error.message))
         name = unicodedata.normalize("NFKC", values.get("name", "") or "").strip()
         if not name:
             errors.append(LineError.of(raw.line, where.get("name", ""), "name_empty"))
@@ -211,9 +217,12 @@ def check_declaration(raw_lines: Iterable[RawLine], *, month: date, today: date,
             continue
         if rates is None:
             continue
+        types = enrolled.types if enrolled else ("pension",)
         try:
-            assessment = assess(wage, types=enrolled.types if enrolled else ("pension",),
-                                industry_class=industry_class, rates=rates)
+            assessment = assessments.get((wage, types))
+            if assessment is None:
+                assessment = assessments[wage, types] = assess(wage, types=types, industry_class=industry_class,
+                                                               rates=rates)
         except ContributionError as error:
             errors.append(LineError(raw.line, wage_column, error.code, error.message, error.params))
             continue

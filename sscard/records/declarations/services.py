@@ -85,13 +85,16 @@ def check(*, employer: Employer, month, filename: str, content: bytes):
     return plugin.identifier, _check_lines(employer=employer, month=month_of(month), raw_lines=raw_lines)
 
 
-def _check_lines(*, employer: Employer, month, raw_lines, sink=None, enrolments=None, rates=None):
+_READ_HERE = object()
+
+
+def _check_lines(*, employer: Employer, month, raw_lines, sink=None, enrolments=_READ_HERE, rates=_READ_HERE):
     """Check parsed lines (`rules.Result`), handing each assessed line to `sink` where given (see
     `rules.check_declaration`); `DeclarationRejected` with every error. `enrolments` and `rates` are read here
     unless given (a caller streaming into a COPY reads them first: no query can run on a connection in COPY)."""
     result = rules.check_declaration(raw_lines, month=month, today=timezone.localdate(),
-                                     enrolments=_enrolments(employer, month) if enrolments is None else enrolments,
-                                     rates=_rates(employer, month) if rates is None else rates,
+                                     enrolments=_enrolments(employer, month) if enrolments is _READ_HERE else enrolments,
+                                     rates=_rates(employer, month) if rates is _READ_HERE else rates,
                                      industry_class=employer.industry_class, sink=sink)
     if result.errors:
         raise DeclarationRejected(result.errors)
