@@ -29,36 +29,26 @@ BENEFIT_LABELS = {
     "pension": _("Pension"),
     "unemployment": _("Unemployment benefit"),
 }
+STATUS_LABELS = dict(LedgerEntry.Status.choices)
 SHOWN_STATUSES = (LedgerEntry.Status.PAID, LedgerEntry.Status.ARREARS, LedgerEntry.Status.ASSESSED)
 
 
-@dataclass(frozen=True)
 class MonthRow:
-    entry: LedgerEntry
-    employer_name: str
+    """One row of the months table, every value ready to show (a page shows dozens of them: plain attributes)."""
 
-    @property
-    def type_label(self):
-        return TYPE_LABELS.get(self.entry.insurance_type, self.entry.insurance_type)
+    __slots__ = ("month", "month_label", "insurance_type", "type_label", "employer_name", "base_yuan",
+                 "employer_yuan", "employee_yuan", "employee_fen", "status", "status_label", "version", "reason",
+                 "corrected")
 
-    @property
-    def corrected(self) -> bool:
-        return bool(self.entry.reason)
-
-    def __getattr__(self, name):
-        return getattr(self.entry, name)
-
-    @property
-    def base_yuan(self) -> str:
-        return yuan(self.entry.base_fen)
-
-    @property
-    def employer_yuan(self) -> str:
-        return yuan(self.entry.employer_fen)
-
-    @property
-    def employee_yuan(self) -> str:
-        return yuan(self.entry.employee_fen)
+    def __init__(self, entry, employer_name: str):
+        self.month, self.insurance_type, self.status = entry.month, entry.insurance_type, entry.status
+        self.month_label = f"{entry.month.year:04d}-{entry.month.month:02d}"
+        self.type_label = TYPE_LABELS.get(entry.insurance_type, entry.insurance_type)
+        self.employer_name = employer_name
+        self.base_yuan, self.employer_yuan = yuan(entry.base_fen), yuan(entry.employer_fen)
+        self.employee_yuan, self.employee_fen = yuan(entry.employee_fen), entry.employee_fen
+        self.status_label = STATUS_LABELS.get(entry.status, entry.status)
+        self.version, self.reason, self.corrected = entry.version, entry.reason, bool(entry.reason)
 
 
 @dataclass(frozen=True)
@@ -97,11 +87,11 @@ def person_records(id_number: str, *, year: int | None = None) -> PersonRecords:
                            .values_list("account", "balance_fen"))
     result.movements = list(AccountMovement.objects.filter(id_number=id_number, account__in=["pension", "medical"])
                             .order_by("-day", "-id")[:LAST_MOVEMENTS])
-    entries = ledger.current(
+    entries = ledger.current(  # named tuples, not model instances: a long working life is hundreds of rows
         LedgerEntry.objects.filter(id_number=id_number)
-        .only("id", "id_number", "employer_id", "month", "insurance_type", "base_fen", "employer_fen",
-              "employee_fen", "status", "version", "reason")
-        .order_by("-month", "insurance_type", "employer_id", "version"))
+        .order_by("-month", "insurance_type", "employer_id", "version")
+        .values_list("id_number", "employer_id", "month", "insurance_type", "base_fen", "employer_fen",
+                     "employee_fen", "status", "version", "reason", named=True))
     entries = [entry for entry in entries if entry.status in SHOWN_STATUSES]
     paid: dict[str, list] = defaultdict(list)
     for entry in entries:
