@@ -103,6 +103,18 @@ def new(request: HttpRequest) -> HttpResponse:
         error_count=len(errors)), status=400 if refusal else 200)
 
 
+def _declaration(request, pk: int):
+    """(the employer acted for, its declaration `pk`): (None, None) when no employer is chosen; 404 when the
+    declaration is not the employer's."""
+    employer = _employer(request)
+    if employer is None:
+        return None, None
+    declaration = selectors.declaration_of(employer, pk)
+    if declaration is None:
+        raise Http404
+    return employer, declaration
+
+
 def _declared(request, declaration) -> HttpResponse:
     if getattr(declaration, "already_declared", False):
         messages.info(request, _(services.MSG_ALREADY) % {"month": declaration.month_label,
@@ -117,12 +129,9 @@ def _declared(request, declaration) -> HttpResponse:
 @citizen_required
 @never_cache
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    employer = _employer(request)
+    employer, declaration = _declaration(request, pk)
     if employer is None:
         return redirect("records:workspace")
-    declaration = selectors.declaration_of(employer, pk)
-    if declaration is None:
-        raise Http404
     versions = selectors.declarations_of(employer, month=declaration.month)
     latest = versions[0] if versions else declaration
     return render(request, "records/declarations/detail.html", _context(
@@ -134,12 +143,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @citizen_required
 @require_POST
 def confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    employer = _employer(request)
+    employer, declaration = _declaration(request, pk)
     if employer is None:
         return redirect("records:workspace")
-    declaration = selectors.declaration_of(employer, pk)
-    if declaration is None:
-        raise Http404
     try:
         bill = services.confirm(user=request.user, declaration=declaration, request=request)
     except RecordsError as error:
