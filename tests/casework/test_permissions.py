@@ -422,6 +422,16 @@ URLS = {
                                    lambda w: {"decision": "approve", "reason": ""},
                                    effect=lambda w, s: _employer(w).__class__.objects.filter(
                                        pk=_employer(w).pk, state="approved").exists()),
+    # Declarations, arrears, payments and corrections: the records officer's too (tested in tests/records/).
+    "records_declarations": Url("casework:records_declarations"),
+    "records_employer_month": Url("casework:records_employer_month", lambda w: [_employer(w).pk, "2026-03"]),
+    "records_employer_month_correct": Url("casework:records_employer_month_correct",
+                                          lambda w: [_employer(w).pk, "2026-03"], "post",
+                                          lambda w: {"entry": "0", "wage": "6500.00", "reason": "check"},
+                                          effect=lambda w, s: False),
+    "records_arrears": Url("casework:records_arrears"),
+    "records_payment_file": Url("casework:records_payment_file"),
+    "records_payment_entry": Url("casework:records_payment_entry"),
 }
 
 
@@ -488,6 +498,12 @@ EXPECTED = {
     "records_employers":       (NO,              NO,                     NO,                     NO,                     NO),
     "records_employer":        (NO,              NO,                     NO,                     NO,                     NO),
     "records_employer_decide": (NO,              NO,                     NO,                     NO,                     NO),
+    "records_declarations":    (NO,              NO,                     NO,                     NO,                     NO),
+    "records_employer_month":  (NO,              NO,                     NO,                     NO,                     NO),
+    "records_employer_month_correct": (NO,       NO,                     NO,                     NO,                     NO),
+    "records_arrears":         (NO,              NO,                     NO,                     NO,                     NO),
+    "records_payment_file":    (NO,              NO,                     NO,                     NO,                     NO),
+    "records_payment_entry":   (NO,              NO,                     NO,                     NO,                     NO),
 }
 ROLE_ORDER = ("reviewer", "production", "clerk", "supervisor", "auditor")
 
