@@ -37,7 +37,9 @@ def _sqlite_remove(table: str) -> list[str]:
     return [f"DROP TRIGGER IF EXISTS {table}_no_update", f"DROP TRIGGER IF EXISTS {table}_no_delete"]
 
 
-PG_FUNCTION_SQL = f"""CREATE OR REPLACE FUNCTION {PG_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
+def function_sql(name: str) -> str:
+    """The PostgreSQL trigger function that refuses UPDATE, DELETE and (unless purging) TRUNCATE."""
+    return f"""CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
             IF TG_OP = 'TRUNCATE' AND current_setting('sscard.audit_purge', true) = 'on' THEN
                 RETURN NULL;
@@ -47,13 +49,16 @@ PG_FUNCTION_SQL = f"""CREATE OR REPLACE FUNCTION {PG_FUNCTION}() RETURNS trigger
         $$"""
 
 
-def _pg_install(table: str) -> list[str]:
+PG_FUNCTION_SQL = function_sql(PG_FUNCTION)
+
+
+def _pg_install(table: str, function: str) -> list[str]:
     return [
-        PG_FUNCTION_SQL,
+        function_sql(function),
         f"""CREATE TRIGGER {table}_no_update_delete BEFORE UPDATE OR DELETE ON {table}
-            FOR EACH ROW EXECUTE FUNCTION {PG_FUNCTION}()""",
+            FOR EACH ROW EXECUTE FUNCTION {function}()""",
         f"""CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table}
-            FOR EACH STATEMENT EXECUTE FUNCTION {PG_FUNCTION}()""",
+            FOR EACH STATEMENT EXECUTE FUNCTION {function}()""",
     ]
 
 
@@ -78,11 +83,13 @@ def register_sqlite_functions(sender=None, connection=None, **kwargs) -> None:
         connection.connection.create_function("sscard_audit_purge_permitted", 0, _purge_permitted)
 
 
-def install_sql(vendor: str, table: str = TABLE) -> list[str]:
+def install_sql(vendor: str, table: str = TABLE, function: str = PG_FUNCTION) -> list[str]:
+    """The statements that guard `table`. Another app's tables name their own PostgreSQL `function` (the audit
+    tests drop and restore the audit function, which must have no other dependants)."""
     if vendor == "sqlite":
         return _sqlite_install(table)
     if vendor == "postgresql":
-        return _pg_install(table)
+        return _pg_install(table, function)
     return []
 
 

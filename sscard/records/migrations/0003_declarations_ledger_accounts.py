@@ -29,9 +29,12 @@ def drop_ledger(apps, schema_editor):
     schema_editor.execute("DROP TABLE records_ledgerentry", params=None)  # with its partitions
 
 
+GUARD_FUNCTION = "records_append_only"  # the records' own trigger function on PostgreSQL
+
+
 def install_guard(apps, schema_editor):
     for table in APPEND_ONLY_TABLES:
-        for statement in guard.install_sql(schema_editor.connection.vendor, table):
+        for statement in guard.install_sql(schema_editor.connection.vendor, table, function=GUARD_FUNCTION):
             schema_editor.execute(statement, params=None)
 
 
@@ -39,6 +42,8 @@ def remove_guard(apps, schema_editor):
     for table in APPEND_ONLY_TABLES:
         for statement in guard.remove_sql(schema_editor.connection.vendor, table):
             schema_editor.execute(statement, params=None)
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(f"DROP FUNCTION IF EXISTS {GUARD_FUNCTION}()", params=None)
 
 
 class Migration(migrations.Migration):
