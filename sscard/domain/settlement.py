@@ -128,6 +128,29 @@ class SettlementPolicy:
         return full if admission <= 1 else round_half_up(full * self.repeat_admission_pct, 100)
 
 
+def policy_from_values(values: dict) -> SettlementPolicy:
+    """A policy from plain data (tier and status codes as strings, as the reference table and the cache keep
+    them): {"year": 2026, "inpatient_deductible_fen": {"3": 80000, ...}, "inpatient_ratio_bp": {"in_work":
+    {"3": 8600, ...}, "retired": {...}}, ...}. Missing keys take the defaults; a missing tier is refused."""
+    values = dict(values)
+
+    def tiers(mapping):
+        return {Tier(k): v for k, v in mapping.items()}
+
+    for name in ("inpatient_deductible_fen",):
+        if name in values:
+            values[name] = tiers(values[name])
+    for name in ("inpatient_ratio_bp", "outpatient_ratio_bp"):
+        if name in values:
+            values[name] = {Status(s): tiers(m) for s, m in values[name].items()}
+    if "outpatient_cap_fen" in values:
+        values["outpatient_cap_fen"] = {Status(s): v for s, v in values["outpatient_cap_fen"].items()}
+    try:
+        return SettlementPolicy(**values)
+    except KeyError as missing:
+        raise ValueError(f"the policy names no figure for {missing}") from None
+
+
 # --- eligibility ---------------------------------------------------------------------------------------------
 
 class Ineligible(enum.StrEnum):

@@ -8,8 +8,18 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.utils import translation
+from django.utils.translation import gettext_lazy
 
-from .models import ContributionRate, Holiday, Manufacturer, Outlet, PartnerBank, ServiceSettings, Stage
+from .models import (
+    ContributionRate,
+    Holiday,
+    Manufacturer,
+    Outlet,
+    PartnerBank,
+    ServiceSettings,
+    SettlementPolicy,
+    Stage,
+)
 
 
 class DefaultLanguageFieldsForm(forms.ModelForm):
@@ -91,3 +101,29 @@ class ContributionRateAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # a year's rates assessed declarations: they stay
+
+
+@admin.register(SettlementPolicy)
+class SettlementPolicyAdmin(admin.ModelAdmin):
+    list_display = ("year", "city_code", "deductible_tier3_fen", "inpatient_tier3_bp", "annual_fund_cap_fen",
+                    "outpatient_cap_fen", "outpatient_cap_retired_fen")
+    list_filter = ("year",)
+    fieldsets = (
+        (None, {"fields": ("year", "city_code")}),
+        (gettext_lazy("Inpatient deductible"), {"fields": (
+            "deductible_tier3_fen", "deductible_tier2_fen", "deductible_tier1_fen", "deductible_community_fen",
+            "repeat_admission_pct")}),
+        (gettext_lazy("Inpatient ratios"), {"fields": (
+            "inpatient_tier3_bp", "inpatient_tier2_bp", "inpatient_tier1_bp", "inpatient_community_bp",
+            "inpatient_retired_tier3_bp", "inpatient_retired_tier2_bp", "inpatient_retired_tier1_bp",
+            "inpatient_retired_community_bp")}),
+        (gettext_lazy("Pooled fund cap"), {"fields": ("annual_fund_cap_fen",)}),
+        (gettext_lazy("General outpatient"), {"fields": (
+            "outpatient_tier3_bp", "outpatient_tier2_bp", "outpatient_tier1_bp", "outpatient_community_bp",
+            "outpatient_pharmacy_bp", "outpatient_retired_tier3_bp", "outpatient_retired_tier2_bp",
+            "outpatient_retired_tier1_bp", "outpatient_retired_community_bp", "outpatient_retired_pharmacy_bp",
+            "outpatient_cap_fen", "outpatient_cap_retired_fen")}),
+    )
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a year's policy split settled bills: it stays
