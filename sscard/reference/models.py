@@ -290,4 +290,4 @@ class ContributionRate(models.Model):
 
 # Medical settlement's reference data lives in its own module (this one is long enough); imported here so Django
 # registers it with the app.
-from .settlement_models import SettlementPolicy  # noqa: E402,F401
+from .settlement_models import DesignatedInstitution, InstitutionStateChange, SettlementPolicy  # noqa: E402,F401

@@ -1,10 +1,29 @@
 """Reference data of medical settlement: the yearly settlement policy (the figures `sscard.domain.settlement`
-computes with), kept apart from models.py, which it would push past the size the house splits at. Imported by
+computes with) and the designated institutions (hospitals by tier and pharmacies, with their agreement), kept apart from models.py, which it would push past the size the house splits at. Imported by
 models.py so Django sees it as the `reference` app's model."""
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
+
+from sscard.core.models import StatusHistoryRow
+from sscard.domain import institutions as rules
+from sscard.domain import regions
+from sscard.domain.settlement import Tier
+
+TIER_CHOICES = [
+    (Tier.TIER3.value, gettext_lazy("Tier 3 hospital")),
+    (Tier.TIER2.value, gettext_lazy("Tier 2 hospital")),
+    (Tier.TIER1.value, gettext_lazy("Tier 1 hospital")),
+    (Tier.COMMUNITY.value, gettext_lazy("Community health centre")),
+    (Tier.PHARMACY.value, gettext_lazy("Retail pharmacy")),
+]
+AGREEMENT_STATE_CHOICES = [
+    (rules.AgreementState.PENDING.value, gettext_lazy("Awaiting approval")),
+    (rules.AgreementState.APPROVED.value, gettext_lazy("Approved")),
+    (rules.AgreementState.SUSPENDED.value, gettext_lazy("Suspended")),
+]
 
 
 def _bp(label):
@@ -86,3 +105,57 @@ class SettlementPolicy(models.Model):
         from sscard.domain.settlement import policy_from_values
 
         return policy_from_values(self.as_values())
+
+
+class DesignatedInstitution(models.Model):
+    """A hospital, health centre or pharmacy with a medical insurance agreement (定点医药机构). Entered in the
+    admin (awaiting approval); approved and suspended only through `reference.services` (audited, with a history
+    row). Whether it may settle on a day: `sscard.domain.institutions.may_settle`."""
+
+    code = models.CharField(gettext_lazy("institution code"), max_length=12, unique=True)
+    name = models.CharField(gettext_lazy("name"), max_length=128)  # and name_zh_hans, name_es, name_en
+    tier = models.CharField(gettext_lazy("tier"), max_length=12, choices=TIER_CHOICES)
+    district_code = models.CharField(gettext_lazy("district code"), max_length=6)
+    agreement_from = models.DateField(gettext_lazy("agreement valid from"))
+    agreement_to = models.DateField(gettext_lazy("agreement valid to"))
+    state = models.CharField(gettext_lazy("agreement state"), max_length=12, choices=AGREEMENT_STATE_CHOICES,
+                             default=rules.AgreementState.PENDING.value, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = gettext_lazy("designated institution")
+        verbose_name_plural = gettext_lazy("designated institutions")
+        permissions = [("manage_institution_agreement", "Can approve and suspend designated institutions")]
+        constraints = [models.CheckConstraint(condition=models.Q(agreement_to__gte=models.F("agreement_from")),
+                                              name="reference_institution_agreement_dates")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    def clean(self):
+        errors = {}
+        region = regions.get_region(self.district_code or "")
+        if region is None or region.level != "county" or region.historical:
+            errors["district_code"] = gettext("Choose a district (6-digit area code in use).")
+        elif self.tier:
+            problems = rules.code_problems(self.code, tier=self.tier, district_code=self.district_code)
+            if problems:
+                errors["code"] = [gettext(rules.MESSAGES[p]) for p in problems]
+        if self.agreement_from and self.agreement_to and self.agreement_to < self.agreement_from:
+            errors["agreement_to"] = gettext(rules.MESSAGES["dates"])
+        if errors:
+            raise ValidationError(errors)
+
+    def may_settle(self, today):
+        return rules.may_settle(self.state, self.agreement_from, self.agreement_to, today)
+
+
+class InstitutionStateChange(StatusHistoryRow):
+    """One approval or suspension of an institution's agreement: when, by whom, with the staff's note."""
+
+    institution = models.ForeignKey(DesignatedInstitution, on_delete=models.PROTECT, related_name="state_changes")
+
+    class Meta(StatusHistoryRow.Meta):
+        verbose_name = gettext_lazy("institution agreement change")
+        verbose_name_plural = gettext_lazy("institution agreement changes")

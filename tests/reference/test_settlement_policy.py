@@ -91,9 +91,12 @@ def test_administrators_see_and_edit_the_policy_but_cannot_delete_it(settings):
 def test_every_settlement_message_is_translated(language):
     from django.utils import translation
 
+    from sscard.domain.institutions import MESSAGES
     from sscard.domain.settlement import INELIGIBLE_MESSAGES, SettlementError
+    from sscard.reference import services
 
-    messages = [*INELIGIBLE_MESSAGES.values(), *SettlementError.MESSAGES.values()]
+    messages = [*INELIGIBLE_MESSAGES.values(), *SettlementError.MESSAGES.values(), *MESSAGES.values(),
+                services.MSG_NOT_ALLOWED, services.MSG_NOTE_REQUIRED]
     with translation.override(language):
         untranslated = [m for m in messages if translation.gettext(m) == m]
     assert untranslated == []
