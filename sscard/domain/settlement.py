@@ -8,7 +8,8 @@ Money is integer fen; ratios are integer basis points (1 bp = 0.01 %). See docs/
 Rules, in the order `settle` applies them (each step is one entry of the result's `trace`):
 
 1. **Input**: `medfee_sumamt` (the bill, ≥ 0) and `eligible_fen` (the part inside the insurance's scope,
-   0 ≤ eligible ≤ total). A bill that does not add up is refused (`SettlementError`), nothing computed.
+   0 ≤ eligible ≤ total), whole fen; known kind, tier and status. A bill that does not add up is refused
+   (`SettlementError` with a stable `code`), nothing computed.
 2. **Deductible** (inpatient only; general outpatient has none): the tier's deductible (tier 3 ¥800, tier 2 ¥600,
    tier 1 ¥400, community ¥200), × `repeat_admission_pct` (50 %) from the second admission in the year, that
    product **rounded half up to the fen**. One inpatient settlement is one admission (settled at discharge); the
@@ -199,6 +200,8 @@ class SettlementError(ValueError):
     """A claim or state the rules refuse; `code` is stable (the API's error code), `message` to translate."""
 
     MESSAGES = {
+        "unknown_code": gettext_noop("Unknown visit kind, institution tier or insured status."),
+        "not_fen": gettext_noop("Amounts are whole numbers of fen."),
         "negative_amount": gettext_noop("Amounts cannot be negative."),
         "eligible_exceeds_total": gettext_noop("The amount inside the insurance's scope exceeds the total bill."),
         "inpatient_at_pharmacy": gettext_noop("A pharmacy cannot settle an inpatient stay."),
@@ -273,7 +276,14 @@ class Settlement:
     trace: tuple[Step, ...]
 
 
-def _check(policy: SettlementPolicy, state: YearState, claim: Claim):
+def _check(policy: SettlementPolicy, state: YearState, claim: Claim) -> Claim:
+    """The claim with its codes as enums, or the first rule it breaks."""
+    try:
+        claim = replace(claim, kind=Kind(claim.kind), tier=Tier(claim.tier), status=Status(claim.status))
+    except ValueError:
+        raise SettlementError("unknown_code") from None
+    if any(type(amount) is not int for amount in (claim.medfee_sumamt, claim.eligible_fen)):
+        raise SettlementError("not_fen")
     if claim.medfee_sumamt < 0 or claim.eligible_fen < 0:
         raise SettlementError("negative_amount")
     if claim.eligible_fen > claim.medfee_sumamt:
@@ -282,12 +292,12 @@ def _check(policy: SettlementPolicy, state: YearState, claim: Claim):
         raise SettlementError("inpatient_at_pharmacy")
     if policy.year != state.year:
         raise SettlementError("wrong_year")
+    return claim
 
 
 def pre_settle(policy: SettlementPolicy, state: YearState, claim: Claim) -> Settlement:
     """The split of a claim for a person's year, writing nothing (pre-settlement and settlement alike)."""
-    _check(policy, state, claim)
-    claim = replace(claim, kind=Kind(claim.kind), tier=Tier(claim.tier), status=Status(claim.status))
+    claim = _check(policy, state, claim)
     trace = []
     eligible, total = claim.eligible_fen, claim.medfee_sumamt
     deductible, admissions = 0, 0
@@ -359,3 +369,48 @@ def cancel(state: YearState, settlement: Settlement) -> YearState:
                        account_balance_fen=state.account_balance_fen + e.acct_fen)
     except ValueError:
         raise SettlementError("not_applied") from None
+
+
+# --- the trace in words -------------------------------------------------------------------------------------------
+
+TRACE_MESSAGES = {
+    "deductible": gettext_noop("Deductible of admission %(admission)s of the year: %(deductible)s yuan; borne by the "
+                               "patient: %(borne)s yuan."),
+    "ratio": gettext_noop("Pooled fund ratio %(ratio)s%% of %(base)s yuan: %(fund)s yuan (rounded half up to the "
+                          "fen)."),
+    "annual_cap": gettext_noop("Annual pooled-fund cap %(cap)s yuan, %(left)s yuan left: the fund pays %(fund)s "
+                               "yuan."),
+    "outpatient_cap": gettext_noop("General outpatient cap %(cap)s yuan, %(left)s yuan left: the fund pays %(fund)s "
+                                   "yuan."),
+    "account": gettext_noop("The personal account (balance %(balance)s yuan) pays %(acct)s yuan of the %(rest)s yuan "
+                            "left."),
+    "account_unused": gettext_noop("The personal account is not used (the patient did not agree)."),
+    "cash": gettext_noop("The patient pays %(cash)s yuan."),
+}
+
+
+def yuan(fen: int) -> str:
+    """1234567 -> "12345.67"."""
+    return f"{'-' if fen < 0 else ''}{abs(fen) // 100}.{abs(fen) % 100:02d}"
+
+
+def describe(step: Step) -> tuple[str, dict]:
+    """A trace step as a message (English source text, to translate) and its parameters (amounts in yuan)."""
+    v = step.values
+    if step.rule == "deductible":
+        return TRACE_MESSAGES["deductible"], {"admission": v["admission"], "deductible": yuan(v["deductible_fen"]),
+                                              "borne": yuan(v["borne_fen"])}
+    if step.rule == "ratio":
+        return TRACE_MESSAGES["ratio"], {"ratio": f"{v['ratio_bp'] // 100}.{v['ratio_bp'] % 100:02d}",
+                                         "base": yuan(v["base_fen"]), "fund": yuan(v["fund_fen"])}
+    if step.rule in ("annual_cap", "outpatient_cap"):
+        return TRACE_MESSAGES[step.rule], {"cap": yuan(v["cap_fen"]), "left": yuan(v["left_fen"]),
+                                           "fund": yuan(v["fund_fen"])}
+    if step.rule == "account":
+        if not v["used"]:
+            return TRACE_MESSAGES["account_unused"], {}
+        return TRACE_MESSAGES["account"], {"balance": yuan(v["balance_fen"]), "acct": yuan(v["acct_fen"]),
+                                           "rest": yuan(v["rest_fen"])}
+    if step.rule == "cash":
+        return TRACE_MESSAGES["cash"], {"cash": yuan(v["cash_fen"])}
+    raise ValueError(f"unknown trace rule {step.rule!r}")

@@ -18,6 +18,7 @@ from sscard.domain.settlement import (
     YearState,
     apply,
     cancel,
+    describe,
     eligibility,
     pre_settle,
     round_half_up,
@@ -99,6 +100,27 @@ def test_the_trace_names_each_rule_applied_with_its_figures():
     ]
 
 
+def test_the_trace_reads_as_sentences_with_amounts_in_yuan():
+    state = YearState(year=2026, account_balance_fen=3_000)
+    inpatient = pre_settle(POLICY, YearState(2026, admissions=1),
+                           Claim(IN, Tier.TIER3, WORK, 1_000_000, 900_000, False))
+    outpatient = pre_settle(POLICY, state, Claim(OUT, Tier.TIER3, WORK, 12_000, 10_000, True))
+    assert [describe(step) for step in inpatient.trace] == [
+        ("Deductible of admission %(admission)s of the year: %(deductible)s yuan; borne by the patient: %(borne)s "
+         "yuan.", {"admission": 2, "deductible": "400.00", "borne": "400.00"}),
+        ("Pooled fund ratio %(ratio)s%% of %(base)s yuan: %(fund)s yuan (rounded half up to the fen).",
+         {"ratio": "86.00", "base": "8600.00", "fund": "7396.00"}),
+        ("Annual pooled-fund cap %(cap)s yuan, %(left)s yuan left: the fund pays %(fund)s yuan.",
+         {"cap": "240000.00", "left": "240000.00", "fund": "7396.00"}),
+        ("The personal account is not used (the patient did not agree).", {}),
+        ("The patient pays %(cash)s yuan.", {"cash": "2604.00"}),
+    ]
+    message, params = describe(outpatient.trace[2])
+    assert message % params == "General outpatient cap 3500.00 yuan, 3500.00 yuan left: the fund pays 55.00 yuan."
+    message, params = describe(outpatient.trace[3])
+    assert message % params == "The personal account (balance 30.00 yuan) pays 30.00 yuan of the 65.00 yuan left."
+
+
 def test_pre_settlement_and_settlement_give_the_same_split_and_pre_settlement_changes_nothing():
     state = YearState(year=2026, account_balance_fen=50_000)
     claim = Claim(OUT, Tier.TIER2, WORK, 40_000, 30_000, True)
@@ -130,6 +152,11 @@ def test_round_half_up(numerator, denominator, expected):
     (Claim(OUT, Tier.TIER3, WORK, 100, 101), YearState(2026), "eligible_exceeds_total"),
     (Claim(IN, Tier.PHARMACY, WORK, 100, 100), YearState(2026), "inpatient_at_pharmacy"),
     (Claim(OUT, Tier.TIER3, WORK, 100, 100), YearState(2025), "wrong_year"),
+    (Claim(OUT, "4", WORK, 100, 100), YearState(2026), "unknown_code"),
+    (Claim("emergency", Tier.TIER3, WORK, 100, 100), YearState(2026), "unknown_code"),
+    (Claim(OUT, Tier.TIER3, "student", 100, 100), YearState(2026), "unknown_code"),
+    (Claim(OUT, Tier.TIER3, WORK, 100.5, 100), YearState(2026), "not_fen"),
+    (Claim(OUT, Tier.TIER3, WORK, 100, True), YearState(2026), "not_fen"),
 ])
 def test_claims_that_do_not_add_up_are_refused(claim, state, code):
     with pytest.raises(SettlementError) as caught:

@@ -92,11 +92,27 @@ def test_every_settlement_message_is_translated(language):
     from django.utils import translation
 
     from sscard.domain.institutions import MESSAGES
-    from sscard.domain.settlement import INELIGIBLE_MESSAGES, SettlementError
+    from sscard.domain.settlement import INELIGIBLE_MESSAGES, TRACE_MESSAGES, SettlementError
     from sscard.reference import services
 
     messages = [*INELIGIBLE_MESSAGES.values(), *SettlementError.MESSAGES.values(), *MESSAGES.values(),
+                *TRACE_MESSAGES.values(),
                 services.MSG_NOT_ALLOWED, services.MSG_NOTE_REQUIRED]
     with translation.override(language):
         untranslated = [m for m in messages if translation.gettext(m) == m]
     assert untranslated == []
+
+
+def test_the_trace_is_read_in_the_readers_language():
+    from django.utils import translation
+
+    from sscard.domain.settlement import describe, pre_settle
+
+    result = pre_settle(SettlementPolicy(year=2026), YearState(2026),
+                        Claim(Kind.OUTPATIENT, Tier.TIER3, Status.IN_WORK, 10_000, 10_000, False))
+    message, params = describe(result.trace[0])
+    with translation.override("zh-hans"):
+        assert translation.gettext(message) % params == "统筹基金按 55.00% 支付 100.00 元：55.00 元（四舍五入到分）。"
+    with translation.override("es"):
+        assert translation.gettext(message) % params == (
+            "El fondo común paga el 55.00% de 100.00 yuanes: 55.00 yuanes (redondeado al fen, la mitad hacia arriba).")
