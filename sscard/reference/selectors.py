@@ -125,4 +125,15 @@ def settlement_policy(year: int, district_code: str = ""):
     values = policies.get((year, district_code[:4])) or policies.get((year, ""))
     if values is None:
         raise NoSettlementPolicyError(year)
-    return policy_from_values(values)
+    built = _built_policies.get(id(values))
+    if built is None or built[0] is not values:  # the cache's copy changed: build the policy again
+        built = (values, policy_from_values(values))
+        if len(_built_policies) > 64:
+            _built_policies.clear()
+        _built_policies[id(values)] = built
+    return built[1]
+
+
+# The domain policies built from the cached values, by the values' identity: the configuration cache hands out the
+# same values object while its local copy is fresh, so the (frozen) policy is built once per copy, not per call.
+_built_policies: dict[int, tuple[dict, object]] = {}
