@@ -286,3 +286,8 @@ class ContributionRate(models.Model):
             medical_transfer_bp=self.medical_transfer_bp, late_fee_bp_per_day=self.late_fee_bp_per_day,
             pension_interest_bp=self.pension_interest_bp, medical_interest_bp=self.medical_interest_bp,
             due_day=self.due_day)
+
+
+# Medical settlement's reference data lives in its own module (this one is long enough); imported here so Django
+# registers it with the app.
+from .settlement_models import DesignatedInstitution, InstitutionStateChange, SettlementPolicy  # noqa: E402,F401

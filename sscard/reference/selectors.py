@@ -16,17 +16,19 @@ from sscard.core.configcache import ConfigurationCache
 from sscard.domain import casestates, workdays
 from sscard.domain.casestates import Plain
 
-from .models import Holiday, Outlet, PartnerBank, ServiceSettings, Stage
+from .models import Holiday, Outlet, PartnerBank, ServiceSettings, SettlementPolicy, Stage
 
 # The keys keep the names they had when these readers lived in `applications`: during a rolling deploy the old
 # and the new processes read and forget the same shared entries.
 SETTINGS_CACHE_KEY = "applications:config:settings:v1"
 STAGES_CACHE_KEY = "applications:config:stages:v1"
 HOLIDAYS_CACHE_KEY = "applications:config:holidays:v1"
-_config_cache = ConfigurationCache([SETTINGS_CACHE_KEY, STAGES_CACHE_KEY, HOLIDAYS_CACHE_KEY])
+SETTLEMENT_POLICIES_CACHE_KEY = "reference:config:settlement-policies:v1"
+_config_cache = ConfigurationCache([SETTINGS_CACHE_KEY, STAGES_CACHE_KEY, HOLIDAYS_CACHE_KEY,
+                                    SETTLEMENT_POLICIES_CACHE_KEY])
 _configuration = _config_cache.get
 forget_configuration = _config_cache.forget  # the signal receiver (apps.py)
-CACHED_MODELS = (ServiceSettings, Stage, Holiday)  # whose rows, saved or deleted, call forget_configuration
+CACHED_MODELS = (ServiceSettings, Stage, Holiday, SettlementPolicy)  # whose rows, saved or deleted, call forget_configuration
 
 
 def service_settings() -> ServiceSettings:
@@ -103,3 +105,35 @@ def contribution_rates(year: int, district_code: str = ""):
     if row is None:
         raise NoRatesError(year)
     return row.as_rates()
+
+
+class NoSettlementPolicyError(LookupError):
+    """No settlement policy is configured for the year (neither for the city nor the province)."""
+
+
+def _load_settlement_policies() -> dict[tuple[int, str], dict]:
+    return {(row.year, row.city_code): row.as_values() for row in SettlementPolicy.objects.all()}
+
+
+def settlement_policy(year: int, district_code: str = ""):
+    """The domain `SettlementPolicy` of a year for a district (6-digit code, or a 4-digit city): the city's row
+    where there is one, else the province's. Read on every settlement: the rows (a few a year) are kept in the
+    configuration cache as plain values, dropped when a row is saved or deleted."""
+    from sscard.domain.settlement import policy_from_values
+
+    policies = _configuration(SETTLEMENT_POLICIES_CACHE_KEY, _load_settlement_policies)
+    values = policies.get((year, district_code[:4])) or policies.get((year, ""))
+    if values is None:
+        raise NoSettlementPolicyError(year)
+    built = _built_policies.get(id(values))
+    if built is None or built[0] is not values:  # the cache's copy changed: build the policy again
+        built = (values, policy_from_values(values))
+        if len(_built_policies) > 64:
+            _built_policies.clear()
+        _built_policies[id(values)] = built
+    return built[1]
+
+
+# The domain policies built from the cached values, by the values' identity: the configuration cache hands out the
+# same values object while its local copy is fresh, so the (frozen) policy is built once per copy, not per call.
+_built_policies: dict[int, tuple[dict, object]] = {}

@@ -5,7 +5,7 @@ then Chinese (MODELTRANSLATION_FALLBACK_LANGUAGES); the admin shows one field pe
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Manufacturer, Outlet, PartnerBank
+from .models import DesignatedInstitution, Manufacturer, Outlet, PartnerBank
 
 
 @register(PartnerBank)
@@ -21,3 +21,8 @@ class ManufacturerTranslation(TranslationOptions):
 @register(Outlet)
 class OutletTranslation(TranslationOptions):
     fields = ("name", "address", "hours")
+
+
+@register(DesignatedInstitution)
+class DesignatedInstitutionTranslation(TranslationOptions):
+    fields = ("name",)  # shown to the person in their settlements
