@@ -9,7 +9,17 @@ from django.conf import settings
 from django.contrib import admin
 from django.utils import translation
 
-from .models import ContributionRate, Holiday, Manufacturer, Outlet, PartnerBank, ServiceSettings, Stage
+from .models import (
+    ConsultationCategory,
+    ContributionRate,
+    FaqEntry,
+    Holiday,
+    Manufacturer,
+    Outlet,
+    PartnerBank,
+    ServiceSettings,
+    Stage,
+)
 
 
 class DefaultLanguageFieldsForm(forms.ModelForm):
@@ -91,3 +101,19 @@ class ContributionRateAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # a year's rates assessed declarations: they stay
+
+
+@admin.register(ConsultationCategory)
+class ConsultationCategoryAdmin(admin.ModelAdmin):
+    form = DefaultLanguageFieldsForm
+    fields = ("code", "name", "name_es", "name_en", "order", "active")
+    list_display = ("code", "name_zh_hans", "name_es", "name_en", "order", "active")
+
+
+@admin.register(FaqEntry)
+class FaqEntryAdmin(admin.ModelAdmin):
+    form = DefaultLanguageFieldsForm
+    fields = ("category", "question", "question_es", "question_en", "answer", "answer_es", "answer_en", "order",
+              "active")
+    list_display = ("question_zh_hans", "category", "order", "active")
+    list_filter = ("category", "active")

@@ -5,7 +5,7 @@ then Chinese (MODELTRANSLATION_FALLBACK_LANGUAGES); the admin shows one field pe
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Manufacturer, Outlet, PartnerBank
+from .models import ConsultationCategory, FaqEntry, Manufacturer, Outlet, PartnerBank
 
 
 @register(PartnerBank)
@@ -21,3 +21,13 @@ class ManufacturerTranslation(TranslationOptions):
 @register(Outlet)
 class OutletTranslation(TranslationOptions):
     fields = ("name", "address", "hours")
+
+
+@register(ConsultationCategory)
+class ConsultationCategoryTranslation(TranslationOptions):
+    fields = ("name",)
+
+
+@register(FaqEntry)
+class FaqEntryTranslation(TranslationOptions):
+    fields = ("question", "answer")
