@@ -122,3 +122,10 @@ def test_no_code_deletes_them():
             continue
         text = path.read_text(encoding="utf-8").lower()
         assert not any(f"delete from {table}" in text or f"truncate {table}" in text for table in tables), path
+
+
+def test_the_docs_list_the_same_models_and_classes():
+    text = (ROOT.parent / "docs" / "records.md").read_text(encoding="utf-8")
+    section = text.split("## Retention", 1)[1].split("\n## ", 1)[0]
+    listed = {m.group(1): m.group(2) for m in re.finditer(r"^\| `([\w.]+)` \| (\w+) \|", section, re.M)}
+    assert listed == {label: kept.code for label, kept in retention.MODELS.items()}
