@@ -46,7 +46,8 @@ def test_a_question_is_asked_answered_and_rated_once(monkeypatch):
     services.answer(staff=officer, question=question, text="On 31 December.")
     question.refresh_from_db()
     assert (question.state, question.answer, question.response_seconds) == ("answered", "On 31 December.", 7200)
-    assert Message.objects.filter(user=citizen, subject="Your question is answered").count() == 1
+    assert list(Message.objects.filter(user=citizen, link__startswith="/records/").values_list("subject", "link")) == [
+        ("您的咨询已答复", f"/records/consultation/{question.pk}/")]  # in the citizen's language
     with pytest.raises(RecordsError) as refused:
         services.rate(user=new_citizen(), question=question, rating=5)
     assert refused.value.code == "not_asker"

@@ -93,9 +93,9 @@ def test_a_person_objects_the_officer_corrects_and_the_person_sees_the_new_versi
     assert [(h.from_state, h.to_state) for h in decided.history.all()] == [
         ("", "submitted"), ("submitted", "claimed"), ("claimed", "corrected")]
     # The person and the employer's representative are told (message and SMS, in their language).
-    told = set(Message.objects.filter(subject="Your objection: the record is corrected").values_list("user_id",
-                                                                                                     flat=True))
-    assert told == {person.pk, employer.registered_by_id}
+    told = Message.objects.filter(link=f"/records/objections/{objection.pk}/")
+    assert set(told.values_list("user_id", flat=True)) == {person.pk, employer.registered_by_id}
+    assert set(told.values_list("subject", flat=True)) == {"您的异议：记录已更正"}  # their language: Chinese
     assert set(AuditEvent.objects.filter(subject_type="objection").values_list("event_type", flat=True)) == {
         "records.objection_submitted", "records.objection_claimed", "records.objection_corrected"}
     # The person's page shows the corrected version beside the one objected to.
@@ -116,8 +116,9 @@ def test_an_employer_objects_and_the_officer_rejects_with_a_reason(paid):
     decided = objections.reject(staff=officer, objection=objection, note="The declaration shows one line only")
     assert (decided.state, decided.decision_note) == ("rejected", "The declaration shows one line only")
     assert current(person, "medical").pk == entry.pk  # the record is unchanged
-    assert set(Message.objects.filter(subject="Your objection: the record is not corrected")
-               .values_list("user_id", flat=True)) == {person.pk, employer.registered_by_id}
+    told = Message.objects.filter(link=f"/records/objections/{objection.pk}/")
+    assert set(told.values_list("user_id", flat=True)) == {person.pk, employer.registered_by_id}
+    assert set(told.values_list("subject", flat=True)) == {"您的异议：记录不予更正"}
 
 
 @pytest.mark.parametrize("content, name, code_message", [
