@@ -90,6 +90,9 @@ def test_a_person_objects_the_officer_corrects_and_the_person_sees_the_new_versi
     assert line.corrected_entry_id == new.pk
     assert AccountMovement.objects.get(kind="correction").amount_fen == 12_000
     assert AccountBalance.objects.get(id_number=person.id_number, account="pension").balance_fen == 64_000
+    from django.core.management import call_command
+
+    call_command("reconcile_accounts")  # exits 1 on any mismatch between balances, movements and the ledger
     assert [(h.from_state, h.to_state) for h in decided.history.all()] == [
         ("", "submitted"), ("submitted", "claimed"), ("claimed", "corrected")]
     # The person and the employer's representative are told (message and SMS, in their language).
@@ -240,3 +243,14 @@ def test_the_objection_is_submitted_on_the_day_the_deadline_counts_from(paid, mo
     monkeypatch.setattr(timezone, "now", lambda: datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
     objection = objections.submit(user=person, entry_ids=[current(person).pk], reason="x", files=[upload()])
     assert objection.deadline == date(2026, 3, 23)
+
+
+def test_the_employer_page_lists_its_employees_rows_masked(paid):
+    person, employer, _officer = paid
+    page = citizen_client(employer.registered_by).get(reverse("records:employer_objection_new") + "?year=2026")
+    text = page.content.decode()
+    assert page.status_code == 200 and f'value="{current(person).pk}"' in text
+    assert person.id_number not in text and f"{person.id_number[:6]}********{person.id_number[-4:]}" in text
+    # A citizen acting for no employer is sent to the workspace.
+    response = citizen_client(new_citizen()).get(reverse("records:employer_objection_new"))
+    assert response.status_code == 302 and response["Location"] == reverse("records:workspace")
