@@ -8,6 +8,12 @@ import threading
 import pytest
 from django.core.cache import cache
 from django.test import override_settings
+from hypothesis import settings as hypothesis_settings
+
+# The machines are shared and noisy: a property test is judged by its answers, never by its speed (Hypothesis'
+# default deadline of 200 ms per example fails at random under load).
+hypothesis_settings.register_profile("sscard", deadline=None)
+hypothesis_settings.load_profile("sscard")
 
 
 def pytest_configure(config):

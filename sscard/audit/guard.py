@@ -20,7 +20,7 @@ TABLE = "audit_auditevent"
 # The access log (high-volume anonymous reads, sealed into the chain in batches) is guarded the same way.
 ACCESS_TABLE = "audit_accessevent"
 PG_FUNCTION = "audit_auditevent_append_only"
-MESSAGE = "this table is append-only (audit log, records ledger)"
+MESSAGE = "this table is append-only (audit log, records ledger) or kept (retention)"
 
 
 def _sqlite_install(table: str) -> list[str]:
@@ -90,6 +90,31 @@ def install_sql(vendor: str, table: str = TABLE, function: str = PG_FUNCTION) ->
         return _sqlite_install(table)
     if vendor == "postgresql":
         return _pg_install(table, function)
+    return []
+
+
+def delete_guard_sql(vendor: str, table: str, function: str) -> list[str]:
+    """The statements that refuse DELETE (and TRUNCATE, unless purging) on `table` but let UPDATE through: the
+    retention guard of records that keep a state (an employer's file, a bill, a card)."""
+    if vendor == "sqlite":
+        return [f"""CREATE TRIGGER IF NOT EXISTS {table}_no_delete BEFORE DELETE ON {table}
+            WHEN NOT sscard_audit_purge_permitted()
+            BEGIN SELECT RAISE(ABORT, '{MESSAGE}: DELETE refused'); END"""]
+    if vendor == "postgresql":
+        return [function_sql(function),
+                f"""CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table}
+                    FOR EACH ROW EXECUTE FUNCTION {function}()""",
+                f"""CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table}
+                    FOR EACH STATEMENT EXECUTE FUNCTION {function}()"""]
+    return []
+
+
+def remove_delete_guard_sql(vendor: str, table: str) -> list[str]:
+    if vendor == "sqlite":
+        return [f"DROP TRIGGER IF EXISTS {table}_no_delete"]
+    if vendor == "postgresql":
+        return [f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}",
+                f"DROP TRIGGER IF EXISTS {table}_no_delete ON {table}"]
     return []
 
 

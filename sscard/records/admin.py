@@ -5,7 +5,7 @@ from django.contrib import admin
 
 from sscard.audit.admin_base import PersonalRecordAdmin
 
-from .models import Employer, EmployerMembership, Enrolment
+from .models import Employer, EmployerMembership, Enrolment, Objection, Question
 
 
 @admin.register(Employer)
@@ -37,4 +37,25 @@ class EnrolmentAdmin(PersonalRecordAdmin):
     list_display = ("employer", "masked_id_number", "start_month", "end_month")
     fields = ("employer", "masked_id_number", "masked_name", "start_month", "end_month", "pension", "medical",
               "unemployment", "work_injury", "created_at", "stopped_at")
+    readonly_fields = fields
+
+
+@admin.register(Objection)
+class ObjectionAdmin(PersonalRecordAdmin):
+    """Objections: viewed only (the services move them), the person's ID number masked; kept (retention)."""
+
+    audit_subject_type = "objection"
+    list_display = ("pk", "employer", "masked_id_number", "raised_as", "state", "deadline", "created_at")
+    list_filter = ("state", "raised_as")
+    fields = ("employer", "masked_id_number", "raised_as", "state", "deadline", "created_at", "claimed_at",
+              "decided_at", "decision_note")
+    readonly_fields = fields
+
+
+@admin.register(Question)
+class QuestionAdmin(PersonalRecordAdmin):
+    audit_subject_type = "question"
+    list_display = ("pk", "category", "employer", "state", "deadline", "rating", "created_at")
+    list_filter = ("state", "category", "rating")
+    fields = ("category", "employer", "subject", "state", "deadline", "created_at", "answered_at", "rating")
     readonly_fields = fields

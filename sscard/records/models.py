@@ -173,6 +173,7 @@ class Enrolment(models.Model):
 
 
 # The second part (declarations, bills, the ledger, personal accounts, benefits) lives in its own module.
+from .consultation.models import Question  # noqa: E402,F401
 from .ledger_models import (  # noqa: E402,F401
     AccountBalance,
     AccountMovement,
@@ -182,4 +183,10 @@ from .ledger_models import (  # noqa: E402,F401
     LedgerEntry,
     Payment,
     Voucher,
+)
+from .objections.models import (  # noqa: E402,F401
+    Objection,
+    ObjectionEvidence,
+    ObjectionLine,
+    ObjectionStatus,
 )

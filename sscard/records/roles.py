@@ -4,7 +4,8 @@ areas only."""
 
 APP = "records"
 OFFICER_GROUP = "records:officer"
-OFFICER_PERMISSIONS = ("review_employer", "view_records", "record_payment", "correct_ledger")
+OFFICER_PERMISSIONS = ("review_employer", "view_records", "record_payment", "correct_ledger", "handle_objection",
+                       "answer_question")
 
 
 def perm(codename: str) -> str:

@@ -22,6 +22,14 @@ def employers_visible_to(staff) -> QuerySet[Employer]:
     district of their outlet); every area with casework's `view_all_areas`; none without `view_records`."""
     if not (staff.is_authenticated and staff.is_staff and staff.has_perm(perm("view_records"))):
         return Employer.objects.none()
+    return employers_in_areas(staff)
+
+
+def employers_in_areas(staff) -> QuerySet[Employer]:
+    """The employers of a member of staff's areas, whatever their permissions: only for figures that show no
+    record (the supervisor dashboard's counts); every read of a record goes through `employers_visible_to`."""
+    if not (staff.is_authenticated and staff.is_staff):
+        return Employer.objects.none()
     if staff.has_perm(casework_perm("view_all_areas")):
         return Employer.objects.all()
     query = Q(pk__in=[])

@@ -4,6 +4,8 @@
 from django.urls import path, re_path
 
 from . import staff_views
+from .consultation import staff_views as consultation
+from .objections import staff_views as objections
 
 urlpatterns = [
     path("records/employers/", staff_views.employers, name="records_employers"),
@@ -17,4 +19,13 @@ urlpatterns = [
     path("records/arrears/", staff_views.arrears, name="records_arrears"),
     path("records/payments/file/", staff_views.payment_file, name="records_payment_file"),
     path("records/payments/entry/", staff_views.payment_entry, name="records_payment_entry"),
+    path("records/objections/", objections.queue, name="records_objections"),
+    path("records/objections/<int:pk>/", objections.detail, name="records_objection"),
+    path("records/objections/<int:pk>/claim", objections.claim, name="records_objection_claim"),
+    path("records/objections/<int:pk>/decide", objections.decide, name="records_objection_decide"),
+    path("records/objections/<int:pk>/evidence/<int:item>", objections.evidence,
+         name="records_objection_evidence"),
+    path("records/questions/", consultation.queue, name="records_questions"),
+    path("records/questions/<int:pk>/", consultation.detail, name="records_question"),
+    path("records/dashboard/", consultation.dashboard, name="records_dashboard"),
 ]

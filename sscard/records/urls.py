@@ -3,7 +3,9 @@
 from django.urls import path, re_path
 
 from . import views
+from .consultation import views as consultation
 from .declarations import views as declarations
+from .objections import views as objections
 
 app_name = "records"
 urlpatterns = [
@@ -16,6 +18,12 @@ urlpatterns = [
     path("employer/declarations/<int:pk>/", declarations.detail, name="declaration"),
     path("employer/declarations/<int:pk>/confirm/", declarations.confirm, name="declaration_confirm"),
     path("employer/declarations/vouchers/<int:pk>/", declarations.voucher, name="declaration_voucher"),
+    path("objections/", objections.index, name="objections"),
+    path("objections/new/", objections.new, name="objection_new"),
+    path("objections/<int:pk>/", objections.detail, name="objection"),
+    path("employer/objections/new/", objections.employer_new, name="employer_objection_new"),
+    path("consultation/", consultation.index, name="consultation"),
+    path("consultation/<int:pk>/", consultation.detail, name="question"),
     re_path(r"^employer/declarations/(?P<month>[0-9]{4}-[0-9]{2})/$", declarations.month_view,
             name="declaration_month"),
 ]

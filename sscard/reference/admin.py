@@ -13,8 +13,10 @@ from django.utils.translation import gettext_lazy
 
 from . import services
 from .models import (
+    ConsultationCategory,
     ContributionRate,
     DesignatedInstitution,
+    FaqEntry,
     Holiday,
     InstitutionStateChange,
     Manufacturer,
@@ -200,3 +202,19 @@ class DesignatedInstitutionAdmin(admin.ModelAdmin):
 
     def has_manage_institution_agreement_permission(self, request):
         return request.user.has_perm(services.PERMISSION)  # the service checks it again
+
+
+@admin.register(ConsultationCategory)
+class ConsultationCategoryAdmin(admin.ModelAdmin):
+    form = DefaultLanguageFieldsForm
+    fields = ("code", "name", "name_es", "name_en", "order", "active")
+    list_display = ("code", "name_zh_hans", "name_es", "name_en", "order", "active")
+
+
+@admin.register(FaqEntry)
+class FaqEntryAdmin(admin.ModelAdmin):
+    form = DefaultLanguageFieldsForm
+    fields = ("category", "question", "question_es", "question_en", "answer", "answer_es", "answer_en", "order",
+              "active")
+    list_display = ("question_zh_hans", "category", "order", "active")
+    list_filter = ("category", "active")

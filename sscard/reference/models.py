@@ -72,6 +72,12 @@ class ServiceSettings(models.Model):
     ecard_token_seconds = models.PositiveSmallIntegerField(
         gettext_lazy("an e-card QR code is valid for (seconds)"), default=60,
         validators=[MinValueValidator(15), MaxValueValidator(600)])
+    objection_days = models.PositiveSmallIntegerField(
+        gettext_lazy("an objection to a record is decided within (working days)"), default=15,
+        validators=[MinValueValidator(1), MaxValueValidator(90)])
+    consultation_days = models.PositiveSmallIntegerField(
+        gettext_lazy("a consultation question is answered within (working days)"), default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(60)])
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -286,6 +292,41 @@ class ContributionRate(models.Model):
             medical_transfer_bp=self.medical_transfer_bp, late_fee_bp_per_day=self.late_fee_bp_per_day,
             pension_interest_bp=self.pension_interest_bp, medical_interest_bp=self.medical_interest_bp,
             due_day=self.due_day)
+
+
+class ConsultationCategory(LocalizedNameMixin, models.Model):
+    """A category of the records' consultation (questions and FAQ entries). Translated (translation.py)."""
+
+    code = models.SlugField(gettext_lazy("code"), max_length=32, unique=True)
+    name = models.CharField(gettext_lazy("name"), max_length=64)
+    order = models.PositiveSmallIntegerField(gettext_lazy("order"), default=0)
+    active = models.BooleanField(gettext_lazy("active"), default=True)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = gettext_lazy("consultation category")
+        verbose_name_plural = gettext_lazy("consultation categories")
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class FaqEntry(models.Model):
+    """A frequently asked question of the records' consultation, with its answer. Translated (translation.py)."""
+
+    category = models.ForeignKey(ConsultationCategory, on_delete=models.PROTECT, related_name="faq")
+    question = models.CharField(gettext_lazy("question"), max_length=255)
+    answer = models.TextField(gettext_lazy("answer"))
+    order = models.PositiveSmallIntegerField(gettext_lazy("order"), default=0)
+    active = models.BooleanField(gettext_lazy("active"), default=True)
+
+    class Meta:
+        ordering = ["category__order", "order", "pk"]
+        verbose_name = gettext_lazy("FAQ entry")
+        verbose_name_plural = gettext_lazy("FAQ entries")
+
+    def __str__(self) -> str:
+        return self.question_zh_hans or self.question
 
 
 # Medical settlement's reference data lives in its own module (this one is long enough); imported here so Django

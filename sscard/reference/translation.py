@@ -5,7 +5,7 @@ then Chinese (MODELTRANSLATION_FALLBACK_LANGUAGES); the admin shows one field pe
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import DesignatedInstitution, Manufacturer, Outlet, PartnerBank
+from .models import ConsultationCategory, DesignatedInstitution, FaqEntry, Manufacturer, Outlet, PartnerBank
 
 
 @register(PartnerBank)
@@ -26,3 +26,13 @@ class OutletTranslation(TranslationOptions):
 @register(DesignatedInstitution)
 class DesignatedInstitutionTranslation(TranslationOptions):
     fields = ("name",)  # shown to the person in their settlements
+
+
+@register(ConsultationCategory)
+class ConsultationCategoryTranslation(TranslationOptions):
+    fields = ("name",)
+
+
+@register(FaqEntry)
+class FaqEntryTranslation(TranslationOptions):
+    fields = ("question", "answer")

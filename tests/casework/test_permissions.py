@@ -432,6 +432,18 @@ URLS = {
     "records_arrears": Url("casework:records_arrears"),
     "records_payment_file": Url("casework:records_payment_file"),
     "records_payment_entry": Url("casework:records_payment_entry"),
+    # Objections and consultation: the records officer's (tested in tests/records/test_objections.py and
+    # test_consultation.py); the records dashboard: the supervisor dashboard's readers too.
+    "records_objections": Url("casework:records_objections"),
+    "records_objection": Url("casework:records_objection", lambda w: [0]),
+    "records_objection_claim": Url("casework:records_objection_claim", lambda w: [0], "post", lambda w: {},
+                                   effect=lambda w, s: False),
+    "records_objection_decide": Url("casework:records_objection_decide", lambda w: [0], "post",
+                                    lambda w: {"decision": "reject", "note": "x"}, effect=lambda w, s: False),
+    "records_objection_evidence": Url("casework:records_objection_evidence", lambda w: [0, 0]),
+    "records_questions": Url("casework:records_questions"),
+    "records_question": Url("casework:records_question", lambda w: [0]),
+    "records_dashboard": Url("casework:records_dashboard"),
 }
 
 
@@ -504,6 +516,14 @@ EXPECTED = {
     "records_arrears":         (NO,              NO,                     NO,                     NO,                     NO),
     "records_payment_file":    (NO,              NO,                     NO,                     NO,                     NO),
     "records_payment_entry":   (NO,              NO,                     NO,                     NO,                     NO),
+    "records_objections":      (NO,              NO,                     NO,                     NO,                     NO),
+    "records_objection":       (NO,              NO,                     NO,                     NO,                     NO),
+    "records_objection_claim": (NO,              NO,                     NO,                     NO,                     NO),
+    "records_objection_decide": (NO,             NO,                     NO,                     NO,                     NO),
+    "records_objection_evidence": (NO,           NO,                     NO,                     NO,                     NO),
+    "records_questions":       (NO,              NO,                     NO,                     NO,                     NO),
+    "records_question":        (NO,              NO,                     NO,                     NO,                     NO),
+    "records_dashboard":       (NO,              NO,                     NO,                     (200, 200),             (200, 200)),
 }
 ROLE_ORDER = ("reviewer", "production", "clerk", "supervisor", "auditor")
 

@@ -22,6 +22,12 @@ def reseed_records() -> None:
         importlib.import_module("sscard.records.migrations.0002_seed_records_officer").seed(apps, None)
     if not Group.objects.filter(name="records:officer", permissions__codename="record_payment").exists():
         importlib.import_module("sscard.records.migrations.0004_payment_permissions").seed(apps, None)
+    if not Group.objects.filter(name="records:officer", permissions__codename="handle_objection").exists():
+        importlib.import_module("sscard.records.migrations.0008_objections_consultation").seed(apps, None)
+    from sscard.reference.models import ConsultationCategory
+
+    if not ConsultationCategory.objects.exists():
+        importlib.import_module("sscard.reference.migrations.0012_consultation_objection_settings").seed(apps, None)
     # The contribution rates (seeded by a migration) are gone after a transactional test flushed the database.
     importlib.import_module("sscard.reference.migrations.0009_contributionrate").seed(apps, None)
 

@@ -1,0 +1,1 @@
+"""Consultation on the records: questions, answers, ratings, the FAQ (docs/records.md, "Consultation")."""

@@ -1,0 +1,1 @@
+"""Objections to a contribution record and their corrections (docs/records.md, "Objections and corrections")."""
