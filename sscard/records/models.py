@@ -183,3 +183,6 @@ from .ledger_models import (  # noqa: E402,F401
     Payment,
     Voucher,
 )
+
+# Query and verification: third-party authorisations and their uses, bulk export requests.
+from .query_models import AuthorisationUse, ExportRequest, RecordAuthorisation  # noqa: E402,F401

@@ -4,6 +4,7 @@
 from django.urls import path, re_path
 
 from . import staff_views
+from .queries import staff_views as query_views
 
 urlpatterns = [
     path("records/employers/", staff_views.employers, name="records_employers"),
@@ -17,4 +18,8 @@ urlpatterns = [
     path("records/arrears/", staff_views.arrears, name="records_arrears"),
     path("records/payments/file/", staff_views.payment_file, name="records_payment_file"),
     path("records/payments/entry/", staff_views.payment_entry, name="records_payment_entry"),
+    path("records/persons/", query_views.person, name="records_person"),
+    path("records/exports/", query_views.exports_page, name="records_exports"),
+    path("records/exports/<int:pk>/decide", query_views.export_decide, name="records_export_decide"),
+    path("records/exports/<int:pk>/download", query_views.export_download, name="records_export_download"),
 ]

@@ -432,6 +432,14 @@ URLS = {
     "records_arrears": Url("casework:records_arrears"),
     "records_payment_file": Url("casework:records_payment_file"),
     "records_payment_entry": Url("casework:records_payment_entry"),
+    # Query and verification: persons' records and bulk exports, the records officer's and supervisor's only
+    # (tested in tests/records/test_queries_staff.py).
+    "records_person": Url("casework:records_person"),
+    "records_exports": Url("casework:records_exports"),
+    "records_export_decide": Url("casework:records_export_decide", lambda w: [1], "post",
+                                 lambda w: {"decision": "approve"}, effect=lambda w, s: False),
+    "records_export_download": Url("casework:records_export_download", lambda w: [1], "post", lambda w: {},
+                                   effect=lambda w, s: False),
 }
 
 
@@ -504,6 +512,10 @@ EXPECTED = {
     "records_arrears":         (NO,              NO,                     NO,                     NO,                     NO),
     "records_payment_file":    (NO,              NO,                     NO,                     NO,                     NO),
     "records_payment_entry":   (NO,              NO,                     NO,                     NO,                     NO),
+    "records_person":          (NO,              NO,                     NO,                     NO,                     NO),
+    "records_exports":         (NO,              NO,                     NO,                     NO,                     NO),
+    "records_export_decide":   (NO,              NO,                     NO,                     NO,                     NO),
+    "records_export_download": (NO,              NO,                     NO,                     NO,                     NO),
 }
 ROLE_ORDER = ("reviewer", "production", "clerk", "supervisor", "auditor")
 
