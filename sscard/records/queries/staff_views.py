@@ -33,6 +33,7 @@ def person(request: HttpRequest) -> HttpResponse:
                 status = 404 if error.code == "not_found" else 400
             else:
                 status = 200
+                form = forms.LookupForm()  # the ID number is not echoed back in full
     return render(request, "records/queries/staff_person.html", {"form": form, "read": read,
                                                                  "nav": "records_persons"}, status=status)
 
