@@ -1,8 +1,9 @@
 """Query and verification in a real browser, in Chinese and Spanish: the person filters "My social insurance"
 by year and downloads the year as CSV and PDF, issues an authorisation code; a third party (not signed in)
 uses the code with the person's ID number and sees the scoped record with the identity masked, a wrong code
-gets the one refusal; the person sees the use and revokes the code, which the third party is then told. Every
-page is checked by axe-core; no console error.
+gets the one refusal; the person sees the use and revokes the code, which the third party is then told. Then
+(in Chinese) a records officer reads the person with a reason and requests an employer's export, a records
+supervisor approves it, the officer downloads it once. Every page is checked by axe-core; no console error.
 
 Figures by hand (Wuhan, wage 6,500.00 a month, as in tests/records/test_queries.py): 2025-11 paid
 (pension employee 520.00), 2026-01 and 2026-02 paid, pension account 1,560.00.
@@ -120,3 +121,58 @@ def test_person_downloads_and_authorises_a_third_party(locale, django_db_seriali
     # The two refusals are answered 400 on purpose (a refused form); Chromium logs each, and nothing else.
     assert console_errors(bank) == ["console: Failed to load resource: the server responded with a status of 400 "
                                     "(Bad Request)"] * 2
+
+
+def test_staff_read_a_person_with_a_reason_and_export_with_a_supervisors_approval(
+        django_db_serialized_rollback, make_page, assert_accessible, console_errors):
+    from sscard.records.queries.staff import make_records_supervisor
+    from tests.browser.test_records_walk import staff_login
+    from tests.casework.conftest import new_staff
+
+    reseed_records()
+    seed_rates(django_apps, None)
+    person = _person()
+    officer = new_officer(["district:420106"])
+    boss = new_staff([], areas=["district:420106"])
+    make_records_supervisor(user=boss)
+    from sscard.records.models import Enrolment
+
+    employer_pk = Enrolment.objects.get(id_number=person.id_number).employer_id
+
+    desk = make_page(locale="zh-CN")
+    staff_login(desk, officer)
+    desk.goto(reverse("casework:records_person"))
+    assert_accessible(desk)
+    desk.locator("#id_id_number").fill(person.id_number)
+    desk.locator("#id_reason").fill("柜台查询 2026-88")
+    desk.locator("main form button[type=submit]").click()
+    expect(desk.locator("#person-record")).to_contain_text("陈*")
+    expect(desk.locator("#scoped-contributions")).to_contain_text("2026-02")
+    assert person.id_number not in desk.content()
+    assert_accessible(desk)
+
+    desk.goto(reverse("casework:records_exports"))
+    desk.locator("#id_employer").fill(str(employer_pk))
+    desk.locator("#id_year").fill("2026")
+    desk.locator("#id_reason").fill("稽核 2026-5")
+    desk.locator("main form button[type=submit]").first.click()
+    expect(desk.locator(".message.success")).to_be_visible()
+    assert_accessible(desk)
+
+    approver = make_page(locale="zh-CN")
+    staff_login(approver, boss)
+    approver.goto(reverse("casework:records_exports"))
+    assert_accessible(approver)
+    approver.locator("#exports button[value=approve]").click()
+    expect(approver.locator(".message.success")).to_be_visible()
+
+    desk.goto(reverse("casework:records_exports"))
+    with desk.expect_download() as download:
+        desk.locator("#exports form[action$='/download'] button").click()
+    lines = open(download.value.path(), encoding="utf-8-sig").read().splitlines()
+    assert lines[0] == "参保单位,汉口查询有限公司,年份,2026,月份," and len(lines) == 2 + 8
+    desk.goto(reverse("casework:records_exports"))
+    expect(desk.locator("#exports form[action$='/download']")).to_have_count(0)
+    assert_accessible(desk)
+    for p in (desk, approver):
+        assert console_errors(p) == []
