@@ -194,6 +194,7 @@ def test_the_third_party_sees_the_scoped_record_masked_and_the_person_sees_the_u
     assert record.masked_name == "陈*" and record.masked_id_number.count("*") == 8
     assert len(record.rows) == 12 and {r.month_label for r in record.rows} == {"2026-01", "2026-02", "2026-03"}
     assert record.movements == [] and record.benefits == [] and record.balances == {}  # not in the scope
+    assert [count for _label, count in record.months] == [2, 2, 2, 2]  # 2026-01 and 02 paid, 03 in arrears
     body = response.content.decode()
     assert person.id_number not in body and "陈九" not in body
     assert 'id="scoped-movements"' not in body and 'id="scoped-contributions"' in body

@@ -10,11 +10,12 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sscard.domain.contributions import yuan
+from sscard.domain.enrolment import INSURANCE_TYPES
 from sscard.domain.masking import mask_id_number, mask_name
 
 from .. import ledger, person_selectors
-from ..ledger_models import AccountMovement, BenefitRecord, Bill, LedgerEntry, Payment
-from ..models import TYPE_LABELS, Enrolment
+from ..ledger_models import AccountBalance, AccountMovement, BenefitRecord, Bill, LedgerEntry, Payment
+from ..models import TYPE_LABELS, Employer, Enrolment
 
 EMPLOYER_ROWS_LIMIT = 5000
 
@@ -89,18 +90,15 @@ def scoped_record(*, id_number: str, name: str, parts, year_from: int, year_to: 
             .values_list("id_number", "employer_id", "month", "insurance_type", "base_fen", "employer_fen",
                          "employee_fen", "status", "version", "reason", named=True))
         shown = [e for e in entries if e.status in person_selectors.SHOWN_STATUSES]
-        from ..models import Employer
-
         names = dict(Employer.objects.filter(pk__in={e.employer_id for e in shown}).values_list("pk", "name"))
         result.rows = [person_selectors.MonthRow(e, names.get(e.employer_id, "")) for e in shown]
         paid: dict[str, int] = {}
         for e in shown:
             if e.status == LedgerEntry.Status.PAID:
                 paid[e.insurance_type] = paid.get(e.insurance_type, 0) + 1
-        result.months = [(TYPE_LABELS.get(t, t), n) for t, n in sorted(paid.items())]
+        order = {t: n for n, t in enumerate(INSURANCE_TYPES)}
+        result.months = [(TYPE_LABELS.get(t, t), n) for t, n in sorted(paid.items(), key=lambda i: order.get(i[0], 9))]
     if "accounts" in parts:
-        from ..ledger_models import AccountBalance
-
         result.balances = {account: yuan(fen) for account, fen in
                            AccountBalance.objects.filter(id_number=id_number).values_list("account", "balance_fen")}
         result.movements = list(AccountMovement.objects.filter(
