@@ -39,7 +39,8 @@ class RecordAuthorisation(models.Model):
 
 class AuthorisationUse(models.Model):
     """One use of an authorisation: the record shown to a third party, or refused because the authorisation
-    had expired or was revoked. The person sees every row."""
+    had expired or was revoked. The person sees every row. Append-only, enforced by the database (migration
+    0006, the guard of `sscard.audit.guard`)."""
 
     class Outcome(models.TextChoices):
         SHOWN = "shown", _("Record shown")
@@ -93,3 +94,7 @@ class ExportRequest(models.Model):
 
     def __str__(self) -> str:
         return f"export {self.pk}:{self.state}"
+
+
+# Tables whose rows are never updated nor deleted (database-enforced, migration 0006).
+APPEND_ONLY_TABLES = ("records_authorisationuse",)

@@ -263,6 +263,18 @@ def test_a_revoked_code_gets_a_clear_message_and_only_its_person_revokes_it(pers
     assert AuditEvent.objects.filter(event_type="records.authorisation_revoked").count() == 1
 
 
+def test_a_use_can_be_neither_changed_nor_deleted(person):
+    from django.db import DatabaseError, transaction
+
+    issued = _issue(person)
+    _verify(issued.code, person.id_number)
+    for change in (lambda: AuthorisationUse.objects.update(outcome="expired"),
+                   lambda: AuthorisationUse.objects.all().delete()):
+        with pytest.raises(DatabaseError), transaction.atomic():
+            change()
+    assert list(AuthorisationUse.objects.values_list("outcome", flat=True)) == ["shown"]
+
+
 def test_a_signed_in_third_party_is_recorded_as_the_viewer(person):
     issued = _issue(person)
     bank_user = new_citizen("钱七")

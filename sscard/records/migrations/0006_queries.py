@@ -7,6 +7,8 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from sscard.audit import guard
+
 
 # Frozen copy of the roles at the time of this migration.
 SUPERVISOR_GROUP = "records:supervisor"
@@ -29,6 +31,23 @@ def seed(apps, schema_editor):
     group, _created = Group.objects.get_or_create(name=SUPERVISOR_GROUP)
     group.permissions.add(*Permission.objects.filter(content_type__app_label="records",
                                                      codename__in=SUPERVISOR_CODENAMES))
+
+
+# Frozen: the uses of an authorisation are never updated nor deleted (database-enforced, like the ledger).
+APPEND_ONLY_TABLES = ("records_authorisationuse",)
+GUARD_FUNCTION = "records_append_only"  # the records' own trigger function (migration 0003)
+
+
+def install_guard(apps, schema_editor):
+    for table in APPEND_ONLY_TABLES:
+        for statement in guard.install_sql(schema_editor.connection.vendor, table, function=GUARD_FUNCTION):
+            schema_editor.execute(statement, params=None)
+
+
+def remove_guard(apps, schema_editor):
+    for table in APPEND_ONLY_TABLES:
+        for statement in guard.remove_sql(schema_editor.connection.vendor, table):
+            schema_editor.execute(statement, params=None)
 
 
 def unseed(apps, schema_editor):
@@ -106,5 +125,6 @@ class Migration(migrations.Migration):
             model_name='recordauthorisation',
             index=models.Index(fields=['person', 'created_at'], name='records_authorisation_person'),
         ),
+        migrations.RunPython(install_guard, remove_guard),
         migrations.RunPython(seed, unseed),
     ]
