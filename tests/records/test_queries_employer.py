@@ -85,3 +85,15 @@ def test_somebody_who_does_not_act_for_the_employer_is_sent_to_the_workspace(emp
     for name in ("records:employer_records", "records:employer_records_csv"):
         response = stranger.get(reverse(name))
         assert response.status_code == 302 and response["Location"] == reverse("records:workspace")
+
+
+def test_a_cell_a_spreadsheet_would_run_as_a_formula_is_escaped_in_both_csvs():
+    employer = approved_employer(name="=HYPERLINK(1)有限公司")
+    person = new_citizen("孙八")
+    confirmed_bill(employer, [(person.id_number, person.real_name, 650_000)], month=date(2026, 3, 1))
+    employer_lines = citizen_client(employer.registered_by).get(
+        reverse("records:employer_records_csv"), {"year": "2026"}).content.decode("utf-8")[1:].split("\r\n")
+    assert employer_lines[0] == "Employer,'=HYPERLINK(1)有限公司,Year,2026,Month,"
+    person_lines = citizen_client(person).get(reverse("records:mine_csv"), {"year": "2026"}
+                                              ).content.decode("utf-8")[1:].split("\r\n")
+    assert person_lines[2].startswith("Contribution,2026-03,Pension,'=HYPERLINK(1)有限公司,6500.00,")
