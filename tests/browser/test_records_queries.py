@@ -2,7 +2,7 @@
 by year and downloads the year as CSV and PDF, issues an authorisation code; a third party (not signed in)
 uses the code with the person's ID number and sees the scoped record with the identity masked, a wrong code
 gets the one refusal; the person sees the use and revokes the code, which the third party is then told. Then
-(in Chinese) a records officer reads the person with a reason and requests an employer's export, a records
+(in Chinese) the employer reads its latest month and downloads its year, a records officer reads the person with a reason and requests an employer's export, a records
 supervisor approves it, the officer downloads it once. Every page is checked by axe-core; no console error.
 
 Figures by hand (Wuhan, wage 6,500.00 a month, as in tests/records/test_queries.py): 2025-11 paid
@@ -138,6 +138,19 @@ def test_staff_read_a_person_with_a_reason_and_export_with_a_supervisors_approva
     from sscard.records.models import Enrolment
 
     employer_pk = Enrolment.objects.get(id_number=person.id_number).employer_id
+    representative = Enrolment.objects.get(id_number=person.id_number).employer.registered_by
+
+    # The employer's own query: the latest billed month, its bills and rows; a whole year as CSV.
+    rep = make_page(locale="zh-CN")
+    login(rep, representative)
+    rep.goto(reverse("records:workspace"))
+    rep.locator("#employer-records-link").click()
+    expect(rep.locator("#employee-rows")).to_contain_text("2026-02")
+    expect(rep.locator("#bills")).to_contain_text("2320.50")
+    assert_accessible(rep)
+    with rep.expect_download() as year_csv:
+        rep.locator("#employer-csv").click()
+    assert len(open(year_csv.value.path(), encoding="utf-8-sig").read().splitlines()) == 2 + 8
 
     desk = make_page(locale="zh-CN")
     staff_login(desk, officer)
@@ -174,5 +187,5 @@ def test_staff_read_a_person_with_a_reason_and_export_with_a_supervisors_approva
     desk.goto(reverse("casework:records_exports"))
     expect(desk.locator("#exports form[action$='/download']")).to_have_count(0)
     assert_accessible(desk)
-    for p in (desk, approver):
+    for p in (rep, desk, approver):
         assert console_errors(p) == []

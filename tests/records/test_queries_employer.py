@@ -65,10 +65,15 @@ def test_the_employer_record_of_a_month_has_each_employees_rows_and_the_bills(em
 def test_the_representative_sees_the_page_and_downloads_the_csv(employer_world):
     employer, a, _b = employer_world
     client = citizen_client(employer.registered_by)
-    page = client.get(reverse("records:employer_records"), {"year": "2026"})
-    assert page.status_code == 200
+    page = client.get(reverse("records:employer_records"), {"year": "2026"})  # the latest billed month: March
+    assert page.status_code == 200 and page.context["record"].month == date(2026, 3, 1)
     body = page.content.decode()
-    assert "5890.50" in body and "E-1" in body and a.id_number not in body
+    assert "5890.50" in body and "E-1" not in body and a.id_number not in body
+    assert len(page.context["record"].rows) == 8
+    february = client.get(reverse("records:employer_records"), {"year": "2026", "month": "2"})
+    assert "E-1" in february.content.decode() and february.context["record"].month == date(2026, 2, 1)
+    whole_year = client.get(reverse("records:employer_records_csv"), {"year": "2026"})
+    assert len(whole_year.content.decode("utf-8")[1:].split("\r\n")[:-1]) == 2 + 16
     response = client.get(reverse("records:employer_records_csv"), {"year": "2026", "month": "2"})
     assert response.status_code == 200
     assert f'filename="contributions-{employer.credit_code}-2026-02.csv"' in response["Content-Disposition"]

@@ -153,18 +153,24 @@ def employer_years(employer) -> list[int]:
     return sorted({d.year for d in Bill.objects.filter(employer=employer).dates("month", "year")}, reverse=True)
 
 
-def employer_record(employer, *, year: int, month: date | None = None, limit: int = EMPLOYER_ROWS_LIMIT
+def latest_billed_month(employer, year: int) -> date | None:
+    return (Bill.objects.filter(employer=employer, month__year=year).order_by("-month")
+            .values_list("month", flat=True).first())
+
+
+def employer_record(employer, *, year: int, month: date | None = None, limit: int | None = EMPLOYER_ROWS_LIMIT
                     ) -> EmployerRecord:
-    """The employer's contributions per employee and month of `year` (or of one month), its bills of the year
-    and their payments. Names come from the employer's own enrolments (masked, like the ID numbers)."""
+    """The employer's contributions per employee and month of `year` (or of one month), its bills of the same
+    period and their payments. Names come from the employer's own enrolments (masked, like the ID numbers).
+    `limit` caps the rows (the page; `truncated` says so); None reads them all (the downloads)."""
     first, last = (month, month) if month else (date(year, 1, 1), date(year, 12, 1))
     query = (LedgerEntry.objects.filter(employer=employer, month__gte=first, month__lte=last)
              .order_by("-month", "id_number", "insurance_type", "employer_id", "version")
              .values_list("id_number", "employer_id", "month", "insurance_type", "base_fen", "employer_fen",
                           "employee_fen", "status", "version", "reason", named=True))
     entries = [e for e in ledger.current(query) if e.status in person_selectors.SHOWN_STATUSES]
-    truncated = len(entries) > limit
-    entries = entries[:limit]
+    truncated = limit is not None and len(entries) > limit
+    entries = entries if limit is None else entries[:limit]
     names = dict(Enrolment.objects.filter(employer=employer, id_number__in={e.id_number for e in entries})
                  .values_list("id_number", "name"))
     rows = [EmployeeRow(e, names.get(e.id_number, "")) for e in entries]

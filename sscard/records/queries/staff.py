@@ -131,7 +131,7 @@ def take_export(*, staff, pk: int, request=None) -> tuple[ExportRequest, selecto
         record_event(event_type="records.export_downloaded", actor=staff, request=request,
                      subject_type="export_request", subject_id=str(export.pk),
                      data={"employer": export.employer.credit_code, "year": export.year})
-        record = selectors.employer_record(export.employer, year=export.year, limit=10**9)
+        record = selectors.employer_record(export.employer, year=export.year, limit=None)
     return export, record
 
 

@@ -115,7 +115,9 @@ def _employer(request):
     return current.employer if current is not None else None
 
 
-def _employer_record(request, employer):
+def _employer_record(request, employer, *, page: bool):
+    """The period asked for (`?year=&month=`). The page shows one month (the latest billed month of the year
+    unless one is chosen: its size is the employer's staff, not a year of it); the CSV the year or the month."""
     form = forms.EmployerFilterForm(request.GET or None)
     years = selectors.employer_years(employer)
     year = years[0] if years else timezone.localdate().year
@@ -124,7 +126,10 @@ def _employer_record(request, employer):
         year = form.cleaned_data["year"] or year
         if form.cleaned_data["month"]:
             month = date(year, form.cleaned_data["month"], 1)
-    return form, selectors.employer_record(employer, year=year, month=month)
+    if page and month is None:
+        month = selectors.latest_billed_month(employer, year)
+    return form, selectors.employer_record(employer, year=year, month=month,
+                                           limit=selectors.EMPLOYER_ROWS_LIMIT if page else None)
 
 
 @citizen_required
@@ -133,7 +138,7 @@ def employer_records(request: HttpRequest) -> HttpResponse:
     employer = _employer(request)
     if employer is None:
         return redirect("records:workspace")
-    form, record = _employer_record(request, employer)
+    form, record = _employer_record(request, employer, page=True)
     return render(request, "records/queries/employer.html", {"employer": employer, "form": form,
                                                              "record": record})
 
@@ -144,7 +149,7 @@ def employer_records_csv(request: HttpRequest) -> HttpResponse:
     employer = _employer(request)
     if employer is None:
         return redirect("records:workspace")
-    _form, record = _employer_record(request, employer)
+    _form, record = _employer_record(request, employer, page=False)
     suffix = record.month.strftime("%Y-%m") if record.month else str(record.year)
     return _attachment(exports.employer_csv(record, employer_name=employer.name),
                        content_type="text/csv; charset=utf-8",
