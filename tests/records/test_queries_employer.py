@@ -12,6 +12,8 @@ Figures by hand (Wuhan 2026, industry class 3):
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -22,6 +24,12 @@ from .conftest import approved_employer, citizen_client, new_citizen, new_office
 from .conftest_ledger import confirmed_bill
 
 pytestmark = pytest.mark.django_db
+
+
+def streamed(response) -> str:
+    """The text of a streamed download (the CSVs are streamed a month at a time)."""
+    assert response.streaming
+    return b"".join(response.streaming_content).decode("utf-8")
 
 
 @pytest.fixture
@@ -73,16 +81,16 @@ def test_the_representative_sees_the_page_and_downloads_the_csv(employer_world):
     february = client.get(reverse("records:employer_records"), {"year": "2026", "month": "2"})
     assert "E-1" in february.content.decode() and february.context["record"].month == date(2026, 2, 1)
     whole_year = client.get(reverse("records:employer_records_csv"), {"year": "2026"})
-    assert len(whole_year.content.decode("utf-8")[1:].split("\r\n")[:-1]) == 2 + 16
+    assert len(streamed(whole_year)[1:].split("\r\n")[:-1]) == 2 + 16
     response = client.get(reverse("records:employer_records_csv"), {"year": "2026", "month": "2"})
     assert response.status_code == 200
     assert f'filename="contributions-{employer.credit_code}-2026-02.csv"' in response["Content-Disposition"]
-    lines = response.content.decode("utf-8")[1:].split("\r\n")[:-1]
+    lines = streamed(response)[1:].split("\r\n")[:-1]
     assert lines[0] == "Employer,武昌查询有限公司,Year,2026,Month,2026-02"
     assert lines[1] == "Month,ID number,Name,Insurance type,Base,Employer amount,Employee amount,Status,Version"
     assert len(lines) == 2 + 8
     assert f"2026-02,{a.id_number[:6]}********{a.id_number[-4:]},张*,Pension,6500.00,1040.00,520.00,Paid,2" in lines
-    assert a.id_number not in response.content.decode()
+    assert a.id_number not in streamed(response)
 
 
 def test_somebody_who_does_not_act_for_the_employer_is_sent_to_the_workspace(employer_world):
@@ -96,9 +104,23 @@ def test_a_cell_a_spreadsheet_would_run_as_a_formula_is_escaped_in_both_csvs():
     employer = approved_employer(name="=HYPERLINK(1)有限公司")
     person = new_citizen("孙八")
     confirmed_bill(employer, [(person.id_number, person.real_name, 650_000)], month=date(2026, 3, 1))
-    employer_lines = citizen_client(employer.registered_by).get(
-        reverse("records:employer_records_csv"), {"year": "2026"}).content.decode("utf-8")[1:].split("\r\n")
+    employer_lines = streamed(citizen_client(employer.registered_by).get(
+        reverse("records:employer_records_csv"), {"year": "2026"}))[1:].split("\r\n")
     assert employer_lines[0] == "Employer,'=HYPERLINK(1)有限公司,Year,2026,Month,"
     person_lines = citizen_client(person).get(reverse("records:mine_csv"), {"year": "2026"}
                                               ).content.decode("utf-8")[1:].split("\r\n")
     assert person_lines[2].startswith("Contribution,2026-03,Pension,'=HYPERLINK(1)有限公司,6500.00,")
+
+
+def test_the_download_streams_the_same_rows_as_the_page_one_month_at_a_time(employer_world):
+    employer, _a, _b = employer_world
+
+    def values(rows):
+        return [(r.month_label, r.masked_id_number, r.name, r.employer_fen, r.employee_fen, r.status, r.version)
+                for r in rows]
+
+    page_rows = selectors.employer_record(employer, year=2026, limit=None).rows
+    with CaptureQueriesContext(connection) as queries:
+        streamed_rows = list(selectors.employer_rows(employer, year=2026))
+    assert values(streamed_rows) == values(page_rows) and len(streamed_rows) == 16
+    assert len(queries) == 12 + 2  # each month's rows; the names of the two months with rows

@@ -7,6 +7,7 @@ in the reader's language (Chinese for a Chinese reader); names and ID numbers ar
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
 from django.conf import settings
@@ -20,7 +21,7 @@ from sscard.applications.receipt import font_file
 from sscard.domain import spreadsheet
 from sscard.domain.contributions import yuan
 
-from .selectors import EmployerRecord, YearRecord
+from .selectors import YearRecord
 
 BOM = "\ufeff"  # Excel opens a UTF-8 CSV with Chinese text correctly only with it
 
@@ -55,19 +56,30 @@ def person_csv(record: YearRecord, *, masked_name: str, masked_id_number: str) -
     return out.getvalue()
 
 
-def employer_csv(record: EmployerRecord, *, employer_name: str) -> str:
-    out = io.StringIO()
-    out.write(BOM)
-    writer = spreadsheet.writer(out)
-    writer.writerow([_("Employer"), employer_name, _("Year"), record.year,
-                     _("Month"), record.month.strftime("%Y-%m") if record.month else ""])
-    writer.writerow([_("Month"), _("ID number"), _("Name"), _("Insurance type"), _("Base"), _("Employer amount"),
-                     _("Employee amount"), _("Status"), _("Version")])
-    for row in record.rows:
-        writer.writerow([row.month_label, row.masked_id_number, row.name, str(row.type_label),
-                         _money(row.base_fen), _money(row.employer_fen), _money(row.employee_fen),
-                         str(row.status_label), row.version])
-    return out.getvalue()
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def employer_csv_lines(rows: Iterable, *, employer_name: str, year: int, month=None) -> Iterator[str]:
+    """The employer's CSV as lines, for a streaming response: the labels in the active language (kept for the
+    whole stream, which runs after the view returned)."""
+    language = translation.get_language()
+    writer = spreadsheet.writer(_Echo())  # formulas escaped, like every export
+
+    def generate():
+        with translation.override(language):
+            yield BOM
+            yield writer.writerow([_("Employer"), employer_name, _("Year"), year,
+                                   _("Month"), month.strftime("%Y-%m") if month else ""])
+            yield writer.writerow([_("Month"), _("ID number"), _("Name"), _("Insurance type"), _("Base"),
+                                   _("Employer amount"), _("Employee amount"), _("Status"), _("Version")])
+            for row in rows:
+                yield writer.writerow([row.month_label, row.masked_id_number, row.name, str(row.type_label),
+                                       _money(row.base_fen), _money(row.employer_fen), _money(row.employee_fen),
+                                       str(row.status_label), row.version])
+
+    return generate()
 
 
 # --- PDF ----------------------------------------------------------------------------------------------------

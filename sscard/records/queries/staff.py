@@ -117,7 +117,7 @@ def decide_export(*, staff, pk: int, approve: bool, note: str = "", request=None
     return export
 
 
-def take_export(*, staff, pk: int, request=None) -> tuple[ExportRequest, selectors.EmployerRecord]:
+def take_export(*, staff, pk: int, request=None) -> ExportRequest:
     """The requester downloads an approved export, once: the state moves to `downloaded` in the same
     transaction as the audit event, so a second download (or a concurrent one) is refused."""
     with transaction.atomic():
@@ -131,8 +131,7 @@ def take_export(*, staff, pk: int, request=None) -> tuple[ExportRequest, selecto
         record_event(event_type="records.export_downloaded", actor=staff, request=request,
                      subject_type="export_request", subject_id=str(export.pk),
                      data={"employer": export.employer.credit_code, "year": export.year})
-        record = selectors.employer_record(export.employer, year=export.year, limit=None)
-    return export, record
+    return export
 
 
 def make_records_supervisor(*, user, actor=None) -> None:

@@ -5,14 +5,14 @@ an audited read through the area gate), and bulk exports (request, a supervisor'
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ..services import RecordsError
 from ..staff_views import records_staff
-from . import exports, forms, staff
+from . import exports, forms, selectors, staff
 
 
 def _add(form, error: RecordsError) -> None:
@@ -82,12 +82,13 @@ def export_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def export_download(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        export, record = staff.take_export(staff=request.user, pk=pk, request=request)
+        export = staff.take_export(staff=request.user, pk=pk, request=request)
     except RecordsError as error:
         messages.error(request, error.translated())
         return redirect("casework:records_exports")
-    response = HttpResponse(exports.employer_csv(record, employer_name=export.employer.name),
-                            content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (f'attachment; filename="export-{export.pk}-{export.employer.credit_code}-'
-                                       f'{export.year}.csv"')
+    employer = export.employer
+    lines = exports.employer_csv_lines(selectors.employer_rows(employer, year=export.year),
+                                       employer_name=employer.name, year=export.year)
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="export-{export.pk}-{employer.credit_code}-{export.year}.csv"'
     return response

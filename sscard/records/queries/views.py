@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -115,9 +115,9 @@ def _employer(request):
     return current.employer if current is not None else None
 
 
-def _employer_record(request, employer, *, page: bool):
-    """The period asked for (`?year=&month=`). The page shows one month (the latest billed month of the year
-    unless one is chosen: its size is the employer's staff, not a year of it); the CSV the year or the month."""
+def _period(request, employer) -> tuple[int, date | None]:
+    """The period asked for (`?year=&month=`): the latest year with a bill by default, the whole year unless a
+    month is chosen."""
     form = forms.EmployerFilterForm(request.GET or None)
     years = selectors.employer_years(employer)
     year = years[0] if years else timezone.localdate().year
@@ -126,10 +126,7 @@ def _employer_record(request, employer, *, page: bool):
         year = form.cleaned_data["year"] or year
         if form.cleaned_data["month"]:
             month = date(year, form.cleaned_data["month"], 1)
-    if page and month is None:
-        month = selectors.latest_billed_month(employer, year)
-    return form, selectors.employer_record(employer, year=year, month=month,
-                                           limit=selectors.EMPLOYER_ROWS_LIMIT if page else None)
+    return year, month
 
 
 @citizen_required
@@ -138,7 +135,13 @@ def employer_records(request: HttpRequest) -> HttpResponse:
     employer = _employer(request)
     if employer is None:
         return redirect("records:workspace")
-    form, record = _employer_record(request, employer, page=True)
+    year, month = _period(request, employer)
+    # The page shows one month (the latest billed month of the year unless one is chosen): its size is the
+    # employer's staff, not a year of it. The CSV has the month or the whole year.
+    month = month or selectors.latest_billed_month(employer, year)
+    record = selectors.employer_record(employer, year=year, month=month)
+    form = forms.EmployerFilterForm(request.GET or None)
+    form.is_valid()
     return render(request, "records/queries/employer.html", {"employer": employer, "form": form,
                                                              "record": record})
 
@@ -149,8 +152,14 @@ def employer_records_csv(request: HttpRequest) -> HttpResponse:
     employer = _employer(request)
     if employer is None:
         return redirect("records:workspace")
-    _form, record = _employer_record(request, employer, page=False)
-    suffix = record.month.strftime("%Y-%m") if record.month else str(record.year)
-    return _attachment(exports.employer_csv(record, employer_name=employer.name),
-                       content_type="text/csv; charset=utf-8",
-                       filename=f"contributions-{employer.credit_code}-{suffix}.csv")
+    year, month = _period(request, employer)
+    suffix = month.strftime("%Y-%m") if month else str(year)
+    return _stream(exports.employer_csv_lines(selectors.employer_rows(employer, year=year, month=month),
+                                              employer_name=employer.name, year=year, month=month),
+                   filename=f"contributions-{employer.credit_code}-{suffix}.csv")
+
+
+def _stream(lines, *, filename: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
