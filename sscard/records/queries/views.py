@@ -115,9 +115,9 @@ def _employer(request):
     return current.employer if current is not None else None
 
 
-def _period(request, employer) -> tuple[int, date | None]:
-    """The period asked for (`?year=&month=`): the latest year with a bill by default, the whole year unless a
-    month is chosen."""
+def _period(request, employer) -> tuple[forms.EmployerFilterForm, int, date | None]:
+    """The filter form and the period asked for (`?year=&month=`): the latest year with a bill by default, the
+    whole year unless a month is chosen; a bad value is shown next to its field and ignored."""
     form = forms.EmployerFilterForm(request.GET or None)
     years = selectors.employer_years(employer)
     year = years[0] if years else timezone.localdate().year
@@ -126,7 +126,7 @@ def _period(request, employer) -> tuple[int, date | None]:
         year = form.cleaned_data["year"] or year
         if form.cleaned_data["month"]:
             month = date(year, form.cleaned_data["month"], 1)
-    return year, month
+    return form, year, month
 
 
 @citizen_required
@@ -135,13 +135,11 @@ def employer_records(request: HttpRequest) -> HttpResponse:
     employer = _employer(request)
     if employer is None:
         return redirect("records:workspace")
-    year, month = _period(request, employer)
+    form, year, month = _period(request, employer)
     # The page shows one month (the latest billed month of the year unless one is chosen): its size is the
     # employer's staff, not a year of it. The CSV has the month or the whole year.
     month = month or selectors.latest_billed_month(employer, year)
     record = selectors.employer_record(employer, year=year, month=month)
-    form = forms.EmployerFilterForm(request.GET or None)
-    form.is_valid()
     return render(request, "records/queries/employer.html", {"employer": employer, "form": form,
                                                              "record": record})
 
@@ -152,7 +150,7 @@ def employer_records_csv(request: HttpRequest) -> HttpResponse:
     employer = _employer(request)
     if employer is None:
         return redirect("records:workspace")
-    year, month = _period(request, employer)
+    _form, year, month = _period(request, employer)
     suffix = month.strftime("%Y-%m") if month else str(year)
     return _stream(exports.employer_csv_lines(selectors.employer_rows(employer, year=year, month=month),
                                               employer_name=employer.name, year=year, month=month),
