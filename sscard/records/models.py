@@ -190,3 +190,6 @@ from .objections.models import (  # noqa: E402,F401
     ObjectionLine,
     ObjectionStatus,
 )
+
+# Query and verification: third-party authorisations and their uses, bulk export requests.
+from .query_models import AuthorisationUse, ExportRequest, RecordAuthorisation  # noqa: E402,F401

@@ -10,3 +10,5 @@ OFFICER_PERMISSIONS = ("review_employer", "view_records", "record_payment", "cor
 
 def perm(codename: str) -> str:
     return f"{APP}.{codename}"
+# The records supervisor (migration 0006): the officer's permissions and the approval of bulk exports.
+SUPERVISOR_GROUP = "records:supervisor"

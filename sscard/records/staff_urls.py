@@ -6,6 +6,7 @@ from django.urls import path, re_path
 from . import staff_views
 from .consultation import staff_views as consultation
 from .objections import staff_views as objections
+from .queries import staff_views as query_views
 
 urlpatterns = [
     path("records/employers/", staff_views.employers, name="records_employers"),
@@ -28,4 +29,8 @@ urlpatterns = [
     path("records/questions/", consultation.queue, name="records_questions"),
     path("records/questions/<int:pk>/", consultation.detail, name="records_question"),
     path("records/dashboard/", consultation.dashboard, name="records_dashboard"),
+    path("records/persons/", query_views.person, name="records_person"),
+    path("records/exports/", query_views.exports_page, name="records_exports"),
+    path("records/exports/<int:pk>/decide", query_views.export_decide, name="records_export_decide"),
+    path("records/exports/<int:pk>/download", query_views.export_download, name="records_export_download"),
 ]

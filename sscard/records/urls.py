@@ -6,10 +6,18 @@ from . import views
 from .consultation import views as consultation
 from .declarations import views as declarations
 from .objections import views as objections
+from .queries import views as queries
 
 app_name = "records"
 urlpatterns = [
     path("mine/", views.mine, name="mine"),
+    path("mine/records.csv", queries.mine_csv, name="mine_csv"),
+    path("mine/records.pdf", queries.mine_pdf, name="mine_pdf"),
+    path("mine/authorisations/", queries.authorisations_page, name="authorisations"),
+    path("mine/authorisations/<int:pk>/revoke", queries.authorisation_revoke, name="authorisation_revoke"),
+    path("verify/", queries.verify, name="verify"),
+    path("employer/contributions/", queries.employer_records, name="employer_records"),
+    path("employer/contributions.csv", queries.employer_records_csv, name="employer_records_csv"),
     path("employer/", views.workspace, name="workspace"),
     path("employer/register/", views.register, name="register"),
     path("employer/declarations/", declarations.index, name="declarations"),

@@ -444,6 +444,14 @@ URLS = {
     "records_questions": Url("casework:records_questions"),
     "records_question": Url("casework:records_question", lambda w: [0]),
     "records_dashboard": Url("casework:records_dashboard"),
+    # Query and verification: persons' records and bulk exports, the records officer's and supervisor's only
+    # (tested in tests/records/test_queries_staff.py).
+    "records_person": Url("casework:records_person"),
+    "records_exports": Url("casework:records_exports"),
+    "records_export_decide": Url("casework:records_export_decide", lambda w: [1], "post",
+                                 lambda w: {"decision": "approve"}, effect=lambda w, s: False),
+    "records_export_download": Url("casework:records_export_download", lambda w: [1], "post", lambda w: {},
+                                   effect=lambda w, s: False),
 }
 
 
@@ -524,6 +532,10 @@ EXPECTED = {
     "records_questions":       (NO,              NO,                     NO,                     NO,                     NO),
     "records_question":        (NO,              NO,                     NO,                     NO,                     NO),
     "records_dashboard":       (NO,              NO,                     NO,                     (200, 200),             (200, 200)),
+    "records_person":          (NO,              NO,                     NO,                     NO,                     NO),
+    "records_exports":         (NO,              NO,                     NO,                     NO,                     NO),
+    "records_export_decide":   (NO,              NO,                     NO,                     NO,                     NO),
+    "records_export_download": (NO,              NO,                     NO,                     NO,                     NO),
 }
 ROLE_ORDER = ("reviewer", "production", "clerk", "supervisor", "auditor")
 

@@ -22,6 +22,8 @@ def reseed_records() -> None:
         importlib.import_module("sscard.records.migrations.0002_seed_records_officer").seed(apps, None)
     if not Group.objects.filter(name="records:officer", permissions__codename="record_payment").exists():
         importlib.import_module("sscard.records.migrations.0004_payment_permissions").seed(apps, None)
+    if not Group.objects.filter(name="records:supervisor").exists():
+        importlib.import_module("sscard.records.migrations.0006_queries").seed(apps, None)
     if not Group.objects.filter(name="records:officer", permissions__codename="handle_objection").exists():
         importlib.import_module("sscard.records.migrations.0008_objections_consultation").seed(apps, None)
     from sscard.reference.models import ConsultationCategory
