@@ -183,3 +183,4 @@ from .ledger_models import (  # noqa: E402,F401
     Payment,
     Voucher,
 )
+from .statements.models import Statement, StatementBatch, StatementChunk  # noqa: E402,F401

@@ -4,10 +4,14 @@ from django.urls import path, re_path
 
 from . import views
 from .declarations import views as declarations
+from .statements import views as statements
 
 app_name = "records"
 urlpatterns = [
     path("mine/", views.mine, name="mine"),
+    path("statements/", statements.mine, name="statements"),
+    re_path(r"^statements/(?P<serial>[0-9]{4}[YD][0-9A-F]{10})\.pdf$", statements.download, name="statement_pdf"),
+    path("verify/", statements.verify, name="verify"),
     path("employer/", views.workspace, name="workspace"),
     path("employer/register/", views.register, name="register"),
     path("employer/declarations/", declarations.index, name="declarations"),

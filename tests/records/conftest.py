@@ -22,6 +22,8 @@ def reseed_records() -> None:
         importlib.import_module("sscard.records.migrations.0002_seed_records_officer").seed(apps, None)
     if not Group.objects.filter(name="records:officer", permissions__codename="record_payment").exists():
         importlib.import_module("sscard.records.migrations.0004_payment_permissions").seed(apps, None)
+    if not Group.objects.filter(name="records:officer", permissions__codename="run_statements").exists():
+        importlib.import_module("sscard.records.migrations.0007_statements").seed(apps, None)
     # The contribution rates (seeded by a migration) are gone after a transactional test flushed the database.
     importlib.import_module("sscard.reference.migrations.0009_contributionrate").seed(apps, None)
 
