@@ -432,7 +432,17 @@ URLS = {
     "records_arrears": Url("casework:records_arrears"),
     "records_payment_file": Url("casework:records_payment_file"),
     "records_payment_entry": Url("casework:records_payment_entry"),
+    # The yearly statement batch (counts only, no personal data): records officers and supervisors.
+    "records_statements": Url("casework:records_statements", lambda w: _records_seeded()),
 }
+
+
+def _records_seeded():
+    """No arguments; the records' permissions put back when a transactional test flushed them."""
+    from tests.records.conftest import reseed_records
+
+    reseed_records()
+    return []
 
 
 def _employer(world):
@@ -504,6 +514,7 @@ EXPECTED = {
     "records_arrears":         (NO,              NO,                     NO,                     NO,                     NO),
     "records_payment_file":    (NO,              NO,                     NO,                     NO,                     NO),
     "records_payment_entry":   (NO,              NO,                     NO,                     NO,                     NO),
+    "records_statements":      (NO,              NO,                     NO,                     (200, 200),             NO),
 }
 ROLE_ORDER = ("reviewer", "production", "clerk", "supervisor", "auditor")
 
