@@ -105,7 +105,7 @@ def test_a_pdf_whose_totals_were_altered_shows_other_figures_than_the_page(downl
     value[5][0] = 9_999_900
     altered = rules.PREFIX + rules._b32(cbor2.dumps([kid, cbor2.dumps(value, canonical=True), signature]))
     refused = verify_page(altered)
-    assert refused.status_code == 400
+    assert refused.status_code == 200
     assert "altered or forged" in refused.content.decode() and "<dd>" not in refused.content.decode()
 
 
@@ -117,7 +117,7 @@ def test_a_pdf_whose_totals_were_altered_shows_other_figures_than_the_page(downl
 def test_a_changed_byte_or_a_truncated_code_is_refused(issued, alter):
     _person, statement = issued
     page = verify_page(alter(statement.code))
-    assert page.status_code == 400
+    assert page.status_code == 200 and 'aria-invalid="true"' in page.content.decode()
     assert "Genuine statement" not in page.content.decode()
     assert AccessEvent.objects.filter(event_type="records.statement_verified").exclude(data__outcome="valid").exists()
 
@@ -127,7 +127,7 @@ def test_a_code_signed_with_another_key_is_refused(issued):
     contents = json.loads(bytes(statement.contents))
     stranger = private_key_from_seed(bytes(range(32)))
     same_kid, _ = rules.sign(contents, stranger, keys.key_store().kid)
-    assert verify_page(same_kid).status_code == 400
+    assert "altered or forged" in verify_page(same_kid).content.decode()
     other_kid, _ = rules.sign(contents, stranger, "sscard-st-forged00")
     assert "not signed by the agency" in verify_page(other_kid).content.decode()
 

@@ -72,7 +72,6 @@ def download(request: HttpRequest, serial: str) -> HttpResponse:
 def verify(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("code", "") or request.POST.get("code", "")
     context: dict = {"code": code}
-    status = 200
     if code:
         if not ratelimit.hit(request, VERIFY_SCOPE, settings.STATEMENT_VERIFY_PER_MINUTE):
             context["error"] = _("Too many checks from your address. Try again in a minute.")
@@ -81,8 +80,7 @@ def verify(request: HttpRequest) -> HttpResponse:
             return response
         result = rules.verify(code, keys.key_store().public_keys)
         if isinstance(result, rules.Reason):
-            context["error"] = REASONS[result]
-            status = 400
+            context["error"] = REASONS[result]  # answered 200, like a form with an error (no 4xx log noise)
             outcome, subject = result.value, ""
         else:
             context["summary"] = result
@@ -90,7 +88,7 @@ def verify(request: HttpRequest) -> HttpResponse:
             outcome, subject = "valid", result.serial
         record_access(event_type="records.statement_verified", subject_type="statement", subject_id=subject,
                       data={"outcome": outcome}, request=request)
-    return render(request, "records/statements/verify.html", context, status=status)
+    return render(request, "records/statements/verify.html", context)
 
 
 def statements_staff(view):
