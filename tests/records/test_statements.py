@@ -122,3 +122,22 @@ def test_nobody_else_downloads_a_persons_statement(person):
     other = citizen_client(new_citizen("王五"))
     assert other.get(reverse("records:statement_pdf", args=[statement.serial])).status_code == 404
     assert b"PDF" not in other.get(reverse("records:statements")).content
+
+
+@pytest.mark.parametrize(("name", "full_font"), [("陈九", False), ("王䶮", True)])  # 䶮 (U+4DAE) is not in GB 2312
+def test_the_pdf_uses_the_common_font_and_the_full_one_for_a_rare_character(name, full_font, monkeypatch):
+    import pypdfium2
+
+    from sscard.domain import statement as rules
+    from sscard.records.statements import pdf
+
+    fonts = []
+    real = pdf._add_font
+    monkeypatch.setattr(pdf, "_add_font", lambda document, *, full: (fonts.append(full), real(document, full=full)))
+    contents = rules.build_contents(serial="2025Y0123456789", kind="yearly", year=2025, issued_on=TODAY,
+                                    id_number="360426199101010071", name=name, entries=[], movements=[], benefits=[])
+    body = pdf.render_statement(contents_bytes=rules.canonical_bytes(contents), code="SSS1AAAA", language="es")
+    assert fonts == ([False, True] if full_font else [False])
+    document = pypdfium2.PdfDocument(body)
+    assert name in document[0].get_textpage().get_text_range()
+    document.close()
