@@ -1,8 +1,8 @@
 """The statement as PDF, rendered from its stored contents and code (not stored: docs/records.md says why).
 
 Chinese, plus the reader's language where it is not Chinese (the receipt's `_Languages`), in the common font
-(below) or the full CJK font where a character is missing from it. Deterministic: the same contents and code give the same bytes
-(the creation date is the statement's issue date)."""
+(below) or the full CJK font where a character is missing from it. Deterministic: the same contents and code give
+the same bytes (the creation date is the statement's issue date)."""
 
 from __future__ import annotations
 

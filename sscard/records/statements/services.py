@@ -227,7 +227,8 @@ def queue_pending(batch_id: int) -> int:
 def run_chunk(chunk_id: int, *, today: date | None = None) -> int:
     """Make the statements of one chunk (nothing when it is done already); returns how many it wrote."""
     with transaction.atomic():
-        chunk = StatementChunk.objects.select_for_update().select_related("batch").get(pk=chunk_id)
+        # Lock the chunk row only (`of`): the batch row joined in stays free for the other workers' chunks.
+        chunk = StatementChunk.objects.select_for_update(of=("self",)).select_related("batch").get(pk=chunk_id)
         if chunk.state == StatementChunk.State.DONE:
             return 0
         batch = chunk.batch
