@@ -41,12 +41,11 @@ def _machine_cpu_seconds() -> float:
     return busy / os.sysconf("SC_CLK_TCK")
 
 
-def _database_cpu_seconds(database: str) -> float:
-    """CPU seconds of the live PostgreSQL backends connected to `database` (same machine): the workers keep their
-    connections for the whole run (SSCARD_DB_CONN_MAX_AGE), so their backends' CPU is the database's share."""
+def _database_backends(database: str) -> dict[int, float]:
+    """CPU seconds so far of each live PostgreSQL backend connected to `database` (same machine), by pid."""
     from .procstat import _stat
 
-    total = 0.0
+    found = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -57,8 +56,9 @@ def _database_cpu_seconds(database: str) -> float:
             continue
         if cmdline.startswith("postgres: ") and f" {database} " in cmdline:
             stat = _stat(int(entry))
-            total += stat[1] if stat else 0.0
-    return total
+            if stat:
+                found[int(entry)] = stat[1]
+    return found
 
 
 def setup(persons: int) -> dict:
@@ -126,7 +126,7 @@ def batch(persons: int, workers: int, timeout_s: float) -> dict:
     staff, _ = User.objects.get_or_create(username="bench-statements", defaults={"is_staff": True})
     staff.user_permissions.add(Permission.objects.get(codename="run_statements"))
     staff = User.objects.get(pk=staff.pk)
-    env = {**os.environ, "SSCARD_DB_CONN_MAX_AGE": "7200"}
+    env = {**os.environ}
     database = connection.settings_dict["NAME"]
     procs = [subprocess.Popen([sys.executable, "-m", "celery", "-A", "sscard", "worker", "--pool", "solo", "-Q",
                                "default", "-n", f"bench-statements-{n}@%h", "--loglevel", "WARNING"],
@@ -136,7 +136,11 @@ def batch(persons: int, workers: int, timeout_s: float) -> dict:
         time.sleep(6)  # the workers connect to the broker
         cpu_before = [tree_cpu_seconds(p.pid) for p in procs]
         machine_before = _machine_cpu_seconds()
-        database_before = _database_cpu_seconds(database)
+        # Celery closes the database connection after each task, so each chunk has a backend of its own: sampled
+        # every 0.25 s, the last value seen of each is its CPU (a lower bound: up to 0.25 s of a backend's end
+        # may be missed).
+        database_before = _database_backends(database)
+        seen: dict[int, float] = dict(database_before)
         started = time.monotonic()
         plan_started = time.monotonic()
         run = services.start_batch(staff=staff, year=YEAR, today=date(YEAR + 1, 1, 10))
@@ -147,11 +151,14 @@ def batch(persons: int, workers: int, timeout_s: float) -> dict:
                 break
             if time.monotonic() - started > timeout_s:
                 raise SystemExit(f"batch not done after {timeout_s} s")
-            time.sleep(2)
+            for _ in range(8):
+                seen.update(_database_backends(database))
+                time.sleep(0.25)
         elapsed = time.monotonic() - started
         worker_cpu = sum(tree_cpu_seconds(p.pid) for p in procs) - sum(cpu_before)
         machine_cpu = _machine_cpu_seconds() - machine_before
-        database_cpu = _database_cpu_seconds(database) - database_before
+        seen.update(_database_backends(database))
+        database_cpu = sum(seen.values()) - sum(database_before.values())
     finally:
         for p in procs:
             p.terminate()
@@ -164,7 +171,7 @@ def batch(persons: int, workers: int, timeout_s: float) -> dict:
         "chunks": run.chunks, "plan_s": round(plan_s, 2), "elapsed_s": round(elapsed, 1),
         "statements_per_s": round(rate, 1),
         "worker_cpu_ms_per_statement": round(1000 * worker_cpu / made, 2),
-        "database_cpu_ms_per_statement": round(1000 * database_cpu / made, 2),
+        "database_cpu_ms_per_statement_at_least": round(1000 * database_cpu / made, 2),
         "cpu_ms_per_statement": round(1000 * (worker_cpu + database_cpu) / made, 2),
         # the whole machine's, other work on it included (the machine is shared): an upper bound
         "machine_cpu_ms_per_statement": round(1000 * machine_cpu / made, 2),
