@@ -381,8 +381,8 @@ def _statement_verify(ctx: Context) -> Run:
     done = subprocess.run([sys.executable, "-m", "bench.statements", "code"], cwd=ROOT,
                           env=ctx.profile.process_env(), check=True, capture_output=True, text=True)
     code = done.stdout.strip().splitlines()[-1]
-    return Run(path="/records/verify/?code=<code>", script="get.lua",
-               env={"BENCH_PATH": f"/records/verify/?code={code}"}, expect={"status_200": 0.99})
+    return Run(path="/records/statements/verify/?code=<code>", script="get.lua",
+               env={"BENCH_PATH": f"/records/statements/verify/?code={code}"}, expect={"status_200": 0.99})
 
 
 def _progress_goal(rps: float, p99_ms: float, ratio: float) -> bool:

@@ -53,7 +53,7 @@ def test_a_person_downloads_and_anyone_verifies_the_statement(locale, django_db_
     assert len(codes) == 1 and codes[0].startswith("SSS1")
 
     anyone = make_page(locale=locale)
-    anyone.goto(reverse("records:verify"))
+    anyone.goto(reverse("records:statement_verify"))
     assert_accessible(anyone)
     anyone.locator("#code").fill(codes[0])
     anyone.locator("#verify-form button[type=submit]").click()

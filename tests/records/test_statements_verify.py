@@ -64,7 +64,7 @@ def page_text_and_codes(pdf: bytes) -> tuple[str, list[str]]:
 
 
 def verify_page(code: str, language="en"):
-    return public_client(language).get(reverse("records:verify"), {"code": code})
+    return public_client(language).get(reverse("records:statement_verify"), {"code": code})
 
 
 def test_the_qr_of_the_pdf_is_checked_on_the_page_with_the_printed_totals(downloaded):
@@ -143,11 +143,11 @@ def test_the_page_is_rate_limited(issued, settings):
     _person, statement = issued
     settings.STATEMENT_VERIFY_PER_MINUTE = 2
     client = public_client()
-    answers = [client.get(reverse("records:verify"), {"code": statement.code}).status_code for _ in range(3)]
+    answers = [client.get(reverse("records:statement_verify"), {"code": statement.code}).status_code for _ in range(3)]
     assert answers[:2] == [200, 200] and answers[2] == 429
 
 
 def test_the_empty_form_needs_no_login_and_counts_nothing():
-    page = public_client().get(reverse("records:verify"))
+    page = public_client().get(reverse("records:statement_verify"))
     assert page.status_code == 200 and 'name="code"' in page.content.decode()
     assert not AccessEvent.objects.filter(event_type="records.statement_verified").exists()

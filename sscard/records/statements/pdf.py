@@ -64,7 +64,7 @@ OBJECT = gettext_lazy("Where to object: if a figure is wrong, ask your social in
                       "12333 hotline) to verify it, with your evidence. The agency checks the record and corrects "
                       "it by a new version; you are told either way.")
 FREE = gettext_lazy("This statement is free of charge.")
-VERIFY_PATH = "/records/verify/"
+VERIFY_PATH = "/records/statements/verify/"
 
 
 # The common font: the CJK font cut down once to the characters of GB 2312 (6,763 hanzi: nearly every name),
