@@ -7,6 +7,7 @@ single client) before the server starts: `bench.fixtures lookup-limit` (bench/se
 """
 
 import json
+import os
 import secrets
 import string
 import subprocess
@@ -352,6 +353,38 @@ def records_flat(rows: dict) -> dict:
     return flat
 
 
+# --- Yearly statements (bench/statements.py) ---------------------------------------------------------------
+
+STATEMENT_PERSONS = 100_000
+
+
+def _statement_batch(ctx: Context, seconds: float) -> dict:
+    """The 2025 statements of 100,000 persons made by Celery workers of this machine (one per core), in a
+    database of its own (kept between runs); rps is statements a second, p50/p99 the workers' and the whole
+    machine's CPU ms per statement."""
+    from .server import statements_profile
+
+    profile = statements_profile(STATEMENT_PERSONS)
+    try:
+        done = subprocess.run([sys.executable, "-m", "bench.statements", "batch", "--persons",
+                               str(STATEMENT_PERSONS), "--workers", str(os.cpu_count() or 2)], cwd=ROOT,
+                              env=profile.process_env(), check=True, capture_output=True, text=True)
+    finally:
+        profile.cleanup()
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    return {**result, "rps": result["statements_per_s"], "p50_ms": result["worker_cpu_ms_per_statement"],
+            "p99_ms": result["machine_cpu_ms_per_statement"]}
+
+
+def _statement_verify(ctx: Context) -> Run:
+    """The public verification page with a valid code (signed with the server's statement key)."""
+    done = subprocess.run([sys.executable, "-m", "bench.statements", "code"], cwd=ROOT,
+                          env=ctx.profile.process_env(), check=True, capture_output=True, text=True)
+    code = done.stdout.strip().splitlines()[-1]
+    return Run(path="/records/statements/verify/?code=<code>", script="get.lua",
+               env={"BENCH_PATH": f"/records/statements/verify/?code={code}"}, expect={"status_200": 0.99})
+
+
 def _progress_goal(rps: float, p99_ms: float, ratio: float) -> bool:
     return ratio >= 0.5 and p99_ms < 50
 
@@ -397,4 +430,10 @@ SCENARIOS: list[Scenario] = [
     Scenario("employer_month_10m", "Employer's month view, random employers and months, 10,000,000 ledger rows",
              _employer_month("10m"), goal="p99 < 100 ms, flat from 1M", goal_met=_records_goal,
              profiles=("postgres",), skip_reason=_employer_pages_missing),
+    Scenario("statement_verify", "Statement verification page (public, no login), a valid code",
+             _statement_verify, goal="≥50% of ceiling, p99 < 50 ms", goal_met=_progress_goal),
+    Scenario("statement_batch", "Yearly statements of 100,000 persons by the Celery workers (rps: statements/s; "
+             "p50: worker CPU ms each; p99: machine CPU ms each)", None, connections=1,
+             goal="≥100 statements/s, ≤20 ms CPU each", profiles=("postgres",), offline=_statement_batch,
+             goal_met=lambda rps, p99, ratio: rps >= 100 and p99 <= 20),
 ]

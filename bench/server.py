@@ -59,6 +59,8 @@ class Profile:
             "SSCARD_ECARD_STATUS_PER_MINUTE": "100000000",
             # wrk is one operator: its hot list limit must not be what is measured.
             "SSCARD_HOTLIST_REQUESTS_PER_MINUTE": "1000000000",
+            # wrk is one client: the statement verification page's per-client limit must not interfere.
+            "SSCARD_STATEMENT_VERIFY_PER_MINUTE": "1000000000",
         }
         if name == "sqlite":
             env.update({"SSCARD_DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite3'}", "SSCARD_REDIS_URL": ""})
@@ -174,6 +176,29 @@ def records_profile(rows: int, employers: int) -> Profile:
         profile.manage("migrate", "--noinput")
     profile.manage("collectstatic", "--noinput")
     profile.python("-m", "bench.fixtures", "lookup-limit", "--per-minute", "10000000")
+    return profile
+
+
+STATEMENTS_PG_DATABASE = os.environ.get("BENCH_PG_STATEMENTS_DATABASE", "sscard_bench_statements")
+
+
+def statements_profile(persons: int) -> Profile:
+    """A PostgreSQL profile on a database of `persons` insured persons with their 2025 ledger rows and account
+    movements (bench/statements.py setup), kept between runs: 4,800,000 ledger rows for 100,000 persons."""
+    import psycopg
+
+    profile = Profile.create("postgres")
+    base = PG_ADMIN_URL.rsplit("/", 1)[0]
+    profile.env["SSCARD_DATABASE_URL"] = f"{base}/{STATEMENTS_PG_DATABASE}"
+    try:
+        with psycopg.connect(profile.env["SSCARD_DATABASE_URL"], connect_timeout=5):
+            exists = True
+    except psycopg.Error:
+        exists = False
+    if not exists:
+        _recreate_pg_database(STATEMENTS_PG_DATABASE)
+    profile.manage("migrate", "--noinput")
+    profile.python("-m", "bench.statements", "setup", "--persons", str(persons))
     return profile
 
 

@@ -366,6 +366,15 @@ ECARD_KID = os.environ.get("SSCARD_ECARD_KID", "")
 ECARD_EXTRA_KEYS_FILE = os.environ.get("SSCARD_ECARD_EXTRA_KEYS", "")
 ECARD_ISSUER = os.environ.get("SSCARD_ECARD_ISSUER", "sscard")
 
+# Yearly statements (sscard.records.statements, docs/records.md "The yearly statement", docs/formats.md "Yearly
+# statement verification code"): their own Ed25519 signing key, SSCARD_STATEMENT_KEY_FILE (PEM; else generated once
+# into var/statement_key.pem), SSCARD_STATEMENT_EXTRA_KEYS (JWK set of retired public keys still accepted: a
+# statement is shown for years). The public verification page: checks per client a minute; persons a batch chunk.
+STATEMENT_KEY_FILE = Path(os.environ.get("SSCARD_STATEMENT_KEY_FILE", VAR_DIR / "statement_key.pem"))
+STATEMENT_EXTRA_KEYS_FILE = os.environ.get("SSCARD_STATEMENT_EXTRA_KEYS", "")
+STATEMENT_VERIFY_PER_MINUTE = int(os.environ.get("SSCARD_STATEMENT_VERIFY_PER_MINUTE", "30"))
+STATEMENT_CHUNK_SIZE = int(os.environ.get("SSCARD_STATEMENT_CHUNK_SIZE", "500"))
+
 # The social security PIN (sscard.cards.pin, sscard.cards.pin_keys). PINs are stored as HMAC-SHA256 digests keyed
 # with a secret held outside the database, so a database dump alone does not reveal them (10^6 candidates are
 # nothing to a plain hash). SSCARD_PIN_KEYS: key id -> key, `id=key,id=key` (keys of 32 characters or more, no

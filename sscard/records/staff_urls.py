@@ -7,6 +7,7 @@ from . import staff_views
 from .consultation import staff_views as consultation
 from .objections import staff_views as objections
 from .queries import staff_views as query_views
+from .statements import views as statements
 
 urlpatterns = [
     path("records/employers/", staff_views.employers, name="records_employers"),
@@ -17,6 +18,7 @@ urlpatterns = [
             name="records_employer_month"),
     re_path(r"^records/employers/(?P<pk>[0-9]+)/months/(?P<month>[0-9]{4}-[0-9]{2})/correct$",
             staff_views.employer_month_correct, name="records_employer_month_correct"),
+    path("records/statements/", statements.batches, name="records_statements"),
     path("records/arrears/", staff_views.arrears, name="records_arrears"),
     path("records/payments/file/", staff_views.payment_file, name="records_payment_file"),
     path("records/payments/entry/", staff_views.payment_entry, name="records_payment_entry"),

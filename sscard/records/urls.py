@@ -7,6 +7,7 @@ from .consultation import views as consultation
 from .declarations import views as declarations
 from .objections import views as objections
 from .queries import views as queries
+from .statements import views as statements
 
 app_name = "records"
 urlpatterns = [
@@ -18,6 +19,9 @@ urlpatterns = [
     path("verify/", queries.verify, name="verify"),
     path("employer/contributions/", queries.employer_records, name="employer_records"),
     path("employer/contributions.csv", queries.employer_records_csv, name="employer_records_csv"),
+    path("statements/", statements.mine, name="statements"),
+    re_path(r"^statements/(?P<serial>[0-9]{4}[YD][0-9A-F]{10})\.pdf$", statements.download, name="statement_pdf"),
+    path("statements/verify/", statements.verify, name="statement_verify"),
     path("employer/", views.workspace, name="workspace"),
     path("employer/register/", views.register, name="register"),
     path("employer/declarations/", declarations.index, name="declarations"),

@@ -452,7 +452,17 @@ URLS = {
                                  lambda w: {"decision": "approve"}, effect=lambda w, s: False),
     "records_export_download": Url("casework:records_export_download", lambda w: [1], "post", lambda w: {},
                                    effect=lambda w, s: False),
+    # The yearly statement batch (counts only, no personal data): records officers and supervisors.
+    "records_statements": Url("casework:records_statements", lambda w: _records_seeded()),
 }
+
+
+def _records_seeded():
+    """No arguments; the records' permissions put back when a transactional test flushed them."""
+    from tests.records.conftest import reseed_records
+
+    reseed_records()
+    return []
 
 
 def _employer(world):
@@ -536,6 +546,7 @@ EXPECTED = {
     "records_exports":         (NO,              NO,                     NO,                     NO,                     NO),
     "records_export_decide":   (NO,              NO,                     NO,                     NO,                     NO),
     "records_export_download": (NO,              NO,                     NO,                     NO,                     NO),
+    "records_statements":      (NO,              NO,                     NO,                     (200, 200),             NO),
 }
 ROLE_ORDER = ("reviewer", "production", "clerk", "supervisor", "auditor")
 

@@ -24,6 +24,8 @@ def reseed_records() -> None:
         importlib.import_module("sscard.records.migrations.0004_payment_permissions").seed(apps, None)
     if not Group.objects.filter(name="records:supervisor").exists():
         importlib.import_module("sscard.records.migrations.0006_queries").seed(apps, None)
+    if not Group.objects.filter(name="records:officer", permissions__codename="run_statements").exists():
+        importlib.import_module("sscard.records.migrations.0007_statements").seed(apps, None)
     if not Group.objects.filter(name="records:officer", permissions__codename="handle_objection").exists():
         importlib.import_module("sscard.records.migrations.0008_objections_consultation").seed(apps, None)
     from sscard.reference.models import ConsultationCategory

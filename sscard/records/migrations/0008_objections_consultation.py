@@ -65,7 +65,7 @@ def remove_retention_guard(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('records', '0006_queries'),
+        ('records', '0007_statements'),
         ('reference', '0012_consultation_objection_settings'),
         ('cards', '0010_ecard_token_use'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

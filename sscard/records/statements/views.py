@@ -1,0 +1,123 @@
+"""Statement pages: the person's "My statements" (list, request, download), the public verification page (no
+login, rate-limited, an access event: never the audit chain's lock) and the staff batch page (progress, start,
+resume). Thin: parse, call one service or selector, render."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+
+from sscard.accounts.decorators import citizen_required, staff_required
+from sscard.applications.receipt import receipt_language
+from sscard.audit.services import record_access
+from sscard.core import ratelimit
+from sscard.domain import statement as rules
+
+from ..roles import perm
+from . import keys, selectors, services
+from .pdf import render_statement
+
+VERIFY_SCOPE = "statement_verify"
+REASONS = {
+    rules.Reason.UNREADABLE: gettext_lazy("This is not a statement verification code. Check that it was entered completely."),
+    rules.Reason.UNKNOWN_KEY: gettext_lazy("This code was not signed by the agency: the statement is not genuine."),
+    rules.Reason.BAD_SIGNATURE: gettext_lazy("This code was altered or forged: the statement is not genuine."),
+}
+
+
+@citizen_required
+@never_cache
+def mine(request: HttpRequest) -> HttpResponse:
+    id_number = getattr(request.user, "id_number", "") or ""
+    if request.method == "POST":
+        year = request.POST.get("year", "")
+        try:
+            statement = services.request_statement(user=request.user, year=int(year) if year.isdigit() else 0,
+                                                   request=request)
+        except services.StatementError as error:
+            messages.error(request, error.translated())
+        else:
+            messages.success(request, _("Your statement of %(year)s is ready.") % {"year": statement.year})
+        return redirect("records:statements")
+    return render(request, "records/statements/mine.html", {
+        "statements": selectors.statements_of(id_number),
+        "years": selectors.requestable_years(id_number, today=timezone.localdate())})
+
+
+@citizen_required
+@never_cache
+def download(request: HttpRequest, serial: str) -> HttpResponse:
+    statement = selectors.statement_of(getattr(request.user, "id_number", "") or "", serial)
+    if statement is None:
+        raise Http404
+    body = render_statement(contents_bytes=bytes(statement.contents), code=statement.code,
+                            language=receipt_language(request.user), site_url=request.build_absolute_uri("/"))
+    record_access(event_type="records.statement_downloaded", subject_type="statement", subject_id=statement.serial,
+                  request=request)
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="statement-{statement.year}-{statement.serial}.pdf"'
+    return response
+
+
+@never_cache
+def verify(request: HttpRequest) -> HttpResponse:
+    code = request.GET.get("code", "") or request.POST.get("code", "")
+    context: dict = {"code": code}
+    if code:
+        if not ratelimit.hit(request, VERIFY_SCOPE, settings.STATEMENT_VERIFY_PER_MINUTE):
+            context["error"] = _("Too many checks from your address. Try again in a minute.")
+            response = render(request, "records/statements/verify.html", context, status=429)
+            response["Retry-After"] = str(ratelimit.retry_after())
+            return response
+        result = rules.verify(code, keys.key_store().public_keys)
+        if isinstance(result, rules.Reason):
+            context["error"] = REASONS[result]  # answered 200, like a form with an error (no 4xx log noise)
+            outcome, subject = result.value, ""
+        else:
+            context["summary"] = result
+            context["totals"] = selectors.shown_totals(result)
+            outcome, subject = "valid", result.serial
+        record_access(event_type="records.statement_verified", subject_type="statement", subject_id=subject,
+                      data={"outcome": outcome}, request=request)
+    return render(request, "records/statements/verify.html", context)
+
+
+def statements_staff(view):
+    """Signed-in staff allowed to run the statement batch (`records.run_statements`)."""
+
+    @wraps(view)
+    @staff_required
+    def wrapper(request, *args, **kwargs):
+        if not request.user.has_perm(perm("run_statements")):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return never_cache(wrapper)
+
+
+@statements_staff
+def batches(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    if request.method == "POST":
+        year = request.POST.get("year", "")
+        try:
+            batch = services.start_batch(staff=request.user, year=int(year) if year.isdigit() else 0,
+                                         request=request)
+        except services.StatementError as error:
+            messages.error(request, error.translated())
+        else:
+            messages.success(request, _("The statements of %(year)s are being made for %(persons)s persons.")
+                             % {"year": batch.year, "persons": batch.persons})
+        return redirect("casework:records_statements")
+    return render(request, "records/statements/staff.html", {
+        "nav": "records_statements", "rows": selectors.batch_progress(), "default_year": today.year - 1,
+        "years": list(range(today.year - 1, today.year - 6, -1))})

@@ -1,0 +1,153 @@
+"""The public verification page: the QR decoded from the rendered PDF (pypdfium2 renders the page, zxing-cpp
+reads the code) and checked on the page, which shows the masked name, the year and the signed totals, the same
+figures as printed on the PDF; a tampered statement is refused or shows figures that differ from the paper; the
+page needs no login, is rate-limited and writes an access event (never the audit chain).
+
+Totals of the person of test_statements.py (2025), by hand: employee 1,339.00, employer 3,302.00, arrears
+2,320.50, pension months 3, pension balance 1,573.62, medical 390.00, benefits 123.45."""
+
+import itertools
+import json
+
+import cbor2
+import pypdfium2
+import pytest
+import zxingcpp
+from django.test import Client
+from django.urls import reverse
+
+from sscard.audit.models import AccessEvent, AuditEvent
+from sscard.domain import statement as rules
+from sscard.domain.ecard import private_key_from_seed
+from sscard.records.statements import keys
+from sscard.records.statements.pdf import render_statement
+
+from .conftest import citizen_client, new_citizen
+from .test_statements import TODAY, insured_2025
+
+pytestmark = pytest.mark.django_db
+
+SHOWN_TOTALS = ["1339.00", "3302.00", "2320.50", "3", "1573.62", "390.00", "123.45"]
+_addresses = (f"198.51.100.{n}" for n in itertools.count(1))
+
+
+def public_client(language="en") -> Client:
+    """A client without login from an address of its own (the rate limit counts per address)."""
+    return Client(HTTP_ACCEPT_LANGUAGE=language, REMOTE_ADDR=next(_addresses))
+
+
+@pytest.fixture
+def issued():
+    """(person, statement) of the person of test_statements.py."""
+    from sscard.records import accounts
+    from sscard.records.statements import services
+
+    person = insured_2025(new_citizen("陈九"))
+    accounts.credit_interest(year=2025)
+    return person, services.request_statement(user=person, year=2025, today=TODAY)
+
+
+@pytest.fixture
+def downloaded(issued):
+    """(person, statement, PDF bytes) as the person downloads it."""
+    person, statement = issued
+    pdf = citizen_client(person).get(reverse("records:statement_pdf", args=[statement.serial])).content
+    return person, statement, pdf
+
+
+def page_text_and_codes(pdf: bytes) -> tuple[str, list[str]]:
+    document = pypdfium2.PdfDocument(pdf)
+    page = document[0]
+    text = page.get_textpage().get_text_range()
+    image = page.render(scale=3).to_pil()
+    return text, [found.text for found in zxingcpp.read_barcodes(image)]
+
+
+def verify_page(code: str, language="en"):
+    return public_client(language).get(reverse("records:statement_verify"), {"code": code})
+
+
+def test_the_qr_of_the_pdf_is_checked_on_the_page_with_the_printed_totals(downloaded):
+    person, statement, pdf = downloaded
+    text, codes = page_text_and_codes(pdf)
+    assert codes == [statement.code]
+    events = AuditEvent.objects.count()
+    page = verify_page(codes[0])
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Genuine statement" in html and "陈*" in html and "陈九" not in html
+    assert person.id_number not in html and person.id_number[-4:] not in html
+    for total in SHOWN_TOTALS:
+        assert f"<dd>{total}</dd>" in html
+    # The printed statement carries the same figures the page shows.
+    for total in ("1339.00", "3302.00", "2320.50", "1573.62", "390.00", "123.45"):
+        assert total in text
+    assert AccessEvent.objects.filter(event_type="records.statement_verified", subject_id=statement.serial,
+                                      data__outcome="valid").count() == 1
+    assert AuditEvent.objects.count() == events  # the hot path never takes the chain's lock
+
+
+def test_a_pdf_whose_totals_were_altered_shows_other_figures_than_the_page(downloaded):
+    """A forger prints other totals beside the genuine QR: the page shows the signed ones, which differ; the
+    forger who also changes the totals inside the code breaks its signature."""
+    _person, statement, _pdf = downloaded
+    contents = json.loads(bytes(statement.contents))
+    contents["totals"]["employee_fen"] = 9_999_900
+    forged_pdf = render_statement(contents_bytes=rules.canonical_bytes(contents), code=statement.code,
+                                  language="zh-hans", site_url="http://testserver/")
+    text, codes = page_text_and_codes(forged_pdf)
+    assert "99999.00" in text and "1339.00" not in text  # the forged total is printed ...
+    html = verify_page(codes[0]).content.decode()
+    assert "<dd>99999.00</dd>" not in html and "<dd>1339.00</dd>" in html  # ... the page shows the signed total
+
+    kid, summary, signature = cbor2.loads(rules._unb32(statement.code[len(rules.PREFIX):]))
+    value = cbor2.loads(summary)
+    value[5][0] = 9_999_900
+    altered = rules.PREFIX + rules._b32(cbor2.dumps([kid, cbor2.dumps(value, canonical=True), signature]))
+    refused = verify_page(altered)
+    assert refused.status_code == 200
+    assert "altered or forged" in refused.content.decode() and "<dd>" not in refused.content.decode()
+
+
+@pytest.mark.parametrize("alter", [
+    lambda code: code[:60] + ("A" if code[60] != "A" else "B") + code[61:],  # one character changed
+    lambda code: code[:-20],
+    lambda code: "SSS1" + "A" * 40,
+])
+def test_a_changed_byte_or_a_truncated_code_is_refused(issued, alter):
+    _person, statement = issued
+    page = verify_page(alter(statement.code))
+    assert page.status_code == 200 and 'aria-invalid="true"' in page.content.decode()
+    assert "Genuine statement" not in page.content.decode()
+    assert AccessEvent.objects.filter(event_type="records.statement_verified").exclude(data__outcome="valid").exists()
+
+
+def test_a_code_signed_with_another_key_is_refused(issued):
+    _person, statement = issued
+    contents = json.loads(bytes(statement.contents))
+    stranger = private_key_from_seed(bytes(range(32)))
+    same_kid, _ = rules.sign(contents, stranger, keys.key_store().kid)
+    assert "altered or forged" in verify_page(same_kid).content.decode()
+    other_kid, _ = rules.sign(contents, stranger, "sscard-st-forged00")
+    assert "not signed by the agency" in verify_page(other_kid).content.decode()
+
+
+@pytest.mark.parametrize(("language", "genuine", "year"), [("zh-hans", "真实", "年份"), ("es", "auténtico", "Año")])
+def test_the_page_speaks_chinese_and_spanish(issued, language, genuine, year):
+    _person, statement = issued
+    html = verify_page(statement.code, language).content.decode()
+    assert genuine in html and year in html
+
+
+def test_the_page_is_rate_limited(issued, settings):
+    _person, statement = issued
+    settings.STATEMENT_VERIFY_PER_MINUTE = 2
+    client = public_client()
+    answers = [client.get(reverse("records:statement_verify"), {"code": statement.code}).status_code for _ in range(3)]
+    assert answers[:2] == [200, 200] and answers[2] == 429
+
+
+def test_the_empty_form_needs_no_login_and_counts_nothing():
+    page = public_client().get(reverse("records:statement_verify"))
+    assert page.status_code == 200 and 'name="code"' in page.content.decode()
+    assert not AccessEvent.objects.filter(event_type="records.statement_verified").exists()
