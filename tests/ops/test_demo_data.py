@@ -71,6 +71,32 @@ def test_the_demo_records_show_every_feature_and_load_once(capsys, client):
 
 
 @pytest.mark.django_db
+def test_the_demo_art74_shows_statements_objections_questions_and_an_authorisation(capsys, client):
+    from sscard.records.consultation.models import Question
+    from sscard.records.models import LedgerEntry, Objection, Statement
+    from sscard.records.query_models import RecordAuthorisation
+
+    call_command("load_demo")
+    out = capsys.readouterr().out
+    assert "authorisation code of 张三" in out
+    zhang, li = User.objects.get(real_name="张三"), User.objects.get(real_name="李四")
+    assert set(Statement.objects.filter(year=2025).values_list("id_number", flat=True)) == {zhang.id_number,
+                                                                                          li.id_number}
+    assert sorted(Objection.objects.values_list("state", flat=True)) == ["corrected", "submitted"]
+    corrected = LedgerEntry.objects.filter(id_number=zhang.id_number, month=date(2025, 8, 1),
+                                           insurance_type="pension").order_by("-version").first()
+    assert (corrected.version, corrected.wage_fen) == (3, 1_280_000)  # assessed 1, paid 2, corrected 3
+    assert sorted(Question.objects.values_list("rating", flat=True), key=str) == [5, None]
+    assert RecordAuthorisation.objects.filter(person=zhang).count() == 1
+
+    call_command("load_demo")
+    assert Objection.objects.count() == 2 and Question.objects.count() == 2  # nothing added the second time
+    client.force_login(zhang)
+    page = client.get(reverse("records:statements"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "2025" in page
+
+
+@pytest.mark.django_db
 def test_the_first_demo_citizen_has_a_card_in_use_with_a_pin_and_a_history(capsys, client):
     from sscard.applications.models import Application
     from sscard.cards import pin

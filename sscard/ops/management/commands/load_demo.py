@@ -35,7 +35,7 @@ from sscard.records import corrections as record_corrections
 from sscard.records import payments as record_payments
 from sscard.records import services as records
 from sscard.records.declarations import services as declarations
-from sscard.records.models import Declaration, Employer, Enrolment, LedgerEntry
+from sscard.records.models import Declaration, Employer, Enrolment, LedgerEntry, Objection
 from sscard.reference.models import PartnerBank
 
 DEMO_PASSWORD = "Demo-2026-card"
@@ -72,7 +72,7 @@ class Command(BaseCommand):
     help = "Load demo accounts (idempotent: running it twice changes nothing) and print how to log in."
 
     def handle(self, **options):
-        created = 0
+        created, authorisation_code = 0, ""
         with transaction.atomic():
             for person in CITIZENS:
                 if not User.objects.filter(id_number=person["id_number"]).exists():
@@ -98,6 +98,8 @@ class Command(BaseCommand):
             employer = Employer.objects.get(credit_code=DEMO_EMPLOYER["credit_code"])
             if not Declaration.objects.filter(employer=employer).exists():
                 self._demo_records(employer, officer)
+            if not Objection.objects.filter(employer=employer).exists():
+                authorisation_code = self._demo_art74(employer, officer)
         self.stdout.write(f"demo data: {created} accounts created" if created else "demo data: already loaded")
         self.stdout.write("Demo accounts (development only):")
         for person in CITIZENS:
@@ -112,6 +114,12 @@ class Command(BaseCommand):
                           "(My homepage › My social insurance; staff: Declarations, Arrears)")
         self.stdout.write(f"  card     {DEMO_CARD['card_number']} of {CITIZENS[0]['real_name']}: active, PIN {DEMO_PIN}, "
                           "once reported lost and found again (My homepage › My social security card)")
+        self.stdout.write(f"  art. 74  {CITIZENS[0]['real_name']}: the 2025 yearly statement (My statements), an objection "
+                          f"corrected, a question answered and rated; {CITIZENS[1]['real_name']}: an objection and a "
+                          "question waiting for the records officer")
+        if created and authorisation_code:
+            self.stdout.write(f"  authorisation code of {CITIZENS[0]['real_name']} for a bank (30 days, shown once): "
+                              f"{authorisation_code} at /records/verify/")
         self.stdout.write("  staff log in at /accounts/staff/login (no second factor in development)")
 
     @staticmethod
@@ -180,6 +188,54 @@ class Command(BaseCommand):
         record_accounts.record_benefit(id_number=zhang["id_number"], benefit_type="medical",
                                        period_start=date(2026, 5, 12), period_end=date(2026, 5, 12),
                                        amount_fen=12_345, source_type="demo", source_ref="DEMO-SETTLEMENT-1")
+
+    @staticmethod
+    def _demo_art74(employer, officer) -> str:
+        """Art. 74 beyond the ledger, through the services: the 2025 yearly statements (each person told);
+        张三 objects to his 2025-08 pension month and the records officer corrects it (a new ledger version linked
+        to the objection); 李四's objection to 2025-09 waits in the officer's queue; 张三's question answered and
+        rated, 李四's open; 张三 authorises a bank to see his 2025 contributions (the code is returned, shown once)."""
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from sscard.records.consultation import services as consultation
+        from sscard.records.objections import services as objections
+        from sscard.records.queries import authorisations
+        from sscard.records.statements import services as statements
+
+        zhang = User.objects.get(id_number=CITIZENS[0]["id_number"])
+        li = User.objects.get(id_number=CITIZENS[1]["id_number"])
+        if timezone.localdate().year > 2025:
+            statements.make_statements(id_numbers=[zhang.id_number, li.id_number], year=2025)
+
+        def month_row(user, month: date, insurance_type: str):
+            return (LedgerEntry.objects.filter(id_number=user.id_number, employer=employer, month=month,
+                                               insurance_type=insurance_type).order_by("-version").first())
+
+        def evidence() -> list:
+            return [SimpleUploadedFile("payslip.jpg", _demo_photo(), content_type="image/jpeg")]
+
+        row = month_row(zhang, date(2025, 8, 1), "pension")
+        if row is not None and row.status == LedgerEntry.Status.PAID:
+            objection = objections.submit(user=zhang, entry_ids=[row.pk], files=evidence(),
+                                          reason="2025年8月工资含加班费 12,800 元，申报为 12,000 元。")
+            objections.claim(staff=officer, objection=objection)
+            line = objection.lines.get()
+            objections.correct(staff=officer, objection=objection, wages={line.pk: 1_280_000},
+                               note="核对工资单，加班费漏报，已更正")
+        row = month_row(li, date(2025, 9, 1), "medical")
+        if row is not None:
+            objections.submit(user=li, entry_ids=[row.pk], files=evidence(),
+                              reason="2025年9月医疗保险缴费基数与工资不符。")
+        question = consultation.ask(user=zhang, category_code="accounts", subject="个人账户利息",
+                                    text="2025年个人养老账户的利息是怎么计算的？")
+        consultation.answer(staff=officer, question=question,
+                            text="按上年末余额乘以当年记账利率（2025 年为 2.62%）计息，于年末记入账户。")
+        consultation.rate(user=zhang, question=question, rating=5)
+        consultation.ask(user=li, category_code="contributions", subject="缴费基数",
+                         text="我的缴费基数为什么低于我的工资？")
+        issued = authorisations.issue(user=zhang, parts=["contributions"], year_from=2025, year_to=2025, days=30,
+                                      recipient="示范银行 / demo bank")
+        return issued.code
 
     @staticmethod
     def _demo_card() -> None:
