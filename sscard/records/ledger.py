@@ -4,7 +4,9 @@
 partitions), elsewhere with `bulk_create`. It must run inside the caller's transaction (a declaration, a payment
 or a correction is taken whole or not at all). Rows are never updated: a new version of a
 (person, employer, month, insurance type) key is a new row with `version` one higher; `current(rows)` keeps the
-highest version of each key.
+highest version of each key. `append_status` appends the next version of a declaration's current rows with a new
+status (a bill paid or in arrears) in one INSERT ... SELECT on the (employer, month) index, returning what the
+personal accounts need of the rows written.
 """
 
 from __future__ import annotations
@@ -46,6 +48,18 @@ class Row(NamedTuple):
 COLUMNS = list(Row._fields)
 
 
+class Appended(NamedTuple):
+    """A row written by `append_status` (what crediting a personal account reads of it)."""
+
+    pk: int
+    id_number: str
+    month: date
+    insurance_type: str
+    base_fen: int
+    employee_fen: int
+    status: str
+
+
 def append(rows: Iterable[Row]) -> int:
     """Append the rows (in the caller's transaction); returns how many were written."""
     rows = list(rows)
@@ -60,6 +74,43 @@ def append(rows: Iterable[Row]) -> int:
         return len(rows)
     LedgerEntry.objects.bulk_create([LedgerEntry(**row._asdict()) for row in rows], batch_size=2000)
     return len(rows)
+
+
+def _param(sql_type: str) -> str:
+    """A query parameter typed for PostgreSQL (an untyped parameter in a SELECT list would be text there);
+    SQLite takes it as it is (its CAST would change a date's text)."""
+    return f"CAST(%s AS {sql_type})" if connection.vendor == "postgresql" else "%s"
+
+
+def _date(value) -> date:
+    """A date column as read by a raw query (SQLite gives its text)."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def append_status(*, employer_id: int, month: date, declaration_id: int, status: str, created_at: datetime,
+                  voucher_id: int | None = None, operator_id: int | None = None) -> list[Appended]:
+    """Append the next version, with `status`, of each current row of a declaration (the highest version of each
+    (person, type) of the employer's month whose row belongs to the declaration; void rows and rows already of
+    `status` are left as they are), in the caller's transaction: one statement that reads the month on the
+    (employer, month) index and writes the new rows in the database. Returns the rows written."""
+    table = LedgerEntry._meta.db_table
+    ops = connection.ops
+    sql = (
+        f"INSERT INTO {table} ({', '.join(COLUMNS)}) "
+        f"SELECT id_number, employer_id, month, insurance_type, wage_fen, base_fen, clamp, employer_fen, "
+        f"employee_fen, {_param('varchar(10)')}, version + 1, {_param('timestamp with time zone')}, declaration_id, "
+        f"COALESCE({_param('bigint')}, voucher_id), line_no, {_param('bigint')}, '' "
+        f"FROM (SELECT *, row_number() OVER (PARTITION BY id_number, insurance_type ORDER BY version DESC) AS rn "
+        f"FROM {table} WHERE employer_id = %s AND month = %s) cur "
+        f"WHERE rn = 1 AND declaration_id = %s AND status NOT IN (%s, %s) ORDER BY id "
+        f"RETURNING id, id_number, month, insurance_type, base_fen, employee_fen, status")
+    params = [status, ops.adapt_datetimefield_value(created_at), voucher_id, operator_id, employer_id,
+              ops.adapt_datefield_value(month), declaration_id, LedgerEntry.Status.VOID, status]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [Appended(pk, id_number, _date(day), insurance_type, base_fen, employee_fen, row_status)
+            for pk, id_number, day, insurance_type, base_fen, employee_fen, row_status in rows]
 
 
 def _text(value) -> str:
