@@ -2,7 +2,12 @@
 for a month, and a month's (or one version's) lines per person, masked and paginated: the current rows chosen,
 the totals summed and the people paged in the database on (employer, month) (the index
 `records_ledger_employer_month`, `ledger.month_totals` / `ledger.month_people`), so a page costs the same for an
-employer of 10 or of 100,000 employees in Python."""
+employer of 10 or of 100,000 employees in Python.
+
+`lines_cache_key`: the pages cache the rendered lines of a month (views), under a key that holds the month's
+version: the number of its ledger rows (append-only: the same number is the same rows), the number and latest time
+of its declarations, and the number and latest times of the employer's enrolments and stops (the names shown).
+Any append, declaration, enrolment or stop is a new key: an entry is never stale."""
 
 from __future__ import annotations
 
@@ -10,13 +15,15 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import Q
+from django.utils.crypto import salted_hmac
 
 from sscard.domain.enrolment import INSURANCE_TYPES
 from sscard.domain.masking import mask_id_number, mask_name
 
 from .. import ledger
-from ..ledger_models import Declaration, Voucher
+from ..ledger_models import Declaration, LedgerEntry, Voucher
 from ..models import Employer, Enrolment
 
 LINES_PER_PAGE = 50
@@ -149,3 +156,30 @@ def lines(employer: Employer, month: date, *, declaration: Declaration | None = 
                                 count=totals.person_count)
     return Lines(page=Paginator(_PersonLines(employer, month, people), LINES_PER_PAGE).get_page(page),
                  totals=totals.by_type, person_count=totals.person_count)
+
+
+def month_version(employer: Employer, month: date) -> str:
+    """The version of an employer's month as its lines show it (see the module's doc): one query, on the indexes
+    (employer, month) of the ledger and the declarations and employer of the enrolments."""
+    ledger_table = LedgerEntry._meta.db_table
+    declarations, enrolments = Declaration._meta.db_table, Enrolment._meta.db_table
+    day = connection.ops.adapt_datefield_value(month)
+    sql = (f"SELECT 0, COUNT(*), NULL FROM {ledger_table} WHERE employer_id = %s AND month = %s "
+           f"UNION ALL SELECT 1, COUNT(*), MAX(created_at) FROM {declarations} WHERE employer_id = %s AND month = %s "
+           f"UNION ALL SELECT 2, COUNT(*), MAX(created_at) FROM {enrolments} WHERE employer_id = %s "
+           f"UNION ALL SELECT 3, COUNT(stopped_at), MAX(stopped_at) FROM {enrolments} WHERE employer_id = %s")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [employer.pk, day, employer.pk, day, employer.pk, employer.pk])
+        rows = sorted(cursor.fetchall())
+    return ";".join(f"{count}@{latest}" for _n, count, latest in rows)
+
+
+def lines_cache_key(employer: Employer, month: date, *, declaration: Declaration | None, page: int,
+                    language: str) -> str:
+    """The cache key of one page of a month's (or a version's) rendered lines, holding the month's version."""
+    version = month_version(employer, month)
+    which = declaration.pk if declaration is not None else "current"
+    digest = salted_hmac("sscard.records.month_lines",
+                         f"{employer.pk}|{month.isoformat()}|{which}|{page}|{language}|{version}",
+                         algorithm="sha256").hexdigest()
+    return f"records:lines:{digest}"
