@@ -164,14 +164,16 @@ def month_version(employer: Employer, month: date) -> str:
     ledger_table = LedgerEntry._meta.db_table
     declarations, enrolments = Declaration._meta.db_table, Enrolment._meta.db_table
     day = connection.ops.adapt_datefield_value(month)
-    sql = (f"SELECT 0, COUNT(*), NULL FROM {ledger_table} WHERE employer_id = %s AND month = %s "
-           f"UNION ALL SELECT 1, COUNT(*), MAX(created_at) FROM {declarations} WHERE employer_id = %s AND month = %s "
-           f"UNION ALL SELECT 2, COUNT(*), MAX(created_at) FROM {enrolments} WHERE employer_id = %s "
-           f"UNION ALL SELECT 3, COUNT(stopped_at), MAX(stopped_at) FROM {enrolments} WHERE employer_id = %s")
+    sql = (f"SELECT (SELECT COUNT(*) FROM {ledger_table} WHERE employer_id = %s AND month = %s), "
+           f"d.n, d.latest, e.n, e.latest, e.stopped, e.last_stop "
+           f"FROM (SELECT COUNT(*) AS n, MAX(created_at) AS latest FROM {declarations} "
+           f"WHERE employer_id = %s AND month = %s) d, "
+           f"(SELECT COUNT(*) AS n, MAX(created_at) AS latest, COUNT(stopped_at) AS stopped, "
+           f"MAX(stopped_at) AS last_stop FROM {enrolments} WHERE employer_id = %s) e")
     with connection.cursor() as cursor:
-        cursor.execute(sql, [employer.pk, day, employer.pk, day, employer.pk, employer.pk])
-        rows = sorted(cursor.fetchall())
-    return ";".join(f"{count}@{latest}" for _n, count, latest in rows)
+        cursor.execute(sql, [employer.pk, day, employer.pk, day, employer.pk])
+        row = cursor.fetchone()
+    return ";".join(str(value) for value in row)
 
 
 def lines_cache_key(employer: Employer, month: date, *, declaration: Declaration | None, page: int,
