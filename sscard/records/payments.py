@@ -2,7 +2,8 @@
 move of unpaid bills into arrears. One transaction each, audited; a refusal changes nothing.
 
 Paying a bill (`_pay`): a `Payment` row, the bill `paid`, the current ledger rows of its declaration appended
-again with status "paid" (version + 1, through `ledger.append`), and the personal accounts credited
+again with status "paid" (version + 1, `ledger.append_status`: one statement that reads and writes the rows in the
+database and returns the rows written), and the personal accounts credited with those rows in bulk
 (`accounts.credit_paid_rows`). The amount must be exactly the bill's total plus the late fee due on the day of
 payment (`domain.payment_lines.check_amount`); a bank reference is used once.
 """
@@ -108,33 +109,19 @@ def _pay(*, staff, bill: Bill, line: PaymentLine, source: str, voucher: Voucher 
                                      recorded_by=staff, created_at=now)
     bill.state, bill.paid_at = Bill.State.PAID, now
     bill.save(update_fields=["state", "paid_at"])
-    _append_status(bill, LedgerEntry.Status.PAID, operator=staff, now=now,
-                   voucher_id=voucher.pk if voucher else None)
-    paid = [entry for entry in _current_rows(bill) if entry.status == LedgerEntry.Status.PAID]
+    paid = _append_status(bill, LedgerEntry.Status.PAID, operator=staff, now=now,
+                          voucher_id=voucher.pk if voucher else None)
     accounts.credit_paid_rows(paid, day=line.paid_on, district_code=bill.employer.district_code)
     return payment
 
 
-def _current_rows(bill: Bill) -> list[LedgerEntry]:
-    """The current rows of the bill's declaration (one query on the (employer, month) index)."""
-    rows = LedgerEntry.objects.filter(employer_id=bill.employer_id, month=bill.month).order_by("pk")
-    return [entry for entry in ledger.current(rows) if entry.declaration_id == bill.declaration_id]
-
-
-def _append_status(bill: Bill, status: str, *, operator=None, now, voucher_id=None) -> int:
-    """Append the next version of each current row of the bill with `status` (void rows stay void)."""
-    rows = []
-    for entry in _current_rows(bill):
-        if entry.status in (LedgerEntry.Status.VOID, status):
-            continue
-        rows.append(ledger.Row(
-            id_number=entry.id_number, employer_id=entry.employer_id, month=entry.month,
-            insurance_type=entry.insurance_type, wage_fen=entry.wage_fen, base_fen=entry.base_fen, clamp=entry.clamp,
-            employer_fen=entry.employer_fen, employee_fen=entry.employee_fen, status=status,
-            version=entry.version + 1, created_at=now, declaration_id=entry.declaration_id,
-            voucher_id=voucher_id or entry.voucher_id, line_no=entry.line_no,
-            operator_id=getattr(operator, "pk", None)))
-    return ledger.append(rows)
+def _append_status(bill: Bill, status: str, *, operator=None, now, voucher_id=None) -> list[ledger.Appended]:
+    """Append the next version of each current row of the bill's declaration with `status` (void rows stay void);
+    returns the rows written. A bill is paid or falls into arrears from open, so none of its current rows is
+    already of `status` (a correction only changes paid rows)."""
+    return ledger.append_status(employer_id=bill.employer_id, month=bill.month, declaration_id=bill.declaration_id,
+                                status=status, created_at=now, voucher_id=voucher_id,
+                                operator_id=getattr(operator, "pk", None))
 
 
 def import_payment_file(*, staff, filename: str, content: bytes, request=None, file_format: str = "csv",

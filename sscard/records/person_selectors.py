@@ -5,6 +5,13 @@ One query per table, each on an index that starts with the ID number (`records_o
 `records_movement_person_day`, `records_ledger_person_month`, `records_benefit_person`): the cost is the
 person's own rows, whatever the size of the ledger (10 million rows and more). The current version of each
 ledger key is chosen in Python (`ledger.current`).
+
+`records_version(id_number)`: what the page shows of a person changes only when a row is appended to their ledger,
+account movements or benefits (all three append-only, database-enforced; a balance moves only with a movement), so
+the number and the latest time of those rows (one query on the same indexes) is a version that every append and
+credit bumps. `records_cache_key` names the page's records part in the cache by person (keyed hash, no ID number
+in the key), that version, the employers' names shown, the year and the language: an entry can never be stale,
+it is only ever replaced by a newer key.
 """
 
 from __future__ import annotations
@@ -12,6 +19,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db import connection
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from sscard.domain.contribution_months import ContributionMonths, contribution_months
@@ -110,3 +119,25 @@ def person_records(id_number: str, *, year: int | None = None) -> PersonRecords:
     for benefit in result.benefits:
         benefit.label = BENEFIT_LABELS.get(benefit.benefit_type, benefit.benefit_type)
     return result
+
+
+def records_version(id_number: str) -> str:
+    """The version of a person's records (see the module's doc): one query, three index ranges."""
+    tables = [model._meta.db_table for model in (LedgerEntry, AccountMovement, BenefitRecord)]
+    sql = " UNION ALL ".join(f"SELECT {n}, COUNT(*), MAX(created_at) FROM {table} WHERE id_number = %s"
+                             for n, table in enumerate(tables))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [id_number] * len(tables))
+        rows = sorted(cursor.fetchall())
+    return ";".join(f"{count}@{latest}" for _n, count, latest in rows)
+
+
+def records_cache_key(id_number: str, *, year: int | None, employer_names, language: str) -> str:
+    """The cache key of a person's records part of "My social insurance": `employer_names` are the (employer id,
+    name) pairs of the person's enrolments (every employer of their ledger enrolled them), read by the page
+    anyway, so a renamed employer is a new key too."""
+    version = records_version(id_number)
+    names = ";".join(f"{pk}={name}" for pk, name in sorted(employer_names))
+    digest = salted_hmac("sscard.records.mine", f"{id_number}|{version}|{names}|{year}|{language}",
+                         algorithm="sha256").hexdigest()
+    return f"records:mine:{digest}"

@@ -149,11 +149,14 @@ def months_declared(employer: Employer, *, limit: int = 120) -> list[date]:
     return list(Declaration.objects.filter(employer=employer).order_by("-month").values_list("month", flat=True)
                 .distinct()[:limit])
 
+MONTH_PEOPLE_PER_PAGE = 50
+
+
 @dataclass(frozen=True)
 class MonthRow:
     """The current version of one person's record of one insurance type in an employer's month (masked)."""
 
-    entry: object  # LedgerEntry
+    entry: object  # ledger.MonthEntry: pk, id_number, insurance_type, version, status, amounts, line_no, reason
     masked_name: str
     masked_id_number: str
 
@@ -163,23 +166,55 @@ class MonthRow:
 
         return TYPE_LABELS.get(self.entry.insurance_type, self.entry.insurance_type)
 
+    @property
+    def status_label(self):
+        from .ledger_models import LedgerEntry
 
-def employer_month_for_staff(staff, employer: Employer, month: date) -> list[MonthRow]:
-    """The current record of each person and insurance type of an employer's month (withdrawn rows left out),
-    names and ID numbers masked, in declaration line order. `employer` must come from `employer_for_staff`
-    (the area gate). One query on the ledger's (employer, month) index, one on the enrolments for the names."""
-    from sscard.domain.enrolment import INSURANCE_TYPES
-    from sscard.domain.masking import mask_id_number, mask_name
+        return dict(LedgerEntry.Status.choices).get(self.entry.status, self.entry.status)
+
+
+class _MonthRows:
+    """A page of people (ledger.MonthPeople) as the rows of the staff page: each person's current rows in the fixed
+    order of the insurance types, with masked names."""
+
+    def __init__(self, employer: Employer, month: date, people):
+        self.employer, self.month, self.people = employer, month, people
+
+    def __len__(self) -> int:
+        return len(self.people)
+
+    def count(self) -> int:
+        return len(self.people)
+
+    def __getitem__(self, index) -> list[MonthRow]:
+        from sscard.domain.enrolment import INSURANCE_TYPES
+        from sscard.domain.masking import mask_id_number, mask_name
+
+        page = self.people[index]
+        ids = [rows[0].id_number for rows in page]
+        names = dict(Enrolment.objects.filter(employer=self.employer, id_number__in=ids, start_month__lte=self.month)
+                     .filter(Q(end_month__isnull=True) | Q(end_month__gte=self.month))
+                     .values_list("id_number", "name")) if ids else {}
+        order = {t: i for i, t in enumerate(INSURANCE_TYPES)}
+        result = []
+        for rows in page:
+            masked_name, masked_id = mask_name(names.get(rows[0].id_number, "")), mask_id_number(rows[0].id_number)
+            result.extend(MonthRow(entry, masked_name, masked_id)
+                          for entry in sorted(rows, key=lambda e: order.get(e.insurance_type, 9)))
+        return result
+
+
+def employer_month_for_staff(staff, employer: Employer, month: date, *, page=1):
+    """One page (50 people) of the current record of each person and insurance type of an employer's month
+    (withdrawn rows left out), names and ID numbers masked, in declaration line order: a Django `Page` of
+    `MonthRow`s (`page.paginator.count`: the people of the month). `employer` must come from `employer_for_staff`
+    (the area gate). The current rows are chosen, counted and paged in the database (`ledger.month_totals`,
+    `ledger.month_people`): three queries whatever the size of the month."""
+    from django.core.paginator import Paginator
 
     from . import ledger
-    from .ledger_models import LedgerEntry
 
-    current = [entry for entry in ledger.current(
-        LedgerEntry.objects.filter(employer_id=employer.pk, month=month).order_by("pk"))
-        if entry.status != LedgerEntry.Status.VOID]
-    names = dict(Enrolment.objects.filter(employer=employer, start_month__lte=month)
-                 .filter(Q(end_month__isnull=True) | Q(end_month__gte=month)).values_list("id_number", "name"))
-    order = {t: i for i, t in enumerate(INSURANCE_TYPES)}
-    current.sort(key=lambda e: (e.line_no, e.id_number, order.get(e.insurance_type, 9)))
-    return [MonthRow(entry, mask_name(names.get(entry.id_number, "")), mask_id_number(entry.id_number))
-            for entry in current]
+    totals = ledger.month_totals(employer_id=employer.pk, month=month)
+    people = ledger.MonthPeople(employer_id=employer.pk, month=month, declaration_id=None,
+                                count=totals.person_count)
+    return Paginator(_MonthRows(employer, month, people), MONTH_PEOPLE_PER_PAGE).get_page(page)

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -127,19 +128,21 @@ def _render_month(request, employer: Employer, first, *, failed=None, status=200
     errors). Every staff read of a month is an audit event."""
     from .declarations.selectors import declarations_of
 
-    rows = selectors.employer_month_for_staff(request.user, employer, first)
+    rows = selectors.employer_month_for_staff(request.user, employer, first, page=request.GET.get("page"))
     can_correct = request.user.has_perm(perm("correct_ledger"))
     items = []
-    for row in rows:
+    for row in rows.object_list:
         form = None
         if can_correct and row.entry.status == "paid":
             form = failed if failed is not None and failed.entry_pk == row.entry.pk else forms.CorrectionForm(
                 prefix=f"e{row.entry.pk}")
         items.append((row, form))
     record_event(event_type="records.month_viewed", actor=request.user, request=request, subject_type="employer",
-                 subject_id=employer.credit_code, data={"month": f"{first:%Y-%m}", "rows": len(rows)})
+                 subject_id=employer.credit_code,
+                 data={"month": f"{first:%Y-%m}", "page": rows.number, "rows": len(rows.object_list)})
     return render(request, "records/staff_month.html", {
         "employer": employer, "month_label": f"{first:%Y-%m}", "items": items, "can_correct": can_correct,
+        "page": rows,
         "versions": declarations_of(employer, month=first), "nav": "records_declarations"}, status=status)
 
 
@@ -176,7 +179,9 @@ def employer_month_correct(request: HttpRequest, pk: int, month: str) -> HttpRes
         else:
             messages.success(request, _("The record is corrected: version %(version)s.") % {
                 "version": corrected.version})
-            return redirect("casework:records_employer_month", pk=employer.pk, month=f"{first:%Y-%m}")
+            target = reverse("casework:records_employer_month", kwargs={"pk": employer.pk, "month": f"{first:%Y-%m}"})
+            page = request.GET.get("page", "")
+            return redirect(f"{target}?page={page}" if page.isdigit() else target)
     return _render_month(request, employer, first, failed=form, status=400)
 
 

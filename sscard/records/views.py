@@ -6,8 +6,12 @@ form, call one service or selector, render; a refusal goes next to the field it 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -24,14 +28,28 @@ def _apply(form, error: services.RecordsError) -> None:
     form.add_error(field, error.translated())
 
 
+RECORDS_CACHE_SECONDS = 3600  # entries are never stale (keyed by version): the time only bounds the memory
+
+
 @citizen_required
 @never_cache
 def mine(request: HttpRequest) -> HttpResponse:
+    """"My social insurance". Its records part (accounts, months, benefits) is rendered once per version of the
+    person's records and served from the cache until a row is appended (`person_selectors.records_cache_key`)."""
     year = request.GET.get("year", "")
-    records = person_selectors.person_records(getattr(request.user, "id_number", "") or "",
-                                              year=int(year) if year.isdigit() else None)
-    return render(request, "records/mine.html", {"enrolments": selectors.enrolments_of_person(request.user),
-                                                 "records": records})
+    year = int(year) if year.isdigit() else None
+    id_number = getattr(request.user, "id_number", "") or ""
+    enrolments = selectors.enrolments_of_person(request.user)
+    key = person_selectors.records_cache_key(
+        id_number, year=year, employer_names={(e.employer_id, e.employer.name) for e in enrolments},
+        language=get_language()) if id_number else None
+    html = cache.get(key) if key else None
+    if html is None:
+        html = render_to_string("records/_mine_records.html",
+                                {"records": person_selectors.person_records(id_number, year=year)})
+        if key:
+            cache.set(key, html, RECORDS_CACHE_SECONDS)
+    return render(request, "records/mine.html", {"enrolments": enrolments, "records_html": mark_safe(html)})
 
 
 def _current(request, memberships: list[EmployerMembership]) -> EmployerMembership | None:

@@ -1,6 +1,13 @@
 """What the employer's declaration pages read: its declarations by month and version, the employees to declare
-for a month, and a month's (or one version's) lines per person, masked and paginated, read with one query on
-(employer, month) (the index `records_ledger_employer_month`)."""
+for a month, and a month's (or one version's) lines per person, masked and paginated: the current rows chosen,
+the totals summed and the people paged in the database on (employer, month) (the index
+`records_ledger_employer_month`, `ledger.month_totals` / `ledger.month_people`), so a page costs the same for an
+employer of 10 or of 100,000 employees in Python.
+
+`lines_cache_key`: the pages cache the rendered lines of a month (views), under a key that holds the month's
+version: the number of its ledger rows (append-only: the same number is the same rows), the number and latest time
+of its declarations, and the number and latest times of the employer's enrolments and stops (the names shown).
+Any append, declaration, enrolment or stop is a new key: an entry is never stale."""
 
 from __future__ import annotations
 
@@ -8,15 +15,18 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import Q
+from django.utils.crypto import salted_hmac
 
 from sscard.domain.enrolment import INSURANCE_TYPES
 from sscard.domain.masking import mask_id_number, mask_name
 
+from .. import ledger
 from ..ledger_models import Declaration, LedgerEntry, Voucher
 from ..models import Employer, Enrolment
 
-LINES_PER_PAGE = 100
+LINES_PER_PAGE = 50
 
 
 def declarations_of(employer: Employer, *, month: date | None = None) -> list[Declaration]:
@@ -104,36 +114,74 @@ class Lines:
         return sum(e for _, e in self.totals.values())
 
 
+class _PersonLines:
+    """A page of people (ledger.MonthPeople) turned into `PersonLine`s with their masked names."""
+
+    def __init__(self, employer: Employer, month: date, people: ledger.MonthPeople):
+        self.employer, self.month, self.people = employer, month, people
+
+    def __len__(self) -> int:
+        return len(self.people)
+
+    def count(self) -> int:
+        return len(self.people)
+
+    def __getitem__(self, index) -> list[PersonLine]:
+        page = self.people[index]
+        ids = [rows[0].id_number for rows in page]
+        names = dict(Enrolment.objects.filter(employer=self.employer, id_number__in=ids, start_month__lte=self.month)
+                     .filter(Q(end_month__isnull=True) | Q(end_month__gte=self.month))
+                     .values_list("id_number", "name")) if ids else {}
+        order = {t: n for n, t in enumerate(INSURANCE_TYPES)}
+        result = []
+        for rows in page:
+            rows = sorted(rows, key=lambda row: order.get(row.insurance_type, 9))
+            first = rows[0]
+            result.append(PersonLine(
+                line_no=first.line_no, masked_name=mask_name(names.get(first.id_number, "")),
+                masked_id_number=mask_id_number(first.id_number), wage_fen=first.wage_fen, base_fen=first.base_fen,
+                clamp=first.clamp, status=first.status,
+                amounts={row.insurance_type: (row.employer_fen, row.employee_fen) for row in rows}))
+        return result
+
+
 def lines(employer: Employer, month: date, *, declaration: Declaration | None = None, page=1) -> Lines:
     """The lines per person of one version (`declaration`) or, without it, the month's current record (the
-    highest version of each person and type, withdrawn rows left out), 100 per page, with totals by type.
-    One query on the ledger, one on the enrolments for the names."""
-    columns = ("id_number", "insurance_type", "version", "status", "wage_fen", "base_fen", "clamp",
-               "employer_fen", "employee_fen", "line_no")
-    rows = LedgerEntry.objects.filter(employer_id=employer.pk, month=month)
-    if declaration is not None:
-        rows = rows.filter(declaration_id=declaration.pk)
-    best: dict[tuple, tuple] = {}
-    for row in rows.values_list(*columns).iterator(chunk_size=5000):
-        key = (row[0], row[1])
-        if key not in best or row[2] > best[key][2]:
-            best[key] = row
-    names = dict(Enrolment.objects.filter(employer=employer, start_month__lte=month)
-                 .filter(Q(end_month__isnull=True) | Q(end_month__gte=month)).values_list("id_number", "name"))
-    people: dict[str, PersonLine] = {}
-    totals: dict[str, tuple[int, int]] = {}
-    for id_number, insurance_type, _v, status, wage, base, clamp, employer_fen, employee_fen, line_no in \
-            best.values():
-        if status == LedgerEntry.Status.VOID:
-            continue
-        person = people.get(id_number)
-        if person is None:
-            person = people[id_number] = PersonLine(
-                line_no=line_no, masked_name=mask_name(names.get(id_number, "")),
-                masked_id_number=mask_id_number(id_number), wage_fen=wage, base_fen=base, clamp=clamp,
-                status=status)
-        person.amounts[insurance_type] = (employer_fen, employee_fen)
-        er, ee = totals.get(insurance_type, (0, 0))
-        totals[insurance_type] = (er + employer_fen, ee + employee_fen)
-    ordered = sorted(people.values(), key=lambda p: (p.line_no, p.masked_id_number))
-    return Lines(page=Paginator(ordered, LINES_PER_PAGE).get_page(page), totals=totals, person_count=len(ordered))
+    highest version of each person and type, withdrawn rows left out), 50 people per page (in line order), with
+    totals by type. Three queries whatever the size of the month: the totals and the number of people summed in
+    the database, the page's people with their rows, their names."""
+    declaration_id = declaration.pk if declaration is not None else None
+    totals = ledger.month_totals(employer_id=employer.pk, month=month, declaration_id=declaration_id)
+    people = ledger.MonthPeople(employer_id=employer.pk, month=month, declaration_id=declaration_id,
+                                count=totals.person_count)
+    return Lines(page=Paginator(_PersonLines(employer, month, people), LINES_PER_PAGE).get_page(page),
+                 totals=totals.by_type, person_count=totals.person_count)
+
+
+def month_version(employer: Employer, month: date) -> str:
+    """The version of an employer's month as its lines show it (see the module's doc): one query, on the indexes
+    (employer, month) of the ledger and the declarations and employer of the enrolments."""
+    ledger_table = LedgerEntry._meta.db_table
+    declarations, enrolments = Declaration._meta.db_table, Enrolment._meta.db_table
+    day = connection.ops.adapt_datefield_value(month)
+    sql = (f"SELECT (SELECT COUNT(*) FROM {ledger_table} WHERE employer_id = %s AND month = %s), "
+           f"d.n, d.latest, e.n, e.latest, e.stopped, e.last_stop "
+           f"FROM (SELECT COUNT(*) AS n, MAX(created_at) AS latest FROM {declarations} "
+           f"WHERE employer_id = %s AND month = %s) d, "
+           f"(SELECT COUNT(*) AS n, MAX(created_at) AS latest, COUNT(stopped_at) AS stopped, "
+           f"MAX(stopped_at) AS last_stop FROM {enrolments} WHERE employer_id = %s) e")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [employer.pk, day, employer.pk, day, employer.pk])
+        row = cursor.fetchone()
+    return ";".join(str(value) for value in row)
+
+
+def lines_cache_key(employer: Employer, month: date, *, declaration: Declaration | None, page: int,
+                    language: str) -> str:
+    """The cache key of one page of a month's (or a version's) rendered lines, holding the month's version."""
+    version = month_version(employer, month)
+    which = declaration.pk if declaration is not None else "current"
+    digest = salted_hmac("sscard.records.month_lines",
+                         f"{employer.pk}|{month.isoformat()}|{which}|{page}|{language}|{version}",
+                         algorithm="sha256").hexdigest()
+    return f"records:lines:{digest}"

@@ -6,8 +6,12 @@ vouchers. Thin: parse, call one service or selector, render."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -41,6 +45,24 @@ def _employer(request):
 
 def _context(employer, **extra):
     return {"employer": employer, "type_labels": list(TYPE_LABELS.values()), **extra}
+
+
+LINES_CACHE_SECONDS = 3600  # entries are never stale (keyed by the month's version): the time only bounds memory
+
+
+def _lines_html(request, employer, month, *, declaration=None) -> str:
+    """One page of a month's (or a version's) lines, rendered once per version of the month and cached
+    (`selectors.lines_cache_key`)."""
+    page = request.GET.get("page", "")
+    page = int(page) if page.isdigit() and len(page) < 7 else 1
+    key = selectors.lines_cache_key(employer, month, declaration=declaration, page=page, language=get_language())
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string("records/declarations/_lines.html", {
+            "lines": selectors.lines(employer, month, declaration=declaration, page=page),
+            "type_labels": list(TYPE_LABELS.values())})
+        cache.set(key, html, LINES_CACHE_SECONDS)
+    return mark_safe(html)
 
 
 @citizen_required
@@ -137,7 +159,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "records/declarations/detail.html", _context(
         employer, declaration=declaration, bill=getattr(declaration, "bill", None),
         can_confirm=declaration.state == declaration.State.ASSESSED and latest.pk == declaration.pk,
-        lines=selectors.lines(employer, declaration.month, declaration=declaration, page=request.GET.get("page"))))
+        lines_html=_lines_html(request, employer, declaration.month, declaration=declaration)))
 
 
 @citizen_required
@@ -171,7 +193,7 @@ def month_view(request: HttpRequest, month: str) -> HttpResponse:
         raise Http404
     return render(request, "records/declarations/month.html", _context(
         employer, month_label=month, versions=versions, current=versions[0],
-        lines=selectors.lines(employer, first, page=request.GET.get("page"))))
+        lines_html=_lines_html(request, employer, first)))
 
 
 @citizen_required

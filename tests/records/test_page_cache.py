@@ -1,0 +1,95 @@
+"""The person's page and the employer's month view serve their records part from the cache, keyed by a version
+of the data it shows: every append, credit, correction, benefit, declaration or rename is a new key, so a cached
+page is never stale.
+
+Figures by hand (wage 6,500.00, Wuhan 2026): a paid month credits pension 520.00 and medical 130.00; the pension
+row corrected to 8,000.00 credits 120.00 more (employee 640.00); employer's pension 1,040.00 -> 1,280.00.
+"""
+
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from sscard.records import accounts, corrections, payments
+from sscard.records.models import Employer, LedgerEntry
+
+from .conftest import approved_employer, citizen_client, new_citizen, new_officer
+from .conftest_ledger import confirmed_bill
+
+pytestmark = pytest.mark.django_db
+PAID_ON = date(2026, 4, 20)
+
+
+@pytest.fixture
+def paid():
+    """March 2026 declared for one person at 6,500.00 and paid (2,320.50) on time."""
+    employer, person = approved_employer(name="江岸示范有限公司"), new_citizen("许四")
+    officer = new_officer()
+    bill = confirmed_bill(employer, [(person.id_number, person.real_name, 650_000)])
+    payments.record_payment(staff=officer, bill=bill, amount_fen=232_050, reference="C-1", paid_on=PAID_ON,
+                            today=date(2026, 6, 1))
+    return employer, person, officer
+
+
+def _balances(text: str) -> tuple[str, str]:
+    pension = text.split('id="pension-balance">')[1].split(" ")[0]
+    medical = text.split('id="medical-balance">')[1].split(" ")[0]
+    return pension, medical
+
+
+def _pension_row(person):
+    return (LedgerEntry.objects.filter(id_number=person.id_number, insurance_type="pension")
+            .order_by("-version").first())
+
+
+def test_a_second_visit_reads_the_version_not_the_records(paid):
+    _employer, person, _officer = paid
+    client = citizen_client(person)
+    first = client.get(reverse("records:mine")).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get(reverse("records:mine")).content.decode()
+    part = 'id="accounts-title"'
+    assert second.split(part)[1] == first.split(part)[1] and _balances(second) == ("520.00", "130.00")
+    records_sql = [q["sql"] for q in queries.captured_queries if "records_ledgerentry" in q["sql"]
+                   or "records_accountbalance" in q["sql"]]
+    assert len(records_sql) == 1 and "COUNT(*)" in records_sql[0]  # the version query only
+
+
+def test_the_person_page_is_never_stale_after_a_correction_a_credit_a_benefit_or_a_rename(paid):
+    employer, person, officer = paid
+    client = citizen_client(person)
+    assert _balances(client.get(reverse("records:mine")).content.decode()) == ("520.00", "130.00")
+    corrections.correct_entry(staff=officer, entry=_pension_row(person), wage_fen=800_000, reason="Objection 5")
+    text = client.get(reverse("records:mine")).content.decode()
+    assert _balances(text) == ("640.00", "130.00") and "Objection 5" in text
+    accounts.credit(id_number=person.id_number, account="medical", kind="settlement", day=date(2026, 5, 2),
+                    amount_fen=-1_000, source_ref="settlement:S-0")  # a medical settlement paid 10.00 from it
+    assert _balances(client.get(reverse("records:mine")).content.decode()) == ("640.00", "120.00")
+    accounts.record_benefit(id_number=person.id_number, benefit_type="medical", period_start=date(2026, 5, 2),
+                            period_end=date(2026, 5, 2), amount_fen=12_345, source_type="settlement",
+                            source_ref="S-1")
+    assert "123.45" in client.get(reverse("records:mine")).content.decode()
+    Employer.objects.filter(pk=employer.pk).update(name="江岸新名有限公司")  # as the admin could
+    text = client.get(reverse("records:mine")).content.decode()
+    assert "江岸新名有限公司" in text.split('id="contributions"')[1]
+
+
+def test_the_month_view_is_cached_and_never_stale_after_a_correction_or_an_amendment(paid):
+    employer, person, officer = paid
+    client = citizen_client(employer.registered_by)
+    url = "/records/employer/declarations/2026-03/"
+    first = client.get(url).content.decode()
+    assert "1,040.00 / 520.00" in first  # pension: employer / employee
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).content.decode().split('id="lines-title"')[1] == first.split('id="lines-title"')[1]
+    assert not any("row_number()" in q["sql"] for q in queries.captured_queries)  # the lines came from the cache
+    corrections.correct_entry(staff=officer, entry=_pension_row(person), wage_fen=800_000, reason="Objection 6")
+    text = client.get(url).content.decode()
+    assert "1,280.00 / 640.00" in text and "1,040.00 / 520.00" not in text
+    other = new_citizen("郑五")
+    confirmed_bill(employer, [(person.id_number, person.real_name, 650_000),
+                              (other.id_number, other.real_name, 650_000)], month=date(2026, 4, 1))
+    assert "2 people" in client.get("/records/employer/declarations/2026-04/").content.decode()
