@@ -151,3 +151,42 @@ def test_the_empty_form_needs_no_login_and_counts_nothing():
     page = public_client().get(reverse("records:statement_verify"))
     assert page.status_code == 200 and 'name="code"' in page.content.decode()
     assert not AccessEvent.objects.filter(event_type="records.statement_verified").exists()
+
+
+def test_the_lean_page_keeps_the_portal_chrome_without_touching_the_session(issued):
+    """The page is standalone (no web/base.html, no context processors) but keeps the language, the skip link,
+    the language switch and the footer; it starts no session (the portal's middleware still looks for one, as
+    on every page)."""
+    _person, statement = issued
+    page = verify_page(statement.code, "zh-hans")
+    html = page.content.decode()
+    assert '<html lang="zh-hans">' in html and 'href="#main"' in html and '<main id="main"' in html
+    assert 'name="language" value="es"' in html and 'name="language" value="en"' in html
+    assert 'name="csrfmiddlewaretoken" value="' in html and 'value=""' not in html.split("csrfmiddlewaretoken")[1][:10]
+    assert f'href="{reverse("web:privacy")}"' in html
+    assert cookie_names(page) <= {"csrftoken"}
+
+
+def cookie_names(response) -> set[str]:
+    return set(response.cookies)
+
+
+def test_elder_friendly_mode_follows_the_portal_cookie(issued):
+    from sscard.records.statements.views import ELDER_COOKIE
+    from sscard.web.views import ELDER_COOKIE as PORTAL_COOKIE
+
+    assert ELDER_COOKIE == PORTAL_COOKIE
+    _person, statement = issued
+    client = public_client()
+    assert 'class="elder"' not in client.get(reverse("records:statement_verify"), {"code": statement.code}).content.decode()
+    client.cookies[PORTAL_COOKIE] = "1"
+    assert '<html lang="en" class="elder">' in client.get(reverse("records:statement_verify")).content.decode()
+
+
+def test_a_remembered_check_is_not_reused_once_the_keys_change(issued, settings, tmp_path):
+    """The signature check is memoised per code; the key files are part of the memo's key."""
+    _person, statement = issued
+    assert "Genuine statement" in verify_page(statement.code).content.decode()
+    assert "Genuine statement" in verify_page(statement.code.lower()).content.decode()  # normalised first
+    settings.STATEMENT_KEY_FILE = tmp_path / "another_key.pem"  # a new key is made there
+    assert "not signed by the agency" in verify_page(statement.code).content.decode()
