@@ -190,3 +190,29 @@ def test_a_remembered_check_is_not_reused_once_the_keys_change(issued, settings,
     assert "Genuine statement" in verify_page(statement.code.lower()).content.decode()  # normalised first
     settings.STATEMENT_KEY_FILE = tmp_path / "another_key.pem"  # a new key is made there
     assert "not signed by the agency" in verify_page(statement.code).content.decode()
+
+
+def test_banks_systems_get_json(issued):
+    """`?format=json` or `Accept: application/json`: the signed figures in fen, or the refusal's stable reason."""
+    _person, statement = issued
+    answer = public_client().get(reverse("records:statement_verify"), {"code": statement.code, "format": "json"})
+    assert answer["Content-Type"] == "application/json" and "Accept" in answer["Vary"]
+    assert answer.json() == {"valid": True, "serial": statement.serial, "year": 2025, "issued_on": TODAY.isoformat(),
+                             "masked_name": "陈*", "totals": {
+        "employee_fen": 133_900, "employer_fen": 330_200, "arrears_fen": 232_050, "pension_months": 3,
+        "pension_balance_fen": 157_362, "medical_balance_fen": 39_000, "benefits_fen": 12_345}}
+    refused = public_client("zh-hans").get(reverse("records:statement_verify"), {"code": "SSS1" + "A" * 40},
+                                           HTTP_ACCEPT="application/json")
+    assert refused.status_code == 200 and refused.json()["valid"] is False
+    assert refused.json()["reason"] == "unreadable" and refused.json()["message"] == "这不是记录单验证码，请检查是否输入完整。"
+    assert AccessEvent.objects.filter(event_type="records.statement_verified", data__outcome="unreadable").count() == 1
+
+
+def test_the_json_answer_is_rate_limited_too(issued, settings):
+    _person, statement = issued
+    settings.STATEMENT_VERIFY_PER_MINUTE = 1
+    client = public_client()
+    url = reverse("records:statement_verify")
+    assert client.get(url, {"code": statement.code, "format": "json"}).status_code == 200
+    limited = client.get(url, {"code": statement.code, "format": "json"})
+    assert limited.status_code == 429 and limited.json()["reason"] == "rate_limited" and limited["Retry-After"]

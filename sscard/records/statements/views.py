@@ -10,7 +10,7 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template import Context
@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.vary import vary_on_headers
 
 from sscard.accounts.decorators import citizen_required, staff_required
 from sscard.applications.receipt import receipt_language
@@ -101,14 +102,33 @@ def _render_verify(request: HttpRequest, context: dict, status: int = 200) -> Ht
     return HttpResponse(html, status=status)
 
 
+def _wants_json(request: HttpRequest) -> bool:
+    """Banks' systems ask with `?format=json` or `Accept: application/json` (docs/formats.md section 12)."""
+    return request.GET.get("format") == "json" or "application/json" in request.headers.get("Accept", "")
+
+
+def _json_answer(result: rules.Summary | rules.Reason | None, message: str = "", status: int = 200) -> HttpResponse:
+    if isinstance(result, rules.Summary):
+        body = {"valid": True, "serial": result.serial, "year": result.year, "issued_on": result.issued_on,
+                "masked_name": result.masked_name, "totals": dict(result.totals)}
+    else:
+        body = {"valid": False, "reason": result.value if result else "rate_limited", "message": str(message)}
+    return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+
+
 @never_cache
+@vary_on_headers("Accept")
 def verify(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("code", "") or request.POST.get("code", "")
+    as_json = _wants_json(request)
     context: dict = {"code": code}
+    if not code and as_json:
+        return _json_answer(rules.Reason.UNREADABLE, REASONS[rules.Reason.UNREADABLE])
     if code:
         if not ratelimit.hit(request, VERIFY_SCOPE, settings.STATEMENT_VERIFY_PER_MINUTE):
             context["error"] = _("Too many checks from your address. Try again in a minute.")
-            response = _render_verify(request, context, status=429)
+            response = (_json_answer(None, context["error"], status=429) if as_json
+                        else _render_verify(request, context, status=429))
             response["Retry-After"] = str(ratelimit.retry_after())
             return response
         result = _checked(rules.normalise_code(code), str(settings.STATEMENT_KEY_FILE),
@@ -118,10 +138,13 @@ def verify(request: HttpRequest) -> HttpResponse:
             outcome, subject = result.value, ""
         else:
             context["summary"] = result
-            context["totals"] = selectors.shown_totals(result)
             outcome, subject = "valid", result.serial
         record_access(event_type="records.statement_verified", subject_type="statement", subject_id=subject,
                       data={"outcome": outcome}, request=request)
+        if as_json:
+            return _json_answer(result, context.get("error", ""))
+        if "summary" in context:
+            context["totals"] = selectors.shown_totals(result)
     return _render_verify(request, context)
 
 
