@@ -151,3 +151,68 @@ def test_the_empty_form_needs_no_login_and_counts_nothing():
     page = public_client().get(reverse("records:statement_verify"))
     assert page.status_code == 200 and 'name="code"' in page.content.decode()
     assert not AccessEvent.objects.filter(event_type="records.statement_verified").exists()
+
+
+def test_the_lean_page_keeps_the_portal_chrome_without_touching_the_session(issued):
+    """The page is standalone (no web/base.html, no context processors) but keeps the language, the skip link,
+    the language switch and the footer; it starts no session (the portal's middleware still looks for one, as
+    on every page)."""
+    _person, statement = issued
+    page = verify_page(statement.code, "zh-hans")
+    html = page.content.decode()
+    assert '<html lang="zh-hans">' in html and 'href="#main"' in html and '<main id="main"' in html
+    assert 'name="language" value="es"' in html and 'name="language" value="en"' in html
+    assert 'name="csrfmiddlewaretoken" value="' in html and 'value=""' not in html.split("csrfmiddlewaretoken")[1][:10]
+    assert f'href="{reverse("web:privacy")}"' in html
+    assert cookie_names(page) <= {"csrftoken"}
+
+
+def cookie_names(response) -> set[str]:
+    return set(response.cookies)
+
+
+def test_elder_friendly_mode_follows_the_portal_cookie(issued):
+    from sscard.records.statements.views import ELDER_COOKIE
+    from sscard.web.views import ELDER_COOKIE as PORTAL_COOKIE
+
+    assert ELDER_COOKIE == PORTAL_COOKIE
+    _person, statement = issued
+    client = public_client()
+    assert 'class="elder"' not in client.get(reverse("records:statement_verify"), {"code": statement.code}).content.decode()
+    client.cookies[PORTAL_COOKIE] = "1"
+    assert '<html lang="en" class="elder">' in client.get(reverse("records:statement_verify")).content.decode()
+
+
+def test_a_remembered_check_is_not_reused_once_the_keys_change(issued, settings, tmp_path):
+    """The signature check is memoised per code; the key files are part of the memo's key."""
+    _person, statement = issued
+    assert "Genuine statement" in verify_page(statement.code).content.decode()
+    assert "Genuine statement" in verify_page(statement.code.lower()).content.decode()  # normalised first
+    settings.STATEMENT_KEY_FILE = tmp_path / "another_key.pem"  # a new key is made there
+    assert "not signed by the agency" in verify_page(statement.code).content.decode()
+
+
+def test_banks_systems_get_json(issued):
+    """`?format=json` or `Accept: application/json`: the signed figures in fen, or the refusal's stable reason."""
+    _person, statement = issued
+    answer = public_client().get(reverse("records:statement_verify"), {"code": statement.code, "format": "json"})
+    assert answer["Content-Type"] == "application/json" and "Accept" in answer["Vary"]
+    assert answer.json() == {"valid": True, "serial": statement.serial, "year": 2025, "issued_on": TODAY.isoformat(),
+                             "masked_name": "陈*", "totals": {
+        "employee_fen": 133_900, "employer_fen": 330_200, "arrears_fen": 232_050, "pension_months": 3,
+        "pension_balance_fen": 157_362, "medical_balance_fen": 39_000, "benefits_fen": 12_345}}
+    refused = public_client("zh-hans").get(reverse("records:statement_verify"), {"code": "SSS1" + "A" * 40},
+                                           HTTP_ACCEPT="application/json")
+    assert refused.status_code == 200 and refused.json()["valid"] is False
+    assert refused.json()["reason"] == "unreadable" and refused.json()["message"] == "这不是记录单验证码，请检查是否输入完整。"
+    assert AccessEvent.objects.filter(event_type="records.statement_verified", data__outcome="unreadable").count() == 1
+
+
+def test_the_json_answer_is_rate_limited_too(issued, settings):
+    _person, statement = issued
+    settings.STATEMENT_VERIFY_PER_MINUTE = 1
+    client = public_client()
+    url = reverse("records:statement_verify")
+    assert client.get(url, {"code": statement.code, "format": "json"}).status_code == 200
+    limited = client.get(url, {"code": statement.code, "format": "json"})
+    assert limited.status_code == 429 and limited.json()["reason"] == "rate_limited" and limited["Retry-After"]

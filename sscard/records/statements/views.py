@@ -4,17 +4,23 @@ resume). Thin: parse, call one service or selector, render."""
 
 from __future__ import annotations
 
+import functools
 from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template import Context
+from django.template.loader import get_template
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
+from django.views.decorators.vary import vary_on_headers
 
 from sscard.accounts.decorators import citizen_required, staff_required
 from sscard.applications.receipt import receipt_language
@@ -27,6 +33,7 @@ from . import keys, selectors, services
 from .pdf import render_statement
 
 VERIFY_SCOPE = "statement_verify"
+ELDER_COOKIE = "sscard_elder"  # sscard.web.views.ELDER_COOKIE (records may not import web; a test checks they agree)
 REASONS = {
     rules.Reason.UNREADABLE: gettext_lazy("This is not a statement verification code. Check that it was entered completely."),
     rules.Reason.UNKNOWN_KEY: gettext_lazy("This code was not signed by the agency: the statement is not genuine."),
@@ -68,27 +75,77 @@ def download(request: HttpRequest, serial: str) -> HttpResponse:
     return response
 
 
+@functools.lru_cache(maxsize=2048)
+def _checked(code: str, key_file: str, extras_file: str) -> rules.Summary | rules.Reason:
+    """The signature check, memoised per code: it is pure (the same code and keys give the same answer), and the
+    key files are part of the key so a changed key store is never answered from memory."""
+    return rules.verify(code, keys.key_store().public_keys)
+
+
+@functools.lru_cache(maxsize=1)
+def _page_urls() -> dict[str, str]:
+    return {"home": reverse("web:index"), "login": reverse("accounts:login"), "terms": reverse("web:terms"),
+            "privacy": reverse("web:privacy"), "set_language": reverse("web:set_language")}
+
+
+@functools.lru_cache(maxsize=1)
+def _languages() -> list[tuple[str, str]]:
+    return [(code, get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES]
+
+
+def _render_verify(request: HttpRequest, context: dict, status: int = 200) -> HttpResponse:
+    """The lean page: a plain Context (no context processors: no session, user or messages on the public path)."""
+    context.update(portal_name=settings.PORTAL_NAME, elder_mode=request.COOKIES.get(ELDER_COOKIE) == "1",
+                   urls=_page_urls(), languages=_languages(), next=request.get_full_path(),
+                   csrf_token=get_token(request))
+    html = get_template("records/statements/verify.html").template.render(Context(context, autoescape=True))
+    return HttpResponse(html, status=status)
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    """Banks' systems ask with `?format=json` or `Accept: application/json` (docs/formats.md section 12)."""
+    return request.GET.get("format") == "json" or "application/json" in request.headers.get("Accept", "")
+
+
+def _json_answer(result: rules.Summary | rules.Reason | None, message: str = "", status: int = 200) -> HttpResponse:
+    if isinstance(result, rules.Summary):
+        body = {"valid": True, "serial": result.serial, "year": result.year, "issued_on": result.issued_on,
+                "masked_name": result.masked_name, "totals": dict(result.totals)}
+    else:
+        body = {"valid": False, "reason": result.value if result else "rate_limited", "message": str(message)}
+    return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+
+
 @never_cache
+@vary_on_headers("Accept")
 def verify(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("code", "") or request.POST.get("code", "")
+    as_json = _wants_json(request)
     context: dict = {"code": code}
+    if not code and as_json:
+        return _json_answer(rules.Reason.UNREADABLE, REASONS[rules.Reason.UNREADABLE])
     if code:
         if not ratelimit.hit(request, VERIFY_SCOPE, settings.STATEMENT_VERIFY_PER_MINUTE):
             context["error"] = _("Too many checks from your address. Try again in a minute.")
-            response = render(request, "records/statements/verify.html", context, status=429)
+            response = (_json_answer(None, context["error"], status=429) if as_json
+                        else _render_verify(request, context, status=429))
             response["Retry-After"] = str(ratelimit.retry_after())
             return response
-        result = rules.verify(code, keys.key_store().public_keys)
+        result = _checked(rules.normalise_code(code), str(settings.STATEMENT_KEY_FILE),
+                          str(settings.STATEMENT_EXTRA_KEYS_FILE or ""))
         if isinstance(result, rules.Reason):
             context["error"] = REASONS[result]  # answered 200, like a form with an error (no 4xx log noise)
             outcome, subject = result.value, ""
         else:
             context["summary"] = result
-            context["totals"] = selectors.shown_totals(result)
             outcome, subject = "valid", result.serial
         record_access(event_type="records.statement_verified", subject_type="statement", subject_id=subject,
                       data={"outcome": outcome}, request=request)
-    return render(request, "records/statements/verify.html", context)
+        if as_json:
+            return _json_answer(result, context.get("error", ""))
+        if "summary" in context:
+            context["totals"] = selectors.shown_totals(result)
+    return _render_verify(request, context)
 
 
 def statements_staff(view):
