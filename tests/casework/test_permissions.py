@@ -432,7 +432,18 @@ URLS = {
     "records_arrears": Url("casework:records_arrears"),
     "records_payment_file": Url("casework:records_payment_file"),
     "records_payment_entry": Url("casework:records_payment_entry"),
+    # A designated institution's agreement and keys: staff with reference.view_designatedinstitution only
+    # (tested in tests/settlement/); no casework role has it.
+    "settlement_institution": Url("casework:settlement_institution", lambda w: [_institution(w).pk]),
 }
+
+
+def _institution(world):
+    if not hasattr(world, "institution"):
+        from tests.settlement.conftest import institution
+
+        world.institution = institution()
+    return world.institution
 
 
 def _employer(world):
@@ -504,6 +515,7 @@ EXPECTED = {
     "records_arrears":         (NO,              NO,                     NO,                     NO,                     NO),
     "records_payment_file":    (NO,              NO,                     NO,                     NO,                     NO),
     "records_payment_entry":   (NO,              NO,                     NO,                     NO,                     NO),
+    "settlement_institution":  (NO,              NO,                     NO,                     NO,                     NO),
 }
 ROLE_ORDER = ("reviewer", "production", "clerk", "supervisor", "auditor")
 

@@ -204,3 +204,22 @@ def test_reconciliation_totals_and_detail(his, monkeypatch):
     cancel_ids = list(Voucher.objects.filter(kind="cancel").values_list("setl_id", flat=True))
     assert kinds == sorted([("amounts", s2["setl_id"]), ("missing_here", "Snotours"),
                             ("missing_there", s1["setl_id"]), ("missing_there", cancel_ids[0])])
+
+
+def test_key_rotation_two_active_keys_then_the_old_one_revoked(hospital, his):
+    import pytest
+
+    from sscard.settlement.client import HospitalClient
+    from sscard.settlement.keys import KeyIssueError, issue_key, revoke_key
+
+    card, identity = insured()
+    key_id, secret = issue_key(institution=hospital, actor=None)
+    rotated = HospitalClient(hospital.code, key_id, secret, his.transport)
+    assert his.person(identity)[0] == 200 and rotated.person(identity)[0] == 200
+    with pytest.raises(KeyIssueError):
+        issue_key(institution=hospital, actor=None)  # two active already
+    assert revoke_key(key_id=his.key_id, actor=None)
+    assert his.person(identity)[1]["code"] == "unknown_key"
+    assert rotated.person(identity)[0] == 200
+    wrong = HospitalClient("H42010600099", key_id, secret, his.transport)  # another institution's code
+    assert wrong.person(identity)[1]["code"] == "unknown_key"
