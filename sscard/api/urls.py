@@ -14,10 +14,8 @@ exactly one audience (Django tries the citizen API's paths, then the public one'
 the API was split. An audience with a breaking change moves to `/api/<audience>/v2/` rather than changing
 `/api/v1/`.
 
-Institutions (hospitals, pharmacies, banks, transit operators) come with settlement: their API will be
-mounted here at `/api/institutions/` (operations under `/api/institutions/v1/`, its document at
-`/api/institutions/openapi.json`), authenticating each institution by its own credentials and a signature
-over every request. Nothing is mounted there until that authentication exists.
+Designated hospitals and pharmacies have their own API (`settlement.py`, `/api/settlement/v1/`), each request
+signed with the institution's key over method, path, body hash, timestamp and nonce (docs/settlement.md).
 """
 
 from django.urls import path

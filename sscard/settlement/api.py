@@ -67,7 +67,7 @@ class PersonOut(Schema):
     psn_type: Literal["in_work", "retired"]
     may_settle: bool
     refusals: list[str] = Field(description="Why the person may not settle now (error codes).")
-    balc: int = Field(description="The medical personal account's balance, fen.")
+    balc: int = Field(strict=True, description="The medical personal account's balance, fen.")
     admissions: int
     fund_paid_fen: int
     cap_left_fen: int | None
@@ -90,9 +90,9 @@ class ClaimIn(Schema):
     identity: Identity
     mdtrt_id: str = Field("", max_length=32, description="The visit's id from 2201 (optional for outpatient).")
     med_type: Literal["outpatient", "inpatient"]
-    medfee_sumamt: int = Field(ge=0, le=10**12, description="The bill, fen.")
-    inscp_scp_amt: int = Field(ge=0, le=10**12, description="The part inside the insurance's scope, fen.")
-    acct_used_flag: bool = True
+    medfee_sumamt: int = Field(strict=True, ge=0, le=10**12, description="The bill, fen.")
+    inscp_scp_amt: int = Field(strict=True, ge=0, le=10**12, description="The part inside the insurance's scope, fen.")
+    acct_used_flag: bool = Field(True, strict=True)
 
 
 class StepOut(Schema):
@@ -128,12 +128,12 @@ class CancelOut(Schema):
 
 class TotalsIn(Schema):
     stmt_date: date
-    settlements: int = Field(ge=0, le=10**9)
-    cancellations: int = Field(ge=0, le=10**9)
-    medfee_sumamt: int = Field(ge=-10**15, le=10**15)
-    fund_pay_sumamt: int = Field(ge=-10**15, le=10**15)
-    acct_pay: int = Field(ge=-10**15, le=10**15)
-    psn_cash_pay: int = Field(ge=-10**15, le=10**15)
+    settlements: int = Field(strict=True, ge=0, le=10**9)
+    cancellations: int = Field(strict=True, ge=0, le=10**9)
+    medfee_sumamt: int = Field(strict=True, ge=-10**15, le=10**15)
+    fund_pay_sumamt: int = Field(strict=True, ge=-10**15, le=10**15)
+    acct_pay: int = Field(strict=True, ge=-10**15, le=10**15)
+    psn_cash_pay: int = Field(strict=True, ge=-10**15, le=10**15)
 
 
 class Totals(Schema):
@@ -154,10 +154,10 @@ class TotalsOut(Schema):
 
 class DetailLine(Schema):
     setl_id: str = Field(max_length=32)
-    medfee_sumamt: int = Field(ge=-10**12, le=10**12)
-    fund_pay_sumamt: int = Field(ge=-10**12, le=10**12)
-    acct_pay: int = Field(ge=-10**12, le=10**12)
-    psn_cash_pay: int = Field(ge=-10**12, le=10**12)
+    medfee_sumamt: int = Field(strict=True, ge=-10**12, le=10**12)
+    fund_pay_sumamt: int = Field(strict=True, ge=-10**12, le=10**12)
+    acct_pay: int = Field(strict=True, ge=-10**12, le=10**12)
+    psn_cash_pay: int = Field(strict=True, ge=-10**12, le=10**12)
 
 
 class DetailIn(Schema):

@@ -223,3 +223,14 @@ def test_key_rotation_two_active_keys_then_the_old_one_revoked(hospital, his):
     assert rotated.person(identity)[0] == 200
     wrong = HospitalClient("H42010600099", key_id, secret, his.transport)  # another institution's code
     assert wrong.person(identity)[1]["code"] == "unknown_key"
+
+
+def test_error_detail_in_the_requests_language(hospital, his):
+    from django.test import Client
+
+    from sscard.settlement.client import HospitalClient, django_transport
+
+    chinese = HospitalClient(his.institution, his.key_id, his.secret,
+                             django_transport(Client(HTTP_ACCEPT_LANGUAGE="zh-Hans")))
+    status, body = chinese.settle({"card_no": "", "card_sn": ""}, med_type="outpatient", total=1, eligible=1)
+    assert (status, body["code"], body["detail"]) == (400, "identity_required", "请提供卡号和卡识别码，或电子社保卡码。")
