@@ -7,11 +7,12 @@ msgid again returns the first answer. Amounts are integer fen. Fields and their 
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.security import APIKeyHeader
+from pydantic import BeforeValidator
 
 from sscard.apierrors import ApiError, ErrorOut, ValidationErrorOut
 from sscard.domain import settlement_signing as signing
@@ -20,6 +21,30 @@ from . import services
 from .errors import Refused
 
 router = Router(tags=["medical settlement"])
+
+
+def _whole_number(value):
+    """A JSON number that is a whole number (2, 2.0): JSON Schema's `integer`. Not a string, not a boolean."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("a whole number is expected")
+    if isinstance(value, float) and not value.is_integer():
+        raise ValueError("a whole number is expected")
+    return int(value)
+
+
+Whole = Annotated[int, BeforeValidator(_whole_number)]
+
+
+def _iso_day(value):
+    """A day as JSON Schema's `date` format: a YYYY-MM-DD string (not a number of seconds)."""
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or len(value) != 10:
+        raise ValueError("a day YYYY-MM-DD is expected")
+    return date.fromisoformat(value)
+
+
+Day = Annotated[date, BeforeValidator(_iso_day)]
 
 
 class InstitutionSignature(APIKeyHeader):
@@ -67,7 +92,7 @@ class PersonOut(Schema):
     psn_type: Literal["in_work", "retired"]
     may_settle: bool
     refusals: list[str] = Field(description="Why the person may not settle now (error codes).")
-    balc: int = Field(strict=True, description="The medical personal account's balance, fen.")
+    balc: int = Field(description="The medical personal account's balance, fen.")
     admissions: int
     fund_paid_fen: int
     cap_left_fen: int | None
@@ -90,8 +115,8 @@ class ClaimIn(Schema):
     identity: Identity
     mdtrt_id: str = Field("", max_length=32, description="The visit's id from 2201 (optional for outpatient).")
     med_type: Literal["outpatient", "inpatient"]
-    medfee_sumamt: int = Field(strict=True, ge=0, le=10**12, description="The bill, fen.")
-    inscp_scp_amt: int = Field(strict=True, ge=0, le=10**12, description="The part inside the insurance's scope, fen.")
+    medfee_sumamt: Whole = Field(ge=0, le=10**12, description="The bill, fen.")
+    inscp_scp_amt: Whole = Field(ge=0, le=10**12, description="The part inside the insurance's scope, fen.")
     acct_used_flag: bool = Field(True, strict=True)
 
 
@@ -127,13 +152,13 @@ class CancelOut(Schema):
 
 
 class TotalsIn(Schema):
-    stmt_date: date
-    settlements: int = Field(strict=True, ge=0, le=10**9)
-    cancellations: int = Field(strict=True, ge=0, le=10**9)
-    medfee_sumamt: int = Field(strict=True, ge=-10**15, le=10**15)
-    fund_pay_sumamt: int = Field(strict=True, ge=-10**15, le=10**15)
-    acct_pay: int = Field(strict=True, ge=-10**15, le=10**15)
-    psn_cash_pay: int = Field(strict=True, ge=-10**15, le=10**15)
+    stmt_date: Day
+    settlements: Whole = Field(ge=0, le=10**9)
+    cancellations: Whole = Field(ge=0, le=10**9)
+    medfee_sumamt: Whole = Field(ge=-10**15, le=10**15)
+    fund_pay_sumamt: Whole = Field(ge=-10**15, le=10**15)
+    acct_pay: Whole = Field(ge=-10**15, le=10**15)
+    psn_cash_pay: Whole = Field(ge=-10**15, le=10**15)
 
 
 class Totals(Schema):
@@ -154,14 +179,14 @@ class TotalsOut(Schema):
 
 class DetailLine(Schema):
     setl_id: str = Field(max_length=32)
-    medfee_sumamt: int = Field(strict=True, ge=-10**12, le=10**12)
-    fund_pay_sumamt: int = Field(strict=True, ge=-10**12, le=10**12)
-    acct_pay: int = Field(strict=True, ge=-10**12, le=10**12)
-    psn_cash_pay: int = Field(strict=True, ge=-10**12, le=10**12)
+    medfee_sumamt: Whole = Field(ge=-10**12, le=10**12)
+    fund_pay_sumamt: Whole = Field(ge=-10**12, le=10**12)
+    acct_pay: Whole = Field(ge=-10**12, le=10**12)
+    psn_cash_pay: Whole = Field(ge=-10**12, le=10**12)
 
 
 class DetailIn(Schema):
-    stmt_date: date
+    stmt_date: Day
     lines: list[DetailLine] = Field(max_length=200_000)
 
 

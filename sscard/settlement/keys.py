@@ -66,11 +66,12 @@ def revoke_key(*, key_id: str, actor, request=None) -> bool:
 def key_for(key_id: str) -> tuple[int, bytes] | None:
     """(institution id, secret) of an active key, or None. Kept a few seconds in this process: a revocation
     takes effect here at once and in other processes within _CACHE_SECONDS."""
+    key_id = key_id[:32]
     now = time.monotonic()
-    cached = _CACHE.get(key_id[:32])
+    cached = _CACHE.get(key_id)
     if cached is not None and cached[0] > now:
         return cached[1], cached[2]
-    row = (InstitutionKey.objects.filter(key_id=key_id[:32], revoked_at__isnull=True)
+    row = (InstitutionKey.objects.filter(key_id=key_id, revoked_at__isnull=True)
            .values_list("institution_id", "secret_encrypted").first())
     if row is None:
         return None
