@@ -234,3 +234,23 @@ def test_error_detail_in_the_requests_language(hospital, his):
                              django_transport(Client(HTTP_ACCEPT_LANGUAGE="zh-Hans")))
     status, body = chinese.settle({"card_no": "", "card_sn": ""}, med_type="outpatient", total=1, eligible=1)
     assert (status, body["code"], body["detail"]) == (400, "identity_required", "请提供卡号和卡识别码，或电子社保卡码。")
+
+
+def test_in_arrears_refused_until_paid(his):
+    from django.utils import timezone
+
+    from sscard.records.ledger_models import LedgerEntry
+    from sscard.records.models import Enrolment
+
+    card, identity = insured(balance_fen=1_000)
+    employer_id = Enrolment.objects.get(id_number=card.holder_id_number).employer_id
+    row = {"id_number": card.holder_id_number, "employer_id": employer_id, "month": date(2026, 3, 1),
+           "insurance_type": "medical", "wage_fen": 650_000, "base_fen": 650_000, "employer_fen": 52_000,
+           "employee_fen": 13_000, "created_at": timezone.now()}
+    LedgerEntry.objects.create(**row, status="assessed", version=1)
+    LedgerEntry.objects.create(**row, status="arrears", version=2)
+    status, body = his.settle(identity, med_type="outpatient", total=100, eligible=100)
+    assert (status, body["code"]) == (403, "in_arrears") and Voucher.objects.count() == 0
+    LedgerEntry.objects.create(**row, status="paid", version=3)  # paid late: the latest version is paid
+    status, body = his.settle(identity, med_type="outpatient", total=100, eligible=100)
+    assert status == 200, body
