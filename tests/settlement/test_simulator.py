@@ -33,3 +33,26 @@ def test_simulated_hospital_settles_cancels_and_reconciles(hospital, monkeypatch
     assert summary["reconciliation"]["totals"]["matches"] is True
     assert summary["reconciliation"]["detail"]["matches"] is True
     assert summary["reconciliation"]["detail"]["ours"] == 6
+
+
+def test_settlement_key_command_issues_lists_and_revokes(hospital):
+    import pytest
+    from django.core.management.base import CommandError
+
+    from sscard.audit.models import AuditEvent
+
+    out = StringIO()
+    call_command("settlement_key", "issue", hospital.code, stdout=out)
+    key_id = out.getvalue().split("key id: ")[1].split()[0]
+    secret = out.getvalue().split("secret: ")[1].strip()
+    listed = StringIO()
+    call_command("settlement_key", "list", hospital.code, stdout=listed)
+    assert key_id in listed.getvalue() and "active" in listed.getvalue() and secret not in listed.getvalue()
+    call_command("settlement_key", "issue", hospital.code, stdout=StringIO())
+    with pytest.raises(CommandError):
+        call_command("settlement_key", "issue", hospital.code, stdout=StringIO())  # two active already
+    call_command("settlement_key", "revoke", key_id, stdout=StringIO())
+    with pytest.raises(CommandError):
+        call_command("settlement_key", "revoke", key_id, stdout=StringIO())
+    assert AuditEvent.objects.filter(event_type="settlement.key_issued").count() == 2
+    assert AuditEvent.objects.filter(event_type="settlement.key_revoked").count() == 1
