@@ -74,9 +74,9 @@ def _refuse(refused: Refused):
 
 
 class Identity(Schema):
-    card_no: str = Field("", max_length=9, description="The card number (社会保障号码 card's number), with card_sn.")
-    card_sn: str = Field("", max_length=32, description="The card identifier read from the chip.")
-    ecard_token: str = Field("", max_length=2000, description="Or the e-card QR code's token.")
+    card_no: str = Field("", max_length=9, pattern=r"^[A-Za-z0-9]*$", description="The card number (社会保障号码 card's number), with card_sn.")
+    card_sn: str = Field("", max_length=32, pattern=r"^[A-Za-z0-9]*$", description="The card identifier read from the chip.")
+    ecard_token: str = Field("", max_length=2000, pattern=r"^[\x20-\x7e]*$", description="Or the e-card QR code's token.")
 
 
 class PersonIn(Schema):
@@ -99,7 +99,7 @@ class PersonOut(Schema):
 
 
 class RegisterIn(Schema):
-    msgid: str = Field(min_length=1, max_length=64)
+    msgid: str = Field(min_length=1, max_length=64, pattern=r"^[\x21-\x7e]+$")
     identity: Identity
     med_type: Literal["outpatient", "inpatient"]
 
@@ -111,9 +111,9 @@ class RegisterOut(Schema):
 
 
 class ClaimIn(Schema):
-    msgid: str = Field(min_length=1, max_length=64)
+    msgid: str = Field(min_length=1, max_length=64, pattern=r"^[\x21-\x7e]+$")
     identity: Identity
-    mdtrt_id: str = Field("", max_length=32, description="The visit's id from 2201 (optional for outpatient).")
+    mdtrt_id: str = Field("", max_length=32, pattern=r"^[A-Za-z0-9]*$", description="The visit's id from 2201 (optional for outpatient).")
     med_type: Literal["outpatient", "inpatient"]
     medfee_sumamt: Whole = Field(ge=0, le=10**12, description="The bill, fen.")
     inscp_scp_amt: Whole = Field(ge=0, le=10**12, description="The part inside the insurance's scope, fen.")
@@ -139,8 +139,8 @@ class SettlementOut(Schema):
 
 
 class CancelIn(Schema):
-    msgid: str = Field(min_length=1, max_length=64)
-    setl_id: str = Field(min_length=1, max_length=32)
+    msgid: str = Field(min_length=1, max_length=64, pattern=r"^[\x21-\x7e]+$")
+    setl_id: str = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9]+$")
 
 
 class CancelOut(Schema):
@@ -178,7 +178,7 @@ class TotalsOut(Schema):
 
 
 class DetailLine(Schema):
-    setl_id: str = Field(max_length=32)
+    setl_id: str = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9]+$")
     medfee_sumamt: Whole = Field(ge=-10**12, le=10**12)
     fund_pay_sumamt: Whole = Field(ge=-10**12, le=10**12)
     acct_pay: Whole = Field(ge=-10**12, le=10**12)
