@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "sscard.applications",
     "sscard.cards",
     "sscard.records",
+    "sscard.settlement",
     "sscard.casework",
     "sscard.ops",
 ]

@@ -11,6 +11,7 @@ urlpatterns = [
     path("staff/", include("sscard.staff_urls")),
     path("cards/", include("sscard.cards.urls")),
     path("records/", include("sscard.records.urls")),
+    path("settlement/", include("sscard.settlement.urls")),
     path(".well-known/sscard-ecard-keys.json", ecard_views.public_keys, name="ecard_keys"),
     path(".well-known/sscard-hotlist-keys.json", hotlist_views.public_keys, name="hotlist_keys"),
     path("dev/", include("sscard.notify.dev_urls")),

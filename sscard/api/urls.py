@@ -6,6 +6,7 @@
 | public (`public.py`) | none, rate-limited per client | `/api/v1/progress` | `/api/public/openapi.json`, `/api/public/docs` |
 | banks (`banks.py`) | per-bank HMAC signature over timestamp and body | `/api/banks/v1/card-events`, `/api/banks/v1/acks` | `/api/banks/openapi.json`, `/api/banks/docs` |
 | transit operators (`transit.py`) | bearer token per operator, rate-limited | `/api/transit/v1/hotlist/...` | `/api/transit/openapi.json`, `/api/transit/docs` |
+| designated hospitals and pharmacies (`settlement.py`) | per-institution key: HMAC over method, path, body hash, timestamp, nonce; rate-limited | `/api/settlement/v1/1101` ... `/3202` | `/api/settlement/openapi.json`, `/api/settlement/docs` |
 | all of `/api/v1/` (`combined.py`) | (a document only) | none of its own | `/api/openapi.json`, `/api/docs` |
 
 The citizen and public APIs share the `/api/v1/` prefix, which clients already use: each path belongs to
@@ -13,15 +14,13 @@ exactly one audience (Django tries the citizen API's paths, then the public one'
 the API was split. An audience with a breaking change moves to `/api/<audience>/v2/` rather than changing
 `/api/v1/`.
 
-Institutions (hospitals, pharmacies, banks, transit operators) come with settlement: their API will be
-mounted here at `/api/institutions/` (operations under `/api/institutions/v1/`, its document at
-`/api/institutions/openapi.json`), authenticating each institution by its own credentials and a signature
-over every request. Nothing is mounted there until that authentication exists.
+Designated hospitals and pharmacies have their own API (`settlement.py`, `/api/settlement/v1/`), each request
+signed with the institution's key over method, path, body hash, timestamp and nonce (docs/settlement.md).
 """
 
 from django.urls import path
 
-from . import banks, citizen, combined, public, transit
+from . import banks, citizen, combined, public, settlement, transit
 
 urlpatterns = [
     path("", citizen.api.urls),
@@ -29,4 +28,5 @@ urlpatterns = [
     path("", combined.api.urls),
     path("", banks.api.urls),
     path("", transit.api.urls),
+    path("", settlement.api.urls),
 ]

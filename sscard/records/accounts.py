@@ -329,3 +329,13 @@ def record_benefit(*, id_number: str, benefit_type: str, period_start: date, per
                 amount_fen=amount_fen, source_type=source_type, source_ref=source_ref, created_at=timezone.now())
     except IntegrityError:  # recorded a moment ago
         return BenefitRecord.objects.get(source_type=source_type, source_ref=source_ref)
+
+
+def current_balance(id_number: str, account: str, *, for_update: bool = False) -> int:
+    """The running balance of an account now (0 when it never moved); `for_update` locks its row (inside a
+    transaction) so that no other debit runs until the caller's transaction ends."""
+    rows = AccountBalance.objects.filter(id_number=id_number, account=account)
+    if for_update:
+        rows = rows.select_for_update()
+    found = list(rows.values_list("balance_fen", flat=True)[:1])
+    return found[0] if found else 0

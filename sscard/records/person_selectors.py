@@ -18,8 +18,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.db import connection
+from django.db.models import Max, Q
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
@@ -29,7 +31,7 @@ from sscard.domain.enrolment import INSURANCE_TYPES
 
 from . import ledger
 from .ledger_models import AccountBalance, AccountMovement, BenefitRecord, LedgerEntry
-from .models import TYPE_LABELS, Employer
+from .models import TYPE_LABELS, Employer, Enrolment
 
 LAST_MOVEMENTS = 10
 # Benefit types as recorded by their source (medical settlement now; pensions and unemployment later).
@@ -141,3 +143,22 @@ def records_cache_key(id_number: str, *, year: int | None, employer_names, langu
     digest = salted_hmac("sscard.records.mine", f"{id_number}|{version}|{names}|{year}|{language}",
                          algorithm="sha256").hexdigest()
     return f"records:mine:{digest}"
+
+
+def medical_standing(id_number: str, day: date) -> tuple[bool, bool]:
+    """(insured, paid_up) in employee medical insurance on `day`, from the records: insured when an enrolment
+    with medical insurance covers the day's month; paid up when none of the person's medical ledger records (the
+    highest version of each employer and month) is in arrears. Read on every settlement (indexed queries)."""
+    month = day.replace(day=1)
+    insured = Enrolment.objects.filter(Q(end_month__isnull=True) | Q(end_month__gte=month), id_number=id_number,
+                                       medical=True, start_month__lte=month).exists()
+    if not insured:
+        return False, False
+    medical = LedgerEntry.objects.filter(id_number=id_number, insurance_type="medical")
+    in_arrears = list(medical.filter(status=LedgerEntry.Status.ARREARS).values_list("employer_id", "month",
+                                                                                    "version"))
+    if not in_arrears:
+        return True, True
+    top = {(row["employer_id"], row["month"]): row["top"]
+           for row in medical.values("employer_id", "month").annotate(top=Max("version"))}
+    return True, not any(top.get((employer, month_), -1) == version for employer, month_, version in in_arrears)

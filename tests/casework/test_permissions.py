@@ -454,6 +454,9 @@ URLS = {
                                    effect=lambda w, s: False),
     # The yearly statement batch (counts only, no personal data): records officers and supervisors.
     "records_statements": Url("casework:records_statements", lambda w: _records_seeded()),
+    # A designated institution's agreement and keys: staff with reference.view_designatedinstitution only
+    # (tested in tests/settlement/); no casework role has it.
+    "settlement_institution": Url("casework:settlement_institution", lambda w: [_institution(w).pk]),
 }
 
 
@@ -463,6 +466,15 @@ def _records_seeded():
 
     reseed_records()
     return []
+
+
+
+def _institution(world):
+    if not hasattr(world, "institution"):
+        from tests.settlement.conftest import institution
+
+        world.institution = institution()
+    return world.institution
 
 
 def _employer(world):
@@ -547,6 +559,7 @@ EXPECTED = {
     "records_export_decide":   (NO,              NO,                     NO,                     NO,                     NO),
     "records_export_download": (NO,              NO,                     NO,                     NO,                     NO),
     "records_statements":      (NO,              NO,                     NO,                     (200, 200),             NO),
+    "settlement_institution":  (NO,              NO,                     NO,                     NO,                     NO),
 }
 ROLE_ORDER = ("reviewer", "production", "clerk", "supervisor", "auditor")
 
