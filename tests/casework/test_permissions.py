@@ -468,7 +468,6 @@ def _records_seeded():
     return []
 
 
-
 def _institution(world):
     if not hasattr(world, "institution"):
         from tests.settlement.conftest import institution
