@@ -56,7 +56,13 @@ def test_the_demo_records_show_every_feature_and_load_once(capsys, client):
     assert states.count("arrears") == 1 and "paid" in states and set(states) <= {"paid", "arrears", "open"}
     assert LedgerEntry.objects.filter(reason__startswith="演示：异议 2025-0612").count() == 1
     assert AccountMovement.objects.filter(kind="interest").exists()
-    assert BenefitRecord.objects.filter(source_type="demo").count() == 1
+    # 张三's outpatient visit at the tier-3 demo hospital: bill 356.00, 300.00 inside the scope; the fund pays
+    # 55 % of it (165.00), his medical account the remaining 191.00, nothing in cash.
+    from sscard.settlement.models import Voucher
+
+    assert list(Voucher.objects.values_list("medfee_sumamt", "fund_pay_sumamt", "acct_pay", "psn_cash_pay")) == [
+        (35_600, 16_500, 19_100, 0)]
+    assert list(BenefitRecord.objects.values_list("source_type", "amount_fen")) == [("settlement", 16_500)]
 
     call_command("load_demo")
     assert LedgerEntry.objects.count() == rows  # nothing added the second time

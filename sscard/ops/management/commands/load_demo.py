@@ -58,6 +58,10 @@ RECORDS_OFFICER = ("records", "郑档案")
 DEMO_PIN = "258036"  # 张三's card: not a run, not one digit, not from the ID number
 DEMO_CARD = {"card_number": "D00000001", "chip_id": "D" * 4 + "0" * 27 + "1", "issue_date": date(2026, 11, 1),
              "expiry_date": date(2036, 11, 1), "bank_account": "6222020200009876543", "manufacturer": "default"}
+# Designated institutions: code (H hospital / P pharmacy, district, serial), tier, names zh-Hans, en, es.
+DEMO_INSTITUTIONS = [("H42010600001", "3", "武汉示范医院", "Wuhan Demo Hospital", "Hospital de demostración de Wuhan"),
+                     ("P42010600002", "pharmacy", "武昌示范大药房", "Wuchang Demo Pharmacy",
+                      "Farmacia de demostración de Wuchang")]
 DEMO_EMPLOYER = {"credit_code": "91420106MA4K12345A", "name": "武汉示范科技有限公司",
                  "address": "武汉市武昌区中北路 100 号", "industry_class": 2, "district_code": "420106"}
 # The demo records: 张三 is enrolled from 2024-07 (so that his accounts have a balance on 1 January 2025 and earn
@@ -120,6 +124,10 @@ class Command(BaseCommand):
         if created and authorisation_code:
             self.stdout.write(f"  authorisation code of {CITIZENS[0]['real_name']} for a bank (30 days, shown once): "
                               f"{authorisation_code} at /records/verify/")
+        self.stdout.write(f"  settle   {DEMO_INSTITUTIONS[0][2]} ({DEMO_INSTITUTIONS[0][0]}, tier 3) and {DEMO_INSTITUTIONS[1][2]} "
+                          f"({DEMO_INSTITUTIONS[1][0]}): approved; {CITIZENS[0]['real_name']}'s visit settled (My "
+                          "medical settlements); a key for the simulated hospital: manage.py settlement_key issue "
+                          f"{DEMO_INSTITUTIONS[0][0]}, then manage.py simulate_hospital (docs/settlement.md)")
         self.stdout.write("  staff log in at /accounts/staff/login (no second factor in development)")
 
     @staticmethod
@@ -177,6 +185,7 @@ class Command(BaseCommand):
                 for bill in to_pay)
             record_payments.import_payment_file(staff=officer, filename="demo-bank-payments.csv",
                                                 content=content.encode(), today=today)
+        Command._demo_settlement()
         record_payments.mark_arrears(today=today)
         corrected_month, insurance_type, wage, reason = DEMO_CORRECTION
         entry = (LedgerEntry.objects.filter(id_number=zhang["id_number"], employer=employer, month=corrected_month,
@@ -185,9 +194,43 @@ class Command(BaseCommand):
             record_corrections.correct_entry(staff=officer, entry=entry, wage_fen=parse_amount(wage), reason=reason)
         if today > date(2025, 12, 31):
             record_accounts.credit_interest(year=2025, actor=officer)
-        record_accounts.record_benefit(id_number=zhang["id_number"], benefit_type="medical",
-                                       period_start=date(2026, 5, 12), period_end=date(2026, 5, 12),
-                                       amount_fen=12_345, source_type="demo", source_ref="DEMO-SETTLEMENT-1")
+
+    @staticmethod
+    def _demo_settlement() -> None:
+        """A designated tier-3 hospital in Wuchang and a pharmacy, approved by the demo supervisor (given the right
+        to approve agreements and to read institutions), each with a signing key; 张三's outpatient visit at the
+        hospital settled through the settlement API by the simulated hospital information system (read card,
+        register, pre-settle, settle), while his records are paid up (before the last bill falls into arrears)."""
+        from django.contrib.auth.models import Permission
+        from django.test import Client
+
+        from sscard.reference import services as reference_services
+        from sscard.reference.models import DesignatedInstitution
+        from sscard.settlement import simulator
+        from sscard.settlement.client import HospitalClient, django_transport
+        from sscard.settlement.keys import issue_key
+
+        supervisor = User.objects.get(username="supervisor")
+        supervisor.user_permissions.add(*Permission.objects.filter(
+            content_type__app_label="reference",
+            codename__in=["manage_institution_agreement", "view_designatedinstitution"]))
+        supervisor = User.objects.get(pk=supervisor.pk)  # a fresh permission cache
+        today = timezone.localdate()
+        keys = {}
+        for code, tier, zh, en, es in DEMO_INSTITUTIONS:
+            institution, _ = DesignatedInstitution.objects.get_or_create(code=code, defaults=dict(
+                name=zh, name_zh_hans=zh, name_en=en, name_es=es, tier=tier, district_code=code[1:7],
+                agreement_from=date(today.year, 1, 1), agreement_to=date(today.year + 2, 12, 31)))
+            if institution.state != "approved":
+                reference_services.approve_institution(institution_id=institution.pk, actor=supervisor,
+                                                       note="演示协议 / demo agreement")
+            keys[code] = issue_key(institution=institution, actor=supervisor)
+        code = DEMO_INSTITUTIONS[0][0]
+        key_id, secret = keys[code]
+        client = HospitalClient(code, key_id, secret, django_transport(Client(HTTP_ACCEPT_LANGUAGE="zh-hans")))
+        simulator.visit(client, simulator.Book(), {"card_no": DEMO_CARD["card_number"],
+                                                   "card_sn": DEMO_CARD["chip_id"]},
+                        med_type="outpatient", total=35_600, eligible=30_000)
 
     @staticmethod
     def _demo_art74(employer, officer) -> str:
