@@ -216,3 +216,69 @@ def test_the_json_answer_is_rate_limited_too(issued, settings):
     assert client.get(url, {"code": statement.code, "format": "json"}).status_code == 200
     limited = client.get(url, {"code": statement.code, "format": "json"})
     assert limited.status_code == 429 and limited.json()["reason"] == "rate_limited" and limited["Retry-After"]
+
+
+def fresh_render(code: str, language: str, csrf_token: str, next_path: str) -> str:
+    """The page rendered directly from the template, as the first pass did on every request (no cache)."""
+    from django.conf import settings as django_settings
+    from django.template import Context
+    from django.template.loader import get_template
+    from django.utils import translation
+
+    from sscard.records.statements import selectors, views
+
+    result = views._checked(rules.normalise_code(code), str(django_settings.STATEMENT_KEY_FILE),
+                            str(django_settings.STATEMENT_EXTRA_KEYS_FILE or ""))
+    context = {"code": code, "portal_name": django_settings.PORTAL_NAME, "elder_mode": False,
+               "urls": views._page_urls(), "languages": views._languages(), "next": next_path,
+               "csrf_token": csrf_token}
+    if isinstance(result, rules.Reason):
+        context["error"] = views.REASONS[result]
+    else:
+        context.update(summary=result, totals=selectors.shown_totals(result))
+    with translation.override(language):
+        return get_template("records/statements/verify.html").template.render(Context(context, autoescape=True))
+
+
+def csrf_of(html: str) -> str:  # the first (only) token field
+    return html.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+
+
+@pytest.mark.parametrize(("language", "code_of"), [
+    ("zh-hans", lambda statement: statement.code),
+    ("es", lambda statement: statement.code),
+    ("en", lambda statement: "SSS1" + "A" * 40),  # a refusal is cached too
+])
+def test_the_cached_page_is_the_fresh_render_with_the_requests_own_csrf_token(issued, language, code_of):
+    from django.middleware.csrf import _unmask_cipher_token
+
+    _person, statement = issued
+    code = code_of(statement)
+    url = reverse("records:statement_verify")
+    first, second = public_client(language), public_client(language)
+    pages = [first.get(url, {"code": code}).content.decode(), second.get(url, {"code": code}).content.decode()]
+    tokens = [csrf_of(html) for html in pages]
+    assert len(tokens[0]) == 64 and tokens[0] != tokens[1]  # each request its own (masked) token
+    for client, html, token in zip((first, second), pages, tokens, strict=True):
+        assert _unmask_cipher_token(token) == client.cookies["csrftoken"].value
+        assert html == fresh_render(code, language, token, f"{url}?code={code}")
+        assert "sscard-csrf-token" not in html
+    assert AccessEvent.objects.filter(event_type="records.statement_verified").count() == 2  # one per request
+
+
+def test_a_cached_page_is_not_served_once_a_new_key_file_is_set(issued, settings, tmp_path):
+    _person, statement = issued
+    assert "Genuine statement" in verify_page(statement.code).content.decode()  # now cached, in English ...
+    assert "auténtico" in verify_page(statement.code, "es").content.decode()  # ... and in Spanish
+    settings.STATEMENT_KEY_FILE = tmp_path / "rotated_key.pem"  # a new key is made there: the old code is unknown
+    html = verify_page(statement.code).content.decode()
+    assert "not signed by the agency" in html and "<dd>" not in html
+    assert 'aria-invalid="true"' in verify_page(statement.code, "es").content.decode()
+
+
+def test_user_input_cannot_plant_the_csrf_placeholder():
+    from sscard.records.statements.views import _CSRF_PLACEHOLDER
+
+    html = public_client().get(reverse("records:statement_verify"), {"code": _CSRF_PLACEHOLDER}).content.decode()
+    assert html.count("csrfmiddlewaretoken") == 1
+    assert "&lt;!--sscard-csrf-token--&gt;</textarea>" in html

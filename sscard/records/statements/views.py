@@ -16,8 +16,9 @@ from django.shortcuts import redirect, render
 from django.template import Context
 from django.template.loader import get_template
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.translation import get_language_info, gettext_lazy
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.vary import vary_on_headers
@@ -93,13 +94,39 @@ def _languages() -> list[tuple[str, str]]:
     return [(code, get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES]
 
 
+# The CSRF token is the only per-request part of the page: the cached HTML holds this placeholder (marked safe,
+# so no user input, which is escaped, can ever produce it) and each answer swaps in the request's own token.
+_CSRF_PLACEHOLDER = "<!--sscard-csrf-token-->"
+PAGE_CACHE_SIZE = 512
+
+
 def _render_verify(request: HttpRequest, context: dict, status: int = 200) -> HttpResponse:
     """The lean page: a plain Context (no context processors: no session, user or messages on the public path)."""
-    context.update(portal_name=settings.PORTAL_NAME, elder_mode=request.COOKIES.get(ELDER_COOKIE) == "1",
-                   urls=_page_urls(), languages=_languages(), next=request.get_full_path(),
-                   csrf_token=get_token(request))
-    html = get_template("records/statements/verify.html").template.render(Context(context, autoescape=True))
-    return HttpResponse(html, status=status)
+    html = _page_html(context.get("code", ""), request.get_full_path(), get_language(),
+                      request.COOKIES.get(ELDER_COOKIE) == "1", status == 429, str(settings.STATEMENT_KEY_FILE),
+                      str(settings.STATEMENT_EXTRA_KEYS_FILE or ""), settings.PORTAL_NAME)
+    return HttpResponse(html.replace(_CSRF_PLACEHOLDER, get_token(request), 1), status=status)
+
+
+@functools.lru_cache(maxsize=PAGE_CACHE_SIZE)
+def _page_html(code: str, next_path: str, language: str, elder_mode: bool, limited: bool, key_file: str,
+               extras_file: str, portal_name: str) -> str:
+    """The page's HTML, remembered per everything it is made of: the code as typed (the answer is the memoised
+    check's, keyed by the same key files), the path it returns to, the language, elder mode and the refusal for
+    too many checks. Only the CSRF token is left out (a placeholder)."""
+    context: dict = {"code": code}
+    if limited:
+        context["error"] = _("Too many checks from your address. Try again in a minute.")
+    elif code:
+        result = _checked(rules.normalise_code(code), key_file, extras_file)
+        if isinstance(result, rules.Reason):
+            context["error"] = REASONS[result]
+        else:
+            context.update(summary=result, totals=selectors.shown_totals(result))
+    context.update(portal_name=portal_name, elder_mode=elder_mode, urls=_page_urls(), languages=_languages(),
+                   next=next_path, csrf_token=mark_safe(_CSRF_PLACEHOLDER))
+    with translation.override(language):
+        return get_template("records/statements/verify.html").template.render(Context(context, autoescape=True))
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -121,31 +148,23 @@ def _json_answer(result: rules.Summary | rules.Reason | None, message: str = "",
 def verify(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("code", "") or request.POST.get("code", "")
     as_json = _wants_json(request)
-    context: dict = {"code": code}
     if not code and as_json:
         return _json_answer(rules.Reason.UNREADABLE, REASONS[rules.Reason.UNREADABLE])
     if code:
         if not ratelimit.hit(request, VERIFY_SCOPE, settings.STATEMENT_VERIFY_PER_MINUTE):
-            context["error"] = _("Too many checks from your address. Try again in a minute.")
-            response = (_json_answer(None, context["error"], status=429) if as_json
-                        else _render_verify(request, context, status=429))
+            response = (_json_answer(None, _("Too many checks from your address. Try again in a minute."), 429)
+                        if as_json else _render_verify(request, {"code": code}, status=429))
             response["Retry-After"] = str(ratelimit.retry_after())
             return response
         result = _checked(rules.normalise_code(code), str(settings.STATEMENT_KEY_FILE),
                           str(settings.STATEMENT_EXTRA_KEYS_FILE or ""))
-        if isinstance(result, rules.Reason):
-            context["error"] = REASONS[result]  # answered 200, like a form with an error (no 4xx log noise)
-            outcome, subject = result.value, ""
-        else:
-            context["summary"] = result
-            outcome, subject = "valid", result.serial
+        # A refusal is answered 200, like a form with an error (no 4xx log noise).
+        outcome, subject = (result.value, "") if isinstance(result, rules.Reason) else ("valid", result.serial)
         record_access(event_type="records.statement_verified", subject_type="statement", subject_id=subject,
                       data={"outcome": outcome}, request=request)
         if as_json:
-            return _json_answer(result, context.get("error", ""))
-        if "summary" in context:
-            context["totals"] = selectors.shown_totals(result)
-    return _render_verify(request, context)
+            return _json_answer(result, REASONS[result] if isinstance(result, rules.Reason) else "")
+    return _render_verify(request, {"code": code})
 
 
 def statements_staff(view):
