@@ -25,10 +25,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from sscard.core.errors import DomainError
+from sscard.core.signing_keys import KeyStore, build
 from sscard.domain import hotlist, regions
 from sscard.reference import selectors as reference_selectors
 
-from .ecard_keys import KeyStore, _build
 from .transit_models import HotListChange, HotListEntry, HotListVersion, TransitOperator
 
 MSG_SINCE_IN_FUTURE = gettext_noop(
@@ -177,7 +177,7 @@ def delta_list(operator: TransitOperator, since: int) -> bytes:
 # --- signing -----------------------------------------------------------------------------------------------
 
 def key_store() -> KeyStore:
-    return _build(str(settings.HOTLIST_KEY_FILE), settings.HOTLIST_KID, settings.HOTLIST_EXTRA_KEYS_FILE)
+    return build(str(settings.HOTLIST_KEY_FILE), settings.HOTLIST_KID, settings.HOTLIST_EXTRA_KEYS_FILE)
 
 
 def signature(body: bytes) -> str:
