@@ -267,7 +267,7 @@ def stored(setup_path: str, total: int) -> dict:
         while added < need:
             n = min(per_day, need - added)
             day = date(2024, 1, 1) + timedelta(days=(added // per_day) % 700)
-            added += _bulk_vouchers(_voucher_rows(n, institution_id=other.pk, day=day, prefix=f"O{added:08d}",
+            added += _bulk_vouchers(_voucher_rows(n, institution_id=other.pk, day=day, prefix=f"O{have + added:08d}",
                                                   id_numbers=ids))
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE settlement_voucher")
