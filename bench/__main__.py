@@ -11,7 +11,7 @@ import sys
 import time
 
 from . import procstat, report, wrk
-from .scenarios import SCENARIOS, Context, Scenario, _flat, records_flat
+from .scenarios import SCENARIOS, Context, Scenario, _flat, records_flat, settlement_flat
 from .server import Profile, Server
 
 # The production choice (docs/deploy.md, "Choosing the server"): granian's WSGI interface.
@@ -71,6 +71,7 @@ def run_scenario(ctx: Context, scenario: Scenario, ceilings: dict, quick: bool) 
             env={**run.env, **run.warmup_env}, threads=run.threads)
     result = measure(server, script=run.script, connections=scenario.connections, duration_s=duration,
                      env=run.env, threads=run.threads)
+    checks = run.after() if run.after else None
     if scenario.name == "ceiling":
         ceilings[scenario.connections] = result
     if run.server is not None:
@@ -102,6 +103,9 @@ def run_scenario(ctx: Context, scenario: Scenario, ceilings: dict, quick: bool) 
         if result.requests and seen / result.requests < share:
             problems.append(f"only {seen} of {result.requests} responses were {counter} "
                             f"(expected ≥{share:.0%}); counters {result.counters}")
+    if checks is not None:
+        row["checks"] = checks
+        problems += [f"{name} {checks[name]}" for name in run.must_be_zero if checks.get(name)]
     row["problems"] = problems
     if scenario.goal_met is not None:
         row["goal_met"] = bool(scenario.goal_met(result.rps, result.p99_ms, row["ratio"] or 0.0)) and not problems
@@ -137,7 +141,8 @@ def _run_scenarios(name: str, ctx: Context, only: set[str], quick: bool) -> list
 
 def _offline_only(only: set[str]) -> bool:
     """Only scenarios that need no server were asked for."""
-    return bool(only) and all(scenario.offline is not None for scenario in SCENARIOS if scenario.name in only)
+    return bool(only) and all(scenario.offline is not None and not scenario.needs_server
+                              for scenario in SCENARIOS if scenario.name in only)
 
 
 def run_profile(name: str, *, quick: bool, only: set[str], server_kind: str, workers: int, threads: int,
@@ -169,6 +174,10 @@ def run_profile(name: str, *, quick: bool, only: set[str], server_kind: str, wor
             large = by_name[f"{page}_10m"]
             large["vs_1m"] = flat_row
             large["goal_met"] = bool(large.get("goal_met")) and flat_row["flat"]
+        settle_flat = settlement_flat(by_name)
+        if settle_flat is not None:
+            by_name["settlement_1m"]["vs_10k_stored"] = settle_flat
+            by_name["settlement_1m"]["goal_met"] = bool(by_name["settlement_1m"].get("goal_met")) and settle_flat["flat"]
         submission = by_name.get("submission")
         if submission and not submission.get("skipped") and name == "postgres":
             submission["goal_met"] = (submission.get("flows_per_s") or 0) >= 100 and not submission["problems"]

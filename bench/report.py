@@ -81,6 +81,20 @@ def markdown(data: dict) -> str:
                              f"{r['runs']}; runs {r['raw_copy_s']} / {r['declare_s']}); raw/declare "
                              f"{r['ratio']}; req/s column: ledger rows per second of declare(), p50/p99: "
                              "median/slowest declare() in ms")
+            if row.get("checks"):
+                checks = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in row["checks"].items())
+                notes.append(f"- {row['title']}: counted in the database after the run: {checks}")
+            if row.get("vs_10k_stored"):
+                v = row["vs_10k_stored"]
+                notes.append(f"- {row['title']} against 10,000 vouchers stored: {v['rps_1m']} vs {v['rps_10k']} req/s "
+                             f"(×{v['rps_ratio']}), p99 {v['p99_1m_ms']} vs {v['p99_10k_ms']} ms (×{v['p99_ratio']}), "
+                             f"server CPU {v['cpu_ms_1m']} vs {v['cpu_ms_10k']} ms/request: "
+                             + ("flat" if v["flat"] else "not flat"))
+            if r.get("detail_body_bytes") is not None:
+                notes.append(f"- {row['title']}: {r['lines']:,} lines, 3202 body {r['detail_body_bytes']:,} bytes; "
+                             f"3201 {r['totals_s']} s (HTTP {r['status_3201']}, matches {r['matches_3201']}), "
+                             f"3202 {r['detail_s']} s (HTTP {r['status_3202']}, mismatches "
+                             f"{r['mismatches_3202']}); together {r['elapsed_s']} s")
             for problem in row.get("problems", []):
                 notes.append(f"- {row['title']}: {problem}")
         if notes:

@@ -83,6 +83,10 @@ class Run:
     threads: int | None = None
     # a server of the scenario's own (another database); its ceiling is measured on it
     server: object = None
+    # after the measured run: checks from the database (e.g. overdrafts), put in the row as `checks`; any
+    # non-zero value of a key in `must_be_zero` is a problem
+    after: Callable[[], dict] | None = None
+    must_be_zero: tuple[str, ...] = ()
 
 
 @dataclass
@@ -100,6 +104,8 @@ class Scenario:
     max_duration_s: float = 0  # e.g. cold look-ups: no more requests than never-asked codes
     # no HTTP: runs in a process of its own for the given seconds and returns the result row's `result`
     offline: Callable[[Context, float], dict] | None = None
+    # an offline scenario that still talks to the server (a few timed HTTP requests, no wrk)
+    needs_server: bool = False
 
 
 def _ceiling(ctx: Context) -> Run:
@@ -385,6 +391,120 @@ def _statement_verify(ctx: Context) -> Run:
                env={"BENCH_PATH": f"/records/statements/verify/?code={code}"}, expect={"status_200": 0.99})
 
 
+# --- Medical settlement (bench/settlement.py): signed 2207 requests pre-generated and replayed by wrk -----------
+
+SETTLE_PERSONS = 2_000  # insured persons with a card; the first 10 are the hot ones
+SETTLE_REQUESTS = 15_000  # signed requests per measured run (each used once: a second use would be a replay)
+SETTLE_SMALL_STORED, SETTLE_LARGE_STORED = 10_000, 1_000_000
+RECONCILE_LINES = 100_000
+
+
+def _settlement_data(ctx: Context) -> dict:
+    if "settlement" not in ctx.cache:
+        _progress_codes(ctx)  # the synthetic applications whose subjects get the cards
+        path = ctx.workdir / "settlement.json"
+        ctx.profile.python("-m", "bench.settlement", "setup", "--persons", str(SETTLE_PERSONS), "--out", str(path))
+        ctx.cache["settlement"] = {"path": path, **json.loads(path.read_text())}
+    return ctx.cache["settlement"]
+
+
+def _settle_requests(ctx: Context, name: str, count: int, first: int, persons: int) -> Path:
+    """Signed 2207 requests made now (their timestamps are valid 5 minutes)."""
+    data = _settlement_data(ctx)
+    path = ctx.workdir / f"settle-{name}.tsv"
+    ctx.profile.python("-m", "bench.settlement", "requests", "--setup", str(data["path"]), "--count", str(count),
+                       "--first", str(first), "--persons", str(persons), "--out", str(path))
+    return path
+
+
+def _settlement_check(ctx: Context, first: int, persons: int) -> dict:
+    data = _settlement_data(ctx)
+    done = subprocess.run([sys.executable, "-m", "bench.settlement", "check", "--setup", str(data["path"]),
+                           "--first", str(first), "--persons", str(persons)], cwd=ROOT,
+                          env=ctx.profile.process_env(), check=True, capture_output=True, text=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _settlement_stored(ctx: Context, total: int) -> dict:
+    data = _settlement_data(ctx)
+    done = subprocess.run([sys.executable, "-m", "bench.settlement", "stored", "--setup", str(data["path"]),
+                           "--total", str(total)], cwd=ROOT, env=ctx.profile.process_env(), check=True,
+                          capture_output=True, text=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _settle_run(ctx: Context, name: str, first: int, persons: int, check: bool = False) -> Run:
+    data = _settlement_data(ctx)
+    count = SETTLE_REQUESTS // 4 if ctx.quick else SETTLE_REQUESTS
+    warm = _settle_requests(ctx, f"{name}-warm", count // 4, first, persons)
+    measured = _settle_requests(ctx, name, count, first, persons)
+    env = {"BENCH_DATA": str(measured), "BENCH_INSTITUTION": data["institution"], "BENCH_KEY_ID": data["key_id"]}
+    return Run(path="/api/settlement/v1/2207", script="settlement.lua", env=env,
+               warmup_env={"BENCH_DATA": str(warm)}, expect={"status_200": 0.99},
+               after=(lambda: _settlement_check(ctx, first, persons)) if check else None,
+               must_be_zero=("overdrafts", "cap_breaches", "balance_mismatches", "fund_mismatches") if check else ())
+
+
+def _settlement_2207(ctx: Context) -> Run:
+    """32 clients settling for persons 11..2000 in turn, with 10,000 vouchers stored beforehand."""
+    stored = _settlement_stored(ctx, SETTLE_SMALL_STORED)
+    run = _settle_run(ctx, "2207", 10, SETTLE_PERSONS - 10)
+    run.env["BENCH_STORED"] = str(stored["stored"])
+    return run
+
+
+def _settlement_hot10(ctx: Context) -> Run:
+    """32 clients settling for the same 10 persons (their ¥300 accounts and outpatient caps are spent within the
+    run); then overdrafts and cap breaches counted from the database."""
+    return _settle_run(ctx, "hot10", 0, 10, check=True)
+
+
+def _settlement_1m(ctx: Context) -> Run:
+    """As settlement_2207, with 1,000,000 vouchers stored (old ones bulk-inserted)."""
+    stored = _settlement_stored(ctx, SETTLE_LARGE_STORED)
+    run = _settle_run(ctx, "1m", 10, SETTLE_PERSONS - 10)
+    run.env["BENCH_STORED"] = str(stored["stored"])
+    return run
+
+
+def _settlement_reconcile(ctx: Context, seconds: float) -> dict:
+    """One institution's day of 100,000 settlements (bulk-inserted) reconciled over HTTP: 3201, then 3202 with the
+    100,000 lines; p50 is 3201's time and p99 the two together, in ms."""
+    data = _settlement_data(ctx)
+    import datetime as dt
+
+    day = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+    subprocess.run([sys.executable, "-m", "bench.settlement", "vouchers", "--setup", str(data["path"]), "--count",
+                    str(RECONCILE_LINES), "--day", day], cwd=ROOT, env=ctx.profile.process_env(), check=True,
+                   capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-m", "bench.settlement", "reconcile", "--setup", str(data["path"]),
+                           "--url", ctx.server.url, "--day", day], cwd=ROOT, env=ctx.profile.process_env(),
+                          check=True, capture_output=True, text=True)
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    return {**result, "rps": round(result["lines"] / result["elapsed_s"], 1) if result["elapsed_s"] else 0,
+            "p50_ms": round(1000 * result["totals_s"], 1), "p99_ms": round(1000 * result["elapsed_s"], 1)}
+
+
+def settlement_flat(rows: dict) -> dict | None:
+    """settlement_2207 (10,000 vouchers stored) against settlement_1m (1,000,000): flat when p99 at 1M <= 1.5 x
+    p99 at 10k and req/s at 1M >= 0.67 x req/s at 10k."""
+    small, large = rows.get("settlement_2207"), rows.get("settlement_1m")
+    if not small or not large or small.get("skipped") or large.get("skipped"):
+        return None
+    a, b = small["result"], large["result"]
+    p99_ratio = b["p99_ms"] / a["p99_ms"] if a["p99_ms"] else None
+    rps_ratio = b["rps"] / a["rps"] if a["rps"] else None
+    return {"rps_10k": a["rps"], "rps_1m": b["rps"], "p99_10k_ms": a["p99_ms"], "p99_1m_ms": b["p99_ms"],
+            "cpu_ms_10k": a["server_cpu_ms_per_request"], "cpu_ms_1m": b["server_cpu_ms_per_request"],
+            "p99_ratio": round(p99_ratio, 2) if p99_ratio else None,
+            "rps_ratio": round(rps_ratio, 2) if rps_ratio else None,
+            "flat": bool(p99_ratio is not None and rps_ratio is not None and p99_ratio <= 1.5 and rps_ratio >= 0.67)}
+
+
+def _settle_goal(rps: float, p99_ms: float, ratio: float) -> bool:
+    return rps >= 200 and p99_ms < 100
+
+
 def _progress_goal(rps: float, p99_ms: float, ratio: float) -> bool:
     return ratio >= 0.5 and p99_ms < 50
 
@@ -436,4 +556,15 @@ SCENARIOS: list[Scenario] = [
              "p50: worker CPU ms each; p99: machine CPU ms each)", None, connections=1,
              goal="≥100 statements/s, ≤20 ms CPU each", profiles=("postgres",), offline=_statement_batch,
              goal_met=lambda rps, p99, ratio: rps >= 100 and p99 <= 20),
+    Scenario("settlement_2207", "Medical settlement 2207, signed requests, 1,990 persons, 10,000 vouchers stored",
+             _settlement_2207, goal="≥200/s, p99 < 100 ms", goal_met=_settle_goal),
+    Scenario("settlement_hot10", "Medical settlement 2207, all 32 clients on the same 10 persons (accounts and "
+             "caps spent); overdrafts and cap breaches counted after", _settlement_hot10,
+             goal="0 overdrafts, 0 cap breaches", goal_met=lambda rps, p99, ratio: True),
+    Scenario("settlement_reconcile", "Reconciliation of one institution's day of 100,000 settlements over HTTP "
+             "(3201 + 3202; p50: 3201 ms, p99: both ms; rps: lines/s)", None, connections=1, goal="< 10 s",
+             goal_met=lambda rps, p99, ratio: p99 < 10_000, offline=_settlement_reconcile, needs_server=True),
+    Scenario("settlement_1m", "Medical settlement 2207 as settlement_2207, 1,000,000 vouchers stored",
+             _settlement_1m, goal="≥200/s, p99 < 100 ms, flat from 10k", goal_met=_settle_goal,
+             profiles=("postgres",)),
 ]

@@ -61,6 +61,8 @@ class Profile:
             "SSCARD_HOTLIST_REQUESTS_PER_MINUTE": "1000000000",
             # wrk is one client: the statement verification page's per-client limit must not interfere.
             "SSCARD_STATEMENT_VERIFY_PER_MINUTE": "1000000000",
+            # wrk is one hospital: the settlement API's per-institution limit must not be what is measured.
+            "SSCARD_SETTLEMENT_REQUESTS_PER_MINUTE": "1000000000",
         }
         if name == "sqlite":
             env.update({"SSCARD_DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite3'}", "SSCARD_REDIS_URL": ""})

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "sscard.ops.middleware.ObservabilityMiddleware",  # first: times the whole stack, sets the request id
     "sscard.apierrors.ApiErrorMiddleware",  # every error under /api/ in the API's JSON error shape
+    "sscard.settlement.middleware.SettlementDetailBodyMiddleware",  # 3202's large body, that path only
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -400,3 +401,7 @@ HOTLIST_KID = os.environ.get("SSCARD_HOTLIST_KID", "")
 HOTLIST_EXTRA_KEYS_FILE = os.environ.get("SSCARD_HOTLIST_EXTRA_KEYS", "")
 HOTLIST_DELTA_DAYS = int(os.environ.get("SSCARD_HOTLIST_DELTA_DAYS", "30"))
 HOTLIST_REQUESTS_PER_MINUTE = int(os.environ.get("SSCARD_HOTLIST_REQUESTS_PER_MINUTE", "60"))
+# Settlement API (docs/settlement.md): requests per institution a minute; the reconciliation detail (3202) may be
+# larger than DATA_UPLOAD_MAX_MEMORY_SIZE (a day of 100,000 settlements is ~10 MB of JSON): up to this many bytes.
+SETTLEMENT_REQUESTS_PER_MINUTE = int(os.environ.get("SSCARD_SETTLEMENT_REQUESTS_PER_MINUTE", "6000"))
+SETTLEMENT_DETAIL_MAX_BYTES = int(os.environ.get("SSCARD_SETTLEMENT_DETAIL_MAX_BYTES", str(32 * 1024 * 1024)))

@@ -16,6 +16,7 @@ import time
 from dataclasses import asdict
 from datetime import date
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -38,7 +39,6 @@ from .errors import Refused
 from .keys import key_for
 from .models import Message, PersonYear, Visit, Voucher
 
-RATE_LIMIT_PER_MINUTE = 6000
 NONCE_SECONDS = 2 * signing.TIMESTAMP_WINDOW_S + 60  # a nonce is remembered longer than a timestamp is fresh
 MEDICAL = AccountMovement.Account.MEDICAL
 
@@ -69,7 +69,7 @@ def authenticate(*, method: str, path: str, body: bytes, headers, today: date | 
                                             institution.agreement_to, today or timezone.localdate())
     if refusals:
         raise Refused(str(refusals[0]))
-    if not ratelimit.hit_key("settlement", institution.code, RATE_LIMIT_PER_MINUTE):
+    if not ratelimit.hit_key("settlement", institution.code, settings.SETTLEMENT_REQUESTS_PER_MINUTE):
         raise Refused("rate_limited")
     return institution
 
