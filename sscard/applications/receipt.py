@@ -84,13 +84,13 @@ def receipt_language(user=None) -> str:
 
 
 @dataclass(frozen=True)
-class _Languages:
+class Languages:
     """Chinese, and the reader's language when it is another one (`other` is None for a Chinese reader)."""
 
     other: str | None
 
     @classmethod
-    def for_reader(cls, language: str) -> _Languages:
+    def for_reader(cls, language: str) -> Languages:
         language = (language or "").lower()
         return cls(None if not language or language.startswith("zh") else language)
 
@@ -176,7 +176,7 @@ def _region_in(code: str, language: str) -> str:
     return ", ".join(names)
 
 
-def _rows(application: Application, lang: _Languages) -> list[tuple[list[str], str]]:
+def _rows(application: Application, lang: Languages) -> list[tuple[list[str], str]]:
     submitted = timezone.localtime(application.submitted_at)
     delivery = Delivery(application.delivery)
     rows = [
@@ -217,7 +217,7 @@ def _field(row, field: str, language: str | None) -> str:
         return getattr(row, field) or ""
 
 
-def _name(row, lang: _Languages) -> str:
+def _name(row, lang: Languages) -> str:
     """A bank's or outlet's name: in the reader's language with the Chinese name (on the signs) beside it."""
     return lang.both(_field(row, "name", lang.other), _field(row, "name", None))
 
@@ -225,7 +225,7 @@ def _name(row, lang: _Languages) -> str:
 def render_receipt(application: Application, *, language: str | None = None) -> bytes:
     """The receipt as PDF bytes, in Chinese and (if it is another) the reader's `language` (default: the
     active language)."""
-    lang = _Languages.for_reader(language if language is not None else receipt_language())
+    lang = Languages.for_reader(language if language is not None else receipt_language())
     path, index = font_file()
     pdf = _Receipt(wrapmode=WrapMode.WORD if lang.other else WrapMode.CHAR)
     pdf.set_title(f"{lang.chinese(TITLE)} {application.display_code}")

@@ -1,6 +1,9 @@
 """Medical settlement at designated institutions, in pure Python: who may settle, how a bill is split between the
 pooled fund, the personal account and the patient, and how a cancellation gives back what a settlement took.
 
+Over ~400 lines because the policy, eligibility, the split and the cancellation are one set of rules that the
+property tests check together (a cancellation must undo exactly what the split wrote into the person's year).
+
 The figures are data per year (`SettlementPolicy`, kept in `sscard.reference.SettlementPolicy` and read through
 `sscard.reference.selectors.settlement_policy`); the defaults are domain.md's "Medical settlement" (Wuhan-like).
 Money is integer fen; ratios are integer basis points (1 bp = 0.01 %). See docs/settlement.md for worked examples.

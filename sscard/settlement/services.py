@@ -7,7 +7,9 @@ Concurrency: a settlement or cancellation locks the person's `PersonYear` row (S
 then the medical account's balance row (in `records.accounts.credit`), always in that order; the split is
 computed from what it read under the lock, so concurrent settlements of one person run one after the other and
 never exceed a cap nor overdraw the account.
-"""
+
+Over ~400 lines because every operation shares the request's checks and the person's locked year; the
+signature and keys already live apart (`keys.py`), the rules in `domain/settlement.py`."""
 
 from __future__ import annotations
 

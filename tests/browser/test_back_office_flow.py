@@ -178,7 +178,7 @@ def test_a_case_goes_from_review_to_the_holders_hands(django_db_serialized_rollb
     # --- The supervisor's dashboard.
     boss = make_page()
     staff_login(boss, "supervisor")
-    boss.get_by_role("link", name="Dashboard").click()
+    boss.get_by_role("link", name="Dashboard", exact=True).click()
     expect(boss.get_by_role("heading", level=1)).to_have_text("Supervisor dashboard")
     assert_accessible(boss)
     screenshot(boss, "staff-dashboard")

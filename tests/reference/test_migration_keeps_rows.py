@@ -19,8 +19,9 @@ BEFORE = [
     ("reference", None),
 ]
 # Apps created after that commit, whose later migrations depend on the moved apps' later ones (records.0008 on
-# reference.0012 and cards.0010): taken back to before their first migration, as they were at that commit.
-BEFORE += [("records", None)]
+# reference.0012 and cards.0010, settlement.0001 on reference.0011): taken back to before their first migration,
+# as they were at that commit.
+BEFORE += [("records", None), ("settlement", None)]
 MOVED_APPS = {label for label, _name in BEFORE}
 AT = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 

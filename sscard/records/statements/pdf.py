@@ -1,6 +1,6 @@
 """The statement as PDF, rendered from its stored contents and code (not stored: docs/records.md says why).
 
-Chinese, plus the reader's language where it is not Chinese (the receipt's `_Languages`), in the common font
+Chinese, plus the reader's language where it is not Chinese (the receipt's `Languages`), in the common font
 (below) or the full CJK font where a character is missing from it. Deterministic: the same contents and code give
 the same bytes (the creation date is the statement's issue date)."""
 
@@ -21,7 +21,7 @@ from fpdf import FPDF
 from fpdf.enums import WrapMode
 from fpdf.fonts import FontFace
 
-from sscard.applications.receipt import _Languages, font_file
+from sscard.applications.receipt import Languages, font_file
 from sscard.domain.contributions import yuan
 from sscard.domain.masking import mask_id_number
 from sscard.domain.statement import group_code
@@ -152,7 +152,7 @@ def render_statement(*, contents_bytes: bytes, code: str, language: str, site_ur
 
 
 def _render(contents: dict, code: str, language: str, site_url: str, *, full: bool) -> FPDF:
-    lang = _Languages.for_reader(language)
+    lang = Languages.for_reader(language)
     pdf = _Page(format="A4")
     pdf.wrapmode = WrapMode.WORD if lang.other else WrapMode.CHAR
     issued = dt.date.fromisoformat(contents["issued_on"])
