@@ -132,8 +132,8 @@ def test_the_pdf_uses_the_common_font_and_the_full_one_for_a_rare_character(name
     from sscard.records.statements import pdf
 
     fonts = []
-    real = pdf._add_font
-    monkeypatch.setattr(pdf, "_add_font", lambda document, *, full: (fonts.append(full), real(document, full=full)))
+    real = pdf.add_cjk_font
+    monkeypatch.setattr(pdf, "add_cjk_font", lambda document, *, full: (fonts.append(full), real(document, full=full)))
     contents = rules.build_contents(serial="2025Y0123456789", kind="yearly", year=2025, issued_on=TODAY,
                                     id_number="360426199101010071", name=name, entries=[], movements=[], benefits=[])
     body = pdf.render_statement(contents_bytes=rules.canonical_bytes(contents), code="SSS1AAAA", language="es")

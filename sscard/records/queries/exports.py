@@ -1,7 +1,7 @@
 """The downloads of "Query and verification": a person's record of a year as CSV and PDF, an employer's
 contributions of a year (or a month) as CSV. CSV cells go through the one formula-escaping writer
 (`domain/spreadsheet.py`); amounts are written as numbers (yuan with two decimals), so a negative correction
-stays a number. The PDF is built with fpdf2 and the CJK font of the receipts (`applications.receipt.font_file`),
+stays a number. The PDF is built with fpdf2 and the common CJK font of the receipts' module (`applications.receipt.add_cjk_font`),
 in the reader's language (Chinese for a Chinese reader); names and ID numbers are masked on both."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from fpdf import FPDF
 from fpdf.enums import WrapMode
 from fpdf.fonts import FontFace
 
-from sscard.applications.receipt import font_file
+from sscard.applications.receipt import add_cjk_font
 from sscard.domain import spreadsheet
 from sscard.domain.contributions import yuan
 
@@ -109,9 +109,18 @@ class _Pdf(FPDF):
 
 
 def person_pdf(record: YearRecord, *, masked_name: str, masked_id_number: str, language: str) -> bytes:
-    """The person's record of a year as PDF bytes, every label in `language`."""
+    """The person's record of a year as PDF bytes, every label in `language`: in the common CJK font, or again in
+    the full font where the common one lacks a character (a rare employer name)."""
+    pdf = _person_pdf(record, masked_name=masked_name, masked_id_number=masked_id_number, language=language,
+                      full=False)
+    if pdf.fonts["cjk"].missing_glyphs:
+        pdf = _person_pdf(record, masked_name=masked_name, masked_id_number=masked_id_number, language=language,
+                          full=True)
+    return bytes(pdf.output())
+
+
+def _person_pdf(record: YearRecord, *, masked_name: str, masked_id_number: str, language: str, full: bool) -> _Pdf:
     with translation.override(language):
-        path, index = font_file()
         pdf = _Pdf(format="A4")
         pdf.wrapmode = WrapMode.CHAR if language.lower().startswith("zh") else WrapMode.WORD
         title = _("Social insurance record of %(year)s") % {"year": record.year or "—"}
@@ -120,7 +129,7 @@ def person_pdf(record: YearRecord, *, masked_name: str, masked_id_number: str, l
         pdf.set_creator("sscard")
         pdf.set_margins(MARGIN, 15, MARGIN)
         pdf.set_auto_page_break(True, margin=15)
-        pdf.add_font("cjk", "", path, collection_font_number=index)
+        add_cjk_font(pdf, full=full)
         pdf.add_page()
         pdf.set_font("cjk", size=16)
         pdf.multi_cell(0, 9, title, align="C", new_x="LMARGIN", new_y="NEXT", wrapmode=pdf.wrapmode)
@@ -157,4 +166,4 @@ def person_pdf(record: YearRecord, *, masked_name: str, masked_id_number: str, l
         pdf.set_font("cjk", size=8)
         pdf.multi_cell(0, 4, f"{settings.PORTAL_NAME!s} · {timezone.localtime():%Y-%m-%d %H:%M}", align="C",
                        new_x="LMARGIN", new_y="NEXT", wrapmode=pdf.wrapmode)
-        return bytes(pdf.output())
+        return pdf

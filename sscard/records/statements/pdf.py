@@ -7,21 +7,16 @@ the same bytes (the creation date is the statement's issue date)."""
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import hashlib
 import io
 import json
-import os
-from pathlib import Path
 
 import segno
-from django.conf import settings
 from django.utils.translation import gettext_lazy
 from fpdf import FPDF
 from fpdf.enums import WrapMode
 from fpdf.fonts import FontFace
 
-from sscard.applications.receipt import Languages, font_file
+from sscard.applications.receipt import Languages, add_cjk_font
 from sscard.domain.contributions import yuan
 from sscard.domain.masking import mask_id_number
 from sscard.domain.statement import group_code
@@ -65,57 +60,6 @@ OBJECT = gettext_lazy("Where to object: if a figure is wrong, ask your social in
                       "it by a new version; you are told either way.")
 FREE = gettext_lazy("This statement is free of charge.")
 VERIFY_PATH = "/records/statements/verify/"
-
-
-# The common font: the CJK font cut down once to the characters of GB 2312 (6,763 hanzi: nearly every name),
-# ASCII, Latin-1 and Latin Extended (Spanish, pinyin) and the usual punctuation and full-width forms. fpdf2 parses
-# the font for each document and cuts it down again when it writes the PDF: on the 65,000 glyphs of Noto Sans CJK
-# that is ~0.5 s of CPU a statement, on the ~7,700 of the common font ~65 ms. Built once per machine (~7 s) into
-# VAR_DIR/fonts/ and reused by every process; a statement with a character outside it (a rare name) is rendered
-# again with the full font.
-COMMON_FONT_VERSION = 1
-
-
-def _common_codepoints() -> set[int]:
-    chars = set(range(0x20, 0x7F)) | set(range(0xA0, 0x250)) | set(range(0x2000, 0x2070))
-    chars |= set(range(0x3000, 0x3040)) | set(range(0xFF00, 0xFFF0))
-    for high in range(0xB0, 0xF8):
-        for low in range(0xA1, 0xFF):
-            try:
-                chars.add(ord(bytes([high, low]).decode("gb2312")))
-            except UnicodeDecodeError:
-                continue
-    return chars
-
-
-@functools.lru_cache(maxsize=2)
-def common_font(source: str, index: int) -> str:
-    """The path of the common font cut from `source` (built on first use, then kept on disk)."""
-    from fontTools import subset, ttLib
-
-    stat = os.stat(source)
-    tag = hashlib.sha256(f"{source}#{index}#{stat.st_size}#{stat.st_mtime_ns}#{COMMON_FONT_VERSION}".encode())
-    path = Path(settings.VAR_DIR) / "fonts" / f"statement-common-{tag.hexdigest()[:16]}.otf"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        font = ttLib.TTFont(source, fontNumber=index, lazy=True)
-        options = subset.Options()
-        options.layout_features, options.name_IDs, options.notdef_outline = [], ["*"], True
-        subsetter = subset.Subsetter(options)
-        subsetter.populate(unicodes=_common_codepoints())
-        subsetter.subset(font)
-        temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        font.save(str(temporary))
-        os.replace(temporary, path)  # atomic: another process never reads half a file
-    return str(path)
-
-
-def _add_font(pdf: FPDF, *, full: bool) -> None:
-    path, index = font_file()
-    if full:
-        pdf.add_font("cjk", "", path, collection_font_number=index)
-    else:
-        pdf.add_font("cjk", "", common_font(path, index))
 
 
 class _Page(FPDF):
@@ -162,7 +106,7 @@ def _render(contents: dict, code: str, language: str, site_url: str, *, full: bo
     pdf.set_creator("sscard")
     pdf.set_margins(MARGIN, 14, MARGIN)
     pdf.set_auto_page_break(True, margin=14)
-    _add_font(pdf, full=full)
+    add_cjk_font(pdf, full=full)
     pdf.add_page()
 
     def both(label) -> str:
