@@ -22,11 +22,14 @@ class RecordAuthorisation(models.Model):
     created_at = models.DateTimeField()
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # The form's one-time token: the same form sent twice (a reload, a double click) issues one code.
+    form_token = models.UUIDField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("record authorisation")
         verbose_name_plural = _("record authorisations")
         indexes = [models.Index(fields=["person", "created_at"], name="records_authorisation_person")]
+        constraints = [models.UniqueConstraint(fields=["person", "form_token"], name="records_authorisation_once")]
 
     def __str__(self) -> str:
         return f"…{self.code_hint}"

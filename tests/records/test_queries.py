@@ -170,6 +170,39 @@ def test_issuing_on_the_page_shows_the_code_once(person):
     assert shown not in client.get(reverse("records:authorisations")).content.decode()
 
 
+def test_the_same_form_sent_twice_issues_one_code_and_says_so(person):
+    """A reload of the answer page (the browser sends the form again) or a double click issues no second code."""
+    client = citizen_client(person)
+    form = client.get(reverse("records:authorisations")).content.decode()
+    token = form.split('name="token" value="')[1].split('"')[0]
+    data = {"parts": ["contributions"], "year_from": "2025", "year_to": "2026", "days": "7", "token": token}
+    first = client.post(reverse("records:authorisations"), data).content.decode()
+    shown = first.split('id="issued-code"><strong>')[1].split("<")[0]
+    again = client.post(reverse("records:authorisations"), data)
+    assert again.status_code == 200
+    body = again.content.decode()
+    assert RecordAuthorisation.objects.filter(person=person).count() == 1
+    assert AuditEvent.objects.filter(event_type="records.authorisation_issued").count() == 1
+    assert "This form was already sent" in body and f"…{shown[-4:]}" in body
+    assert shown not in body and 'id="issued-code"' not in body
+    # the answer carries a fresh form: its token issues a new code
+    fresh = body.split('name="token" value="')[1].split('"')[0]
+    assert fresh != token
+    client.post(reverse("records:authorisations"), {**data, "token": fresh})
+    assert RecordAuthorisation.objects.filter(person=person).count() == 2
+
+
+def test_the_same_token_of_another_person_is_theirs_alone(person):
+    other = new_citizen("周十")
+    token = "6f1c2a8e-3b4d-4c5e-9f60-718293a4b5c6"
+    mine = authorisations.issue(user=person, parts=["accounts"], year_from=2026, year_to=2026, days=7, token=token)
+    theirs = authorisations.issue(user=other, parts=["accounts"], year_from=2026, year_to=2026, days=7, token=token)
+    assert mine.code and theirs.code and mine.authorisation.pk != theirs.authorisation.pk
+    again = authorisations.issue(user=person, parts=["benefits"], year_from=2025, year_to=2025, days=3, token=token)
+    assert again.code == "" and again.authorisation.pk == mine.authorisation.pk
+    assert again.authorisation.parts == ["accounts"]  # the first authorisation stands, unchanged
+
+
 @pytest.mark.parametrize(("data", "field", "message"), [
     ({"year_from": "2025", "year_to": "2026", "days": "7"}, "parts", "Choose at least one part of your record."),
     ({"parts": ["accounts"], "year_from": "2026", "year_to": "2025", "days": "7"}, "year_to",

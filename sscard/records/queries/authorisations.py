@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -54,14 +54,24 @@ def _key() -> bytes:
 @dataclass(frozen=True)
 class Issued:
     authorisation: RecordAuthorisation
-    code: str  # shown once to the person, never stored
+    code: str  # shown once to the person, never stored; "" when the same form had already issued it
 
 
-def issue(*, user, parts, year_from: int, year_to: int, days: int, recipient: str = "", request=None) -> Issued:
-    """A new authorisation of the signed-in person's record; the code is returned once."""
+def _issued_with(user, token) -> Issued | None:
+    found = RecordAuthorisation.objects.filter(person=user, form_token=token).first() if token else None
+    return Issued(found, "") if found is not None else None
+
+
+def issue(*, user, parts, year_from: int, year_to: int, days: int, recipient: str = "", token=None,
+          request=None) -> Issued:
+    """A new authorisation of the signed-in person's record; the code is returned once. `token`: the form's
+    one-time token: the same form sent again (a reload, a double click, concurrently) issues no second code and
+    answers the first authorisation with an empty code (it cannot be shown again)."""
     id_number = getattr(user, "id_number", "") or ""
     if not id_number:
         raise RecordsError("no_id_number", MSG_NO_ID)
+    if (earlier := _issued_with(user, token)) is not None:
+        return earlier
     now = timezone.now()
     try:
         scope = rules.check_scope(parts=parts, year_from=year_from, year_to=year_to,
@@ -70,14 +80,20 @@ def issue(*, user, parts, year_from: int, year_to: int, days: int, recipient: st
     except rules.AuthorisationRuleError as error:
         raise RecordsError(error.code, RULE_MESSAGES[error.code], field=error.field) from error
     code = rules.new_code()
-    with transaction.atomic():
-        authorisation = RecordAuthorisation.objects.create(
-            person=user, id_number=id_number, code_hash=rules.code_hash(_key(), rules.normalise_code(code)),
-            code_hint=rules.code_hint(code), recipient=(recipient or "").strip()[:100], parts=list(scope.parts),
-            year_from=scope.year_from, year_to=scope.year_to, created_at=now, expires_at=now + timedelta(days=days))
-        record_event(event_type="records.authorisation_issued", actor=user, request=request,
-                     subject_type="record_authorisation", subject_id=str(authorisation.pk),
-                     data={"parts": list(scope.parts), "years": [scope.year_from, scope.year_to], "days": days})
+    try:
+        with transaction.atomic():
+            authorisation = RecordAuthorisation.objects.create(
+                person=user, id_number=id_number, code_hash=rules.code_hash(_key(), rules.normalise_code(code)),
+                code_hint=rules.code_hint(code), recipient=(recipient or "").strip()[:100], parts=list(scope.parts),
+                year_from=scope.year_from, year_to=scope.year_to, created_at=now,
+                expires_at=now + timedelta(days=days), form_token=token or None)
+            record_event(event_type="records.authorisation_issued", actor=user, request=request,
+                         subject_type="record_authorisation", subject_id=str(authorisation.pk),
+                         data={"parts": list(scope.parts), "years": [scope.year_from, scope.year_to], "days": days})
+    except IntegrityError:  # the same form, sent at the same moment, issued it first
+        if (earlier := _issued_with(user, token)) is not None:
+            return earlier
+        raise
     return Issued(authorisation, code)
 
 

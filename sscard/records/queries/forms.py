@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -29,9 +31,12 @@ class AuthoriseForm(forms.Form):
                               initial=7, help_text=_("1 to 30 days."))
     recipient = forms.CharField(label=_("For whom (optional)"), max_length=100, required=False,
                                 help_text=_("For your own list, for example the bank's name."))
+    # One token per form shown: the same form sent twice issues one code (`authorisations.issue`).
+    token = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["token"].initial = uuid.uuid4()
         year = _this_year()
         self.fields["year_from"].initial = year - 1
         self.fields["year_to"].initial = year

@@ -60,7 +60,9 @@ def mine_pdf(request: HttpRequest) -> HttpResponse:
 
 def _render_authorisations(request, form, *, issued=None, status=200) -> HttpResponse:
     return render(request, "records/queries/authorisations.html", {
-        "form": form, "issued": issued, "rows": authorisations.authorisations_of(request.user),
+        "form": form, "issued": issued if issued and issued.code else None,
+        "already_issued": issued.authorisation if issued and not issued.code else None,
+        "rows": authorisations.authorisations_of(request.user),
         "part_labels": forms.PART_LABELS}, status=status)
 
 
