@@ -19,3 +19,9 @@ LIMIT_TRIPS = Counter(
     "Requests refused by an abuse limit (SMS codes, password resets), by the limit's scope.",
     ["scope"],
 )
+STATEMENT_CHECKS = Counter(
+    "sscard_statement_verifications_total",
+    "Statement verification codes checked on the public page, by outcome (valid, unreadable, unknown_key, "
+    "bad_signature).",
+    ["outcome"],
+)

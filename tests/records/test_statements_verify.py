@@ -15,6 +15,7 @@ import pytest
 import zxingcpp
 from django.test import Client
 from django.urls import reverse
+from prometheus_client import REGISTRY
 
 from sscard.audit.models import AccessEvent, AuditEvent
 from sscard.domain import statement as rules
@@ -67,11 +68,16 @@ def verify_page(code: str, language="en"):
     return public_client(language).get(reverse("records:statement_verify"), {"code": code})
 
 
+def checks(outcome: str) -> float:
+    """The page's counter of checked codes (`/metrics`: sscard_statement_verifications_total)."""
+    return REGISTRY.get_sample_value("sscard_statement_verifications_total", {"outcome": outcome}) or 0.0
+
+
 def test_the_qr_of_the_pdf_is_checked_on_the_page_with_the_printed_totals(downloaded):
     person, statement, pdf = downloaded
     text, codes = page_text_and_codes(pdf)
     assert codes == [statement.code]
-    events = AuditEvent.objects.count()
+    events, valid_before = AuditEvent.objects.count(), checks("valid")
     page = verify_page(codes[0])
     assert page.status_code == 200
     html = page.content.decode()
@@ -82,8 +88,11 @@ def test_the_qr_of_the_pdf_is_checked_on_the_page_with_the_printed_totals(downlo
     # The printed statement carries the same figures the page shows.
     for total in ("1339.00", "3302.00", "2320.50", "1573.62", "390.00", "123.45"):
         assert total in text
-    assert AccessEvent.objects.filter(event_type="records.statement_verified", subject_id=statement.serial,
-                                      data__outcome="valid").count() == 1
+    # a genuine code is counted, not recorded: which statement was shown to whom is kept nowhere
+    assert checks("valid") == valid_before + 1
+    assert not AccessEvent.objects.filter(event_type="records.statement_refused").exists()
+    assert not AccessEvent.objects.filter(subject_id=statement.serial).exclude(
+        event_type="records.statement_downloaded").exists()
     assert AuditEvent.objects.count() == events  # the hot path never takes the chain's lock
 
 
@@ -119,7 +128,8 @@ def test_a_changed_byte_or_a_truncated_code_is_refused(issued, alter):
     page = verify_page(alter(statement.code))
     assert page.status_code == 200 and 'aria-invalid="true"' in page.content.decode()
     assert "Genuine statement" not in page.content.decode()
-    assert AccessEvent.objects.filter(event_type="records.statement_verified").exclude(data__outcome="valid").exists()
+    refusal = AccessEvent.objects.get(event_type="records.statement_refused")
+    assert refusal.data["outcome"] in ("unreadable", "bad_signature") and refusal.subject_id == ""
 
 
 def test_a_code_signed_with_another_key_is_refused(issued):
@@ -150,7 +160,7 @@ def test_the_page_is_rate_limited(issued, settings):
 def test_the_empty_form_needs_no_login_and_counts_nothing():
     page = public_client().get(reverse("records:statement_verify"))
     assert page.status_code == 200 and 'name="code"' in page.content.decode()
-    assert not AccessEvent.objects.filter(event_type="records.statement_verified").exists()
+    assert not AccessEvent.objects.filter(event_type="records.statement_refused").exists()
 
 
 def test_the_lean_page_keeps_the_portal_chrome_without_touching_the_session(issued):
@@ -205,7 +215,7 @@ def test_banks_systems_get_json(issued):
                                            HTTP_ACCEPT="application/json")
     assert refused.status_code == 200 and refused.json()["valid"] is False
     assert refused.json()["reason"] == "unreadable" and refused.json()["message"] == "这不是记录单验证码，请检查是否输入完整。"
-    assert AccessEvent.objects.filter(event_type="records.statement_verified", data__outcome="unreadable").count() == 1
+    assert AccessEvent.objects.filter(event_type="records.statement_refused", data__outcome="unreadable").count() == 1
 
 
 def test_the_json_answer_is_rate_limited_too(issued, settings):
@@ -263,7 +273,8 @@ def test_the_cached_page_is_the_fresh_render_with_the_requests_own_csrf_token(is
         assert _unmask_cipher_token(token) == client.cookies["csrftoken"].value
         assert html == fresh_render(code, language, token, f"{url}?code={code}")
         assert "sscard-csrf-token" not in html
-    assert AccessEvent.objects.filter(event_type="records.statement_verified").count() == 2  # one per request
+    refusals = AccessEvent.objects.filter(event_type="records.statement_refused").count()
+    assert refusals == (0 if code == statement.code else 2)  # a refused code is recorded on each request
 
 
 def test_a_cached_page_is_not_served_once_a_new_key_file_is_set(issued, settings, tmp_path):

@@ -1,6 +1,6 @@
 """Statement pages: the person's "My statements" (list, request, download), the public verification page (no
-login, rate-limited, an access event: never the audit chain's lock) and the staff batch page (progress, start,
-resume). Thin: parse, call one service or selector, render."""
+login, rate-limited, counted; a refused code is an access event: never the audit chain's lock) and the staff
+batch page (progress, start, resume). Thin: parse, call one service or selector, render."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ from sscard.accounts.decorators import citizen_required, staff_required
 from sscard.applications.receipt import receipt_language
 from sscard.audit.services import record_access
 from sscard.core import ratelimit
+from sscard.core.metrics import STATEMENT_CHECKS
 from sscard.domain import statement as rules
 
 from ..roles import perm
@@ -158,10 +159,15 @@ def verify(request: HttpRequest) -> HttpResponse:
             return response
         result = _checked(rules.normalise_code(code), str(settings.STATEMENT_KEY_FILE),
                           str(settings.STATEMENT_EXTRA_KEYS_FILE or ""))
-        # A refusal is answered 200, like a form with an error (no 4xx log noise).
-        outcome, subject = (result.value, "") if isinstance(result, rules.Reason) else ("valid", result.serial)
-        record_access(event_type="records.statement_verified", subject_type="statement", subject_id=subject,
-                      data={"outcome": outcome}, request=request)
+        # A refusal is answered 200, like a form with an error (no 4xx log noise). Every check is counted; a
+        # refused code (a forgery, an alteration, a mistyping) is also an access event. A genuine one is not: the
+        # page reads nothing of ours (what it shows is signed inside the code the visitor holds), and recording
+        # which statement was shown to whom would be keeping data nobody needs (docs/records.md).
+        outcome = result.value if isinstance(result, rules.Reason) else "valid"
+        STATEMENT_CHECKS.labels(outcome=outcome).inc()
+        if outcome != "valid":
+            record_access(event_type="records.statement_refused", subject_type="statement",
+                          data={"outcome": outcome}, request=request)
         if as_json:
             return _json_answer(result, REASONS[result] if isinstance(result, rules.Reason) else "")
     return _render_verify(request, {"code": code})
