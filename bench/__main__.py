@@ -174,10 +174,9 @@ def run_profile(name: str, *, quick: bool, only: set[str], server_kind: str, wor
             large = by_name[f"{page}_10m"]
             large["vs_1m"] = flat_row
             large["goal_met"] = bool(large.get("goal_met")) and flat_row["flat"]
-        settle_flat = settlement_flat(by_name)
-        if settle_flat is not None:
-            by_name["settlement_1m"]["vs_10k_stored"] = settle_flat
-            by_name["settlement_1m"]["goal_met"] = bool(by_name["settlement_1m"].get("goal_met")) and settle_flat["flat"]
+        for large_name, settle_flat in settlement_flat(by_name).items():
+            by_name[large_name]["vs_10k_stored"] = settle_flat
+            by_name[large_name]["goal_met"] = bool(by_name[large_name].get("goal_met")) and settle_flat["flat"]
         submission = by_name.get("submission")
         if submission and not submission.get("skipped") and name == "postgres":
             submission["goal_met"] = (submission.get("flows_per_s") or 0) >= 100 and not submission["problems"]
