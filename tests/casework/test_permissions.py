@@ -447,6 +447,10 @@ URLS = {
     # Query and verification: persons' records and bulk exports, the records officer's and supervisor's only
     # (tested in tests/records/test_queries_staff.py).
     "records_person": Url("casework:records_person"),
+    # Registering a retirement: the records officer's and supervisor's (tests/records/test_retirement.py).
+    "records_person_retirement": Url("casework:records_person_retirement", method="post", data=lambda w: {
+        "retire-id_number": w.here.subject_id_number, "retire-retired_from": "2022-06-01",
+        "retire-reference": "Approval 123"}, effect=lambda w, s: False),
     "records_exports": Url("casework:records_exports"),
     "records_export_decide": Url("casework:records_export_decide", lambda w: [1], "post",
                                  lambda w: {"decision": "approve"}, effect=lambda w, s: False),
@@ -554,6 +558,7 @@ EXPECTED = {
     "records_question":        (NO,              NO,                     NO,                     NO,                     NO),
     "records_dashboard":       (NO,              NO,                     NO,                     (200, 200),             (200, 200)),
     "records_person":          (NO,              NO,                     NO,                     NO,                     NO),
+    "records_person_retirement": (NO,            NO,                     NO,                     NO,                     NO),
     "records_exports":         (NO,              NO,                     NO,                     NO,                     NO),
     "records_export_decide":   (NO,              NO,                     NO,                     NO,                     NO),
     "records_export_download": (NO,              NO,                     NO,                     NO,                     NO),
