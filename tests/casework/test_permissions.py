@@ -461,6 +461,12 @@ URLS = {
     # A designated institution's agreement and keys: staff with reference.view_designatedinstitution only
     # (tested in tests/settlement/); no casework role has it.
     "settlement_institution": Url("casework:settlement_institution", lambda w: [_institution(w).pk]),
+    # Issuing and revoking its keys: reference.manage_institution_agreement beside the page's permission
+    # (tests/settlement/test_staff_keys.py); no casework role has them.
+    "settlement_key_issue": Url("casework:settlement_key_issue", lambda w: [_institution(w).pk], "post",
+                                lambda w: {}, effect=lambda w, s: _institution(w).settlement_keys.exists()),
+    "settlement_key_revoke": Url("casework:settlement_key_revoke", lambda w: [_institution(w).pk, "k0123456789abcdef"],
+                                 "post", lambda w: {}, effect=lambda w, s: False),
 }
 
 
@@ -564,6 +570,8 @@ EXPECTED = {
     "records_export_download": (NO,              NO,                     NO,                     NO,                     NO),
     "records_statements":      (NO,              NO,                     NO,                     (200, 200),             NO),
     "settlement_institution":  (NO,              NO,                     NO,                     NO,                     NO),
+    "settlement_key_issue":    (NO,              NO,                     NO,                     NO,                     NO),
+    "settlement_key_revoke":   (NO,              NO,                     NO,                     NO,                     NO),
 }
 ROLE_ORDER = ("reviewer", "production", "clerk", "supervisor", "auditor")
 
