@@ -175,3 +175,14 @@ def test_the_officer_registers_on_the_person_page(person):
 def test_staff_without_the_permission_get_no_form_and_are_refused(person):
     plain = new_staff([], areas=["district:420106"])
     assert staff_client(plain).post(reverse("casework:records_person_retirement"), {}).status_code == 403
+
+
+def test_the_admin_shows_the_row_masked_and_view_only(person):
+    row = register_retirement(staff=new_officer(), id_number=person.id_number, retired_from=date(2022, 6, 1),
+                              reference="Approval 123")
+    from django.contrib import admin
+
+    model_admin = admin.site._registry[Retirement]
+    assert not model_admin.has_change_permission(None, row) and not model_admin.has_delete_permission(None, row)
+    assert not model_admin.has_add_permission(None)
+    assert row.masked_id_number in str(row) and person.id_number not in str(row)

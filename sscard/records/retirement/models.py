@@ -27,4 +27,8 @@ class Retirement(models.Model):
         permissions = [("register_retirement", "Can register a person's retirement")]
 
     def __str__(self) -> str:
-        return f"{mask_id_number(self.id_number)}:{self.retired_from.isoformat()}"
+        return f"{self.masked_id_number}:{self.retired_from.isoformat()}"
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number)
