@@ -34,6 +34,7 @@ MODELS: dict[str, RetentionClass] = {
     # Personal registration (enrolment, 参保登记) and the personal account records: what was declared, billed,
     # paid, credited and corrected, and the objections that led to corrections.
     "records.Enrolment": PERSONAL_100Y,
+    "records.Retirement": PERSONAL_100Y,
     "records.Voucher": PERSONAL_100Y,
     "records.Declaration": PERSONAL_100Y,
     "records.Bill": PERSONAL_100Y,

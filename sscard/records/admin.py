@@ -5,7 +5,7 @@ from django.contrib import admin
 
 from sscard.audit.admin_base import PersonalRecordAdmin
 
-from .models import Employer, EmployerMembership, Enrolment, Objection, Question
+from .models import Employer, EmployerMembership, Enrolment, Objection, Question, Retirement
 
 
 @admin.register(Employer)
@@ -37,6 +37,14 @@ class EnrolmentAdmin(PersonalRecordAdmin):
     list_display = ("employer", "masked_id_number", "start_month", "end_month")
     fields = ("employer", "masked_id_number", "masked_name", "start_month", "end_month", "pension", "medical",
               "unemployment", "work_injury", "created_at", "stopped_at")
+    readonly_fields = fields
+
+
+@admin.register(Retirement)
+class RetirementAdmin(PersonalRecordAdmin):
+    audit_subject_type = "retirement"
+    list_display = ("masked_id_number", "retired_from", "created_at")
+    fields = ("masked_id_number", "retired_from", "reference", "created_at")
     readonly_fields = fields
 
 

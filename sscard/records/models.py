@@ -193,4 +193,5 @@ from .objections.models import (  # noqa: E402,F401
 
 # Query and verification: third-party authorisations and their uses, bulk export requests.
 from .query_models import AuthorisationUse, ExportRequest, RecordAuthorisation  # noqa: E402,F401
+from .retirement.models import Retirement  # noqa: E402,F401
 from .statements.models import Statement, StatementBatch, StatementChunk  # noqa: E402,F401

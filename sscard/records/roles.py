@@ -5,7 +5,7 @@ areas only."""
 APP = "records"
 OFFICER_GROUP = "records:officer"
 OFFICER_PERMISSIONS = ("review_employer", "view_records", "record_payment", "correct_ledger", "handle_objection",
-                       "answer_question")
+                       "answer_question", "register_retirement")
 
 
 def perm(codename: str) -> str:

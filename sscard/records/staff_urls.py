@@ -7,6 +7,7 @@ from . import staff_views
 from .consultation import staff_views as consultation
 from .objections import staff_views as objections
 from .queries import staff_views as query_views
+from .retirement import staff_views as retirement
 from .statements import views as statements
 
 urlpatterns = [
@@ -32,6 +33,7 @@ urlpatterns = [
     path("records/questions/<int:pk>/", consultation.detail, name="records_question"),
     path("records/dashboard/", consultation.dashboard, name="records_dashboard"),
     path("records/persons/", query_views.person, name="records_person"),
+    path("records/persons/retirement", retirement.register, name="records_person_retirement"),
     path("records/exports/", query_views.exports_page, name="records_exports"),
     path("records/exports/<int:pk>/decide", query_views.export_decide, name="records_export_decide"),
     path("records/exports/<int:pk>/download", query_views.export_download, name="records_export_download"),

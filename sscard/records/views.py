@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -19,6 +20,7 @@ from sscard.accounts.decorators import citizen_required
 
 from . import forms, person_selectors, selectors, services
 from .models import EmployerMembership
+from .retirement.selectors import retirement_status
 
 SESSION_KEY = "records_employer"
 
@@ -49,7 +51,9 @@ def mine(request: HttpRequest) -> HttpResponse:
                                 {"records": person_selectors.person_records(id_number, year=year)})
         if key:
             cache.set(key, html, RECORDS_CACHE_SECONDS)
-    return render(request, "records/mine.html", {"enrolments": enrolments, "records_html": mark_safe(html)})
+    return render(request, "records/mine.html", {
+        "enrolments": enrolments, "records_html": mark_safe(html),
+        "retirement": retirement_status(id_number, timezone.localdate())})
 
 
 def _current(request, memberships: list[EmployerMembership]) -> EmployerMembership | None:

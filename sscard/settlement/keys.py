@@ -1,7 +1,12 @@
 """Institutions' signing keys: a key id and a random secret, the secret kept encrypted (Fernet) with the server's
 key (setting SETTLEMENT_KEY_SECRET, else derived from SECRET_KEY): HMAC needs the secret itself, so it cannot be
 stored as a hash. Issued and revoked through these services (audited); an institution may hold two active keys
-while it rotates (issue the new one, switch, revoke the old one)."""
+while it rotates (issue the new one, switch, revoke the old one).
+
+Staff issue and revoke keys on the institution's staff page (`issue_key_for_staff`, `revoke_key_for_staff`): the
+permission `reference.manage_institution_agreement` (those who approve and suspend agreements), the secret shown
+once on the answer to the form; the command `settlement_key` does the same from a shell. The audit events hold the
+key id, never the secret."""
 
 from __future__ import annotations
 
@@ -14,18 +19,29 @@ from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from sscard.audit.services import record_event
+from sscard.core.errors import DomainError
+from sscard.reference.models import DesignatedInstitution
 
 from .models import InstitutionKey
 
 MAX_ACTIVE_KEYS = 2
+MANAGE_PERMISSION = "reference.manage_institution_agreement"
+MSG_NOT_ALLOWED = gettext_noop("You may not issue or revoke an institution's keys.")
+MSG_TOO_MANY = gettext_noop("The institution has two active keys: revoke the old one first.")
+MSG_NO_KEY = gettext_noop("This institution has no active key with this id.")
 _CACHE: dict[str, tuple[float, int, bytes] | None] = {}
 _CACHE_SECONDS = 30
 
 
 class KeyIssueError(Exception):
     pass
+
+
+class KeyManagementError(DomainError):
+    """Staff may not, or cannot, issue or revoke this key."""
 
 
 def _fernet() -> Fernet:
@@ -50,9 +66,13 @@ def issue_key(*, institution, actor, request=None) -> tuple[str, str]:
     return key_id, secret
 
 
-def revoke_key(*, key_id: str, actor, request=None) -> bool:
+def revoke_key(*, key_id: str, actor, request=None, institution=None) -> bool:
+    """Revoke an active key (of `institution` only, when given); False when there is no such key."""
     with transaction.atomic():
-        key = InstitutionKey.objects.select_for_update().filter(key_id=key_id, revoked_at__isnull=True).first()
+        keys = InstitutionKey.objects.select_for_update().filter(key_id=key_id, revoked_at__isnull=True)
+        if institution is not None:
+            keys = keys.filter(institution=institution)
+        key = keys.first()
         if key is None:
             return False
         key.revoked_at = timezone.now()
@@ -61,6 +81,34 @@ def revoke_key(*, key_id: str, actor, request=None) -> bool:
                      subject_id=key.institution.code, data={"key_id": key_id})
     _CACHE.pop(key_id, None)
     return True
+
+
+def _managed_institution(staff, institution_pk: int) -> DesignatedInstitution | None:
+    if not (staff and staff.is_authenticated and staff.is_staff and staff.has_perm(MANAGE_PERMISSION)):
+        raise KeyManagementError("not_allowed", MSG_NOT_ALLOWED)
+    return DesignatedInstitution.objects.filter(pk=institution_pk).first()
+
+
+def issue_key_for_staff(*, staff, institution_pk: int, request=None) -> tuple[DesignatedInstitution, str, str]:
+    """The staff page's "Issue a key": (institution, key id, secret); None for an unknown institution is the
+    caller's 404 (`KeyManagementError` "not_found")."""
+    institution = _managed_institution(staff, institution_pk)
+    if institution is None:
+        raise KeyManagementError("not_found", MSG_NO_KEY)
+    try:
+        key_id, secret = issue_key(institution=institution, actor=staff, request=request)
+    except KeyIssueError:
+        raise KeyManagementError("too_many_keys", MSG_TOO_MANY) from None
+    return institution, key_id, secret
+
+
+def revoke_key_for_staff(*, staff, institution_pk: int, key_id: str, request=None) -> DesignatedInstitution:
+    institution = _managed_institution(staff, institution_pk)
+    if institution is None:
+        raise KeyManagementError("not_found", MSG_NO_KEY)
+    if not revoke_key(key_id=key_id[:32], actor=staff, request=request, institution=institution):
+        raise KeyManagementError("no_key", MSG_NO_KEY)
+    return institution
 
 
 def key_for(key_id: str) -> tuple[int, bytes] | None:

@@ -34,6 +34,7 @@ from sscard.domain.masking import mask_id_number, mask_name
 from sscard.records import accounts
 from sscard.records.ledger_models import AccountMovement
 from sscard.records.person_selectors import medical_standing
+from sscard.records.retirement.selectors import is_retired
 from sscard.reference.models import DesignatedInstitution
 from sscard.reference.selectors import NoSettlementPolicyError, settlement_policy
 
@@ -141,10 +142,9 @@ def _eligible_card(identity: dict, day: date) -> Card:
     return card
 
 
-def person_status(id_number: str) -> str:
-    """In work or retired. The records hold no retirement yet: every insured person settles as in work
-    (docs/settlement.md, "Not yet")."""
-    return rules.Status.IN_WORK.value
+def person_status(id_number: str, day: date) -> str:
+    """In work or retired on `day`, as the records say (one indexed query, `records.retirement.selectors`)."""
+    return (rules.Status.RETIRED if is_retired(id_number, day) else rules.Status.IN_WORK).value
 
 
 def person_info(*, institution, identity: dict, request=None) -> dict:
@@ -164,7 +164,7 @@ def person_info(*, institution, identity: dict, request=None) -> dict:
     return {
         "psn_no": mask_id_number(id_number), "psn_name": mask_name(card.application.subject_name),
         "card_no": card.card_number, "card_state": card.state, "insutype": "310",
-        "psn_type": person_status(id_number), "may_settle": not reasons,
+        "psn_type": person_status(id_number, day), "may_settle": not reasons,
         "refusals": [str(reason) for reason in reasons],
         "balc": accounts.current_balance(id_number, MEDICAL),
         "admissions": year.admissions if year else 0, "fund_paid_fen": year.fund_paid_fen if year else 0,
@@ -189,8 +189,8 @@ def register_visit(*, institution, identity: dict, kind: str, begin_at=None) -> 
 
 # --- Pre-settlement (2206), settlement (2207), cancellation (2208) -----------------------------------------------
 
-def _claim(institution, id_number: str, claim: dict) -> rules.Claim:
-    return rules.Claim(kind=claim["med_type"], tier=institution.tier, status=person_status(id_number),
+def _claim(institution, id_number: str, claim: dict, day: date) -> rules.Claim:
+    return rules.Claim(kind=claim["med_type"], tier=institution.tier, status=person_status(id_number, day),
                        medfee_sumamt=claim["medfee_sumamt"], eligible_fen=claim["inscp_scp_amt"],
                        acct_used_flag=claim.get("acct_used_flag", True))
 
@@ -239,7 +239,7 @@ def pre_settle(*, institution, identity: dict, claim: dict) -> dict:
     state = _year_state(PersonYear.objects.filter(id_number=id_number, year=day.year).first(), day.year,
                         accounts.current_balance(id_number, MEDICAL))
     try:
-        result = rules.pre_settle(_policy(day.year, institution), state, _claim(institution, id_number, claim))
+        result = rules.pre_settle(_policy(day.year, institution), state, _claim(institution, id_number, claim, day))
     except rules.SettlementError as error:
         raise Refused(error.code) from None
     return _answer("", result, day=day)
@@ -274,8 +274,9 @@ def settle(*, institution, msgid: str, identity: dict, claim: dict) -> dict:
     policy = _policy(day.year, institution)
     year = _locked_year(id_number, day.year)
     state = _year_state(year, day.year, accounts.current_balance(id_number, MEDICAL, for_update=True))
+    the_claim = _claim(institution, id_number, claim, day)
     try:
-        result, after = rules.settle(policy, state, _claim(institution, id_number, claim))
+        result, after = rules.settle(policy, state, the_claim)
     except rules.SettlementError as error:
         raise Refused(error.code) from None
     setl_id = "S" + secrets.token_hex(10)
@@ -289,7 +290,7 @@ def settle(*, institution, msgid: str, identity: dict, claim: dict) -> dict:
     Voucher.objects.create(
         setl_id=setl_id, kind=Voucher.Kind.SETTLE, institution=institution, msgid=msgid,
         mdtrt_id=claim.get("mdtrt_id", "")[:32], id_number=id_number, visit_kind=claim["med_type"],
-        tier=institution.tier, status=person_status(id_number), year=day.year, day=day,
+        tier=institution.tier, status=the_claim.status, year=day.year, day=day,
         medfee_sumamt=result.medfee_sumamt, eligible_fen=claim["inscp_scp_amt"],
         fund_pay_sumamt=result.fund_pay_sumamt, acct_pay=result.acct_pay, psn_cash_pay=result.psn_cash_pay,
         deductible_fen=result.deductible_fen, effect_admissions=result.effect.admissions,

@@ -447,6 +447,10 @@ URLS = {
     # Query and verification: persons' records and bulk exports, the records officer's and supervisor's only
     # (tested in tests/records/test_queries_staff.py).
     "records_person": Url("casework:records_person"),
+    # Registering a retirement: the records officer's and supervisor's (tests/records/test_retirement.py).
+    "records_person_retirement": Url("casework:records_person_retirement", method="post", data=lambda w: {
+        "retire-id_number": w.here.subject_id_number, "retire-retired_from": "2022-06-01",
+        "retire-reference": "Approval 123"}, effect=lambda w, s: False),
     "records_exports": Url("casework:records_exports"),
     "records_export_decide": Url("casework:records_export_decide", lambda w: [1], "post",
                                  lambda w: {"decision": "approve"}, effect=lambda w, s: False),
@@ -457,6 +461,12 @@ URLS = {
     # A designated institution's agreement and keys: staff with reference.view_designatedinstitution only
     # (tested in tests/settlement/); no casework role has it.
     "settlement_institution": Url("casework:settlement_institution", lambda w: [_institution(w).pk]),
+    # Issuing and revoking its keys: reference.manage_institution_agreement beside the page's permission
+    # (tests/settlement/test_staff_keys.py); no casework role has them.
+    "settlement_key_issue": Url("casework:settlement_key_issue", lambda w: [_institution(w).pk], "post",
+                                lambda w: {}, effect=lambda w, s: _institution(w).settlement_keys.exists()),
+    "settlement_key_revoke": Url("casework:settlement_key_revoke", lambda w: [_institution(w).pk, "k0123456789abcdef"],
+                                 "post", lambda w: {}, effect=lambda w, s: False),
 }
 
 
@@ -554,11 +564,14 @@ EXPECTED = {
     "records_question":        (NO,              NO,                     NO,                     NO,                     NO),
     "records_dashboard":       (NO,              NO,                     NO,                     (200, 200),             (200, 200)),
     "records_person":          (NO,              NO,                     NO,                     NO,                     NO),
+    "records_person_retirement": (NO,            NO,                     NO,                     NO,                     NO),
     "records_exports":         (NO,              NO,                     NO,                     NO,                     NO),
     "records_export_decide":   (NO,              NO,                     NO,                     NO,                     NO),
     "records_export_download": (NO,              NO,                     NO,                     NO,                     NO),
     "records_statements":      (NO,              NO,                     NO,                     (200, 200),             NO),
     "settlement_institution":  (NO,              NO,                     NO,                     NO,                     NO),
+    "settlement_key_issue":    (NO,              NO,                     NO,                     NO,                     NO),
+    "settlement_key_revoke":   (NO,              NO,                     NO,                     NO,                     NO),
 }
 ROLE_ORDER = ("reviewer", "production", "clerk", "supervisor", "auditor")
 

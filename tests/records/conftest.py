@@ -28,6 +28,8 @@ def reseed_records() -> None:
         importlib.import_module("sscard.records.migrations.0007_statements").seed(apps, None)
     if not Group.objects.filter(name="records:officer", permissions__codename="handle_objection").exists():
         importlib.import_module("sscard.records.migrations.0008_objections_consultation").seed(apps, None)
+    if not Group.objects.filter(name="records:officer", permissions__codename="register_retirement").exists():
+        importlib.import_module("sscard.records.migrations.0009_retirement").seed(apps, None)
     from sscard.reference.models import ConsultationCategory
 
     if not ConsultationCategory.objects.exists():
@@ -44,6 +46,20 @@ def seeded_records(db):
 @pytest.fixture(autouse=True)
 def fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+_older = itertools.count(1)
+
+
+def older_citizen(name="王五", birth=date(1962, 5, 20)):
+    """A citizen old enough to be retired (45 on 2007-05-20, 60 on 2022-05-20 by default)."""
+    from sscard.accounts.services import create_citizen
+    from sscard.domain.idnumber import make_id_number
+
+    n = next(_older)
+    return create_citizen(real_name=name, document_type="resident_id",
+                          id_number=make_id_number("420106", birth, 301 + 2 * n), phone=f"1370027{n:04d}",
+                          password=PASSWORD, channel="test")
 
 
 def new_officer(areas=("district:420106",)):

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 from django.test import Client
 
+from sscard.domain.casestates import State
 from sscard.records import accounts
 from sscard.records.ledger_models import AccountMovement
 from sscard.records.models import Enrolment
@@ -14,6 +15,7 @@ from sscard.reference.models import DesignatedInstitution
 from sscard.settlement.client import HospitalClient, django_transport
 from sscard.settlement.keys import issue_key
 from tests.cards.ecard_helpers import card_in
+from tests.casework.conftest import new_application
 from tests.records.conftest import (  # noqa: F401
     approved_employer,
     fast_passwords,
@@ -46,10 +48,10 @@ def client_for(inst) -> HospitalClient:
 _employer = {}
 
 
-def insured(*, balance_fen=0, state="active", medical=True):
-    """An active card of a person insured (employee medical insurance) with `balance_fen` on the account;
-    returns (card, identity for the API)."""
-    card = card_in(state)
+def insured(*, balance_fen=0, state="active", medical=True, citizen=None):
+    """An active card of a person (`citizen`, else a new one) insured (employee medical insurance) with
+    `balance_fen` on the account; returns (card, identity for the API)."""
+    card = card_in(state, new_application(citizen, state=State.IN_PRODUCTION) if citizen else None)
     employer = approved_employer()
     Enrolment.objects.create(employer=employer, id_number=card.holder_id_number, name="张三",
                              start_month=date(2020, 1, 1), medical=medical, pension=True,

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
@@ -22,6 +23,7 @@ from sscard.domain.idnumber import IdNumberError, parse_id_number
 from .. import selectors as records_selectors
 from ..models import Enrolment
 from ..query_models import ExportRequest
+from ..retirement.selectors import current_retirement_from
 from ..roles import perm
 from ..services import RecordsError
 from . import selectors
@@ -50,6 +52,7 @@ class PersonRead:
     masked_id_number: str
     record: selectors.YearRecord
     enrolments: list[Enrolment]
+    retired_from: date | None = None
 
 
 def read_person(*, staff, id_number: str, reason: str, year: int | None = None, request=None) -> PersonRead:
@@ -70,7 +73,8 @@ def read_person(*, staff, id_number: str, reason: str, year: int | None = None, 
     record_event(event_type="records.person_viewed", actor=staff, request=request, subject_type="person",
                  subject_id=number, data={"reason": reason, "year": record.year})
     first = enrolments[0]
-    return PersonRead(first.masked_name, first.masked_id_number, record, enrolments)
+    return PersonRead(first.masked_name, first.masked_id_number, record, enrolments,
+                      retired_from=current_retirement_from(number))
 
 
 # --- Bulk exports -------------------------------------------------------------------------------------------

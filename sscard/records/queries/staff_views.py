@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ..retirement.forms import RetirementForm
 from ..services import RecordsError
 from ..staff_views import records_staff
 from . import exports, forms, selectors, staff
@@ -34,8 +35,8 @@ def person(request: HttpRequest) -> HttpResponse:
             else:
                 status = 200
                 form = forms.LookupForm()  # the ID number is not echoed back in full
-    return render(request, "records/queries/staff_person.html", {"form": form, "read": read,
-                                                                 "nav": "records_persons"}, status=status)
+    return render(request, "records/queries/staff_person.html", {
+        "form": form, "read": read, "retire_form": RetirementForm(), "nav": "records_persons"}, status=status)
 
 
 def _render_exports(request, form, status=200) -> HttpResponse:
