@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('records', '0008_objections_consultation'),
+        ('records', '0009_retirement'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
