@@ -92,6 +92,30 @@ def test_employer_questions_reach_the_officers_of_its_area_only():
     assert staff_client(elsewhere).get(reverse("casework:records_question", args=[question.pk])).status_code == 404
 
 
+def test_a_persons_question_reaches_the_officers_of_their_employers_area_or_every_officer_without_one():
+    """A person's own question goes to the area of the employer they work for (their open enrolment); a person
+    with no employer on record is answered by any records officer."""
+    from sscard.records import services as records_services
+
+    employer = approved_employer()  # district 420106
+    worker, jobless = new_citizen("钱七"), new_citizen("孙八")
+    records_services.enrol(user=employer.registered_by, employer=employer, id_number=worker.id_number,
+                           name=worker.real_name, start_month=date(2026, 1, 1), types=["pension", "medical"])
+    own = services.ask(user=worker, category_code="accounts", subject="Balance", text="Is my balance right?")
+    loose = services.ask(user=jobless, category_code="other", subject="Card", text="How do I apply?")
+    here, elsewhere = new_officer(["district:420106"]), new_officer(["district:420102"])
+    table = {  # (officer, question): visible, by hand
+        (here, own): True, (elsewhere, own): False, (here, loose): True, (elsewhere, loose): True}
+    for (officer, question), visible in table.items():
+        assert services.questions_visible_to(officer).filter(pk=question.pk).exists() is visible
+    assert [q.pk for q in selectors.queue_for_staff(elsewhere)] == [loose.pk]
+    with pytest.raises(RecordsError) as refused:
+        services.answer(staff=elsewhere, question=own, text="x")
+    assert refused.value.code == "area"
+    services.answer(staff=here, question=own, text="Yes.")
+    assert Question.objects.get(pk=own.pk).answer == "Yes."
+
+
 def test_the_faq_is_read_in_the_readers_language():
     with translation.override("es"):
         assert "¿Cuánto tarda la respuesta a una objeción?" in [e.question for e in selectors.faq()]

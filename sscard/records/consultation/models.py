@@ -15,6 +15,10 @@ class Question(models.Model):
     asker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     employer = models.ForeignKey("records.Employer", on_delete=models.PROTECT, null=True, blank=True,
                                  related_name="questions")  # asked for an employer (the employer space)
+    # Whose area answers: the employer asked for, or else the asker's employer when they asked (their open
+    # enrolment); none (every records officer) for a person with no employer on record.
+    routed_to = models.ForeignKey("records.Employer", on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+")
     category = models.ForeignKey("reference.ConsultationCategory", on_delete=models.PROTECT, related_name="+")
     subject = models.CharField(_("subject"), max_length=120)
     text = models.TextField(_("question"))

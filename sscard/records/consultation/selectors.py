@@ -65,7 +65,7 @@ def board(staff, today: date | None = None) -> Board:
     employers' items; a person's questions everywhere)."""
     today = today or timezone.localdate()
     areas = selectors.employers_in_areas(staff)
-    questions = Question.objects.filter(Q(employer__isnull=True) | Q(employer__in=areas))
+    questions = Question.objects.filter(Q(routed_to__isnull=True) | Q(routed_to__in=areas))
     answered = list(questions.filter(state=Question.State.ANSWERED).values_list("created_at", "answered_at",
                                                                                  "deadline"))
     seconds = [(a - c).total_seconds() for c, a, _d in answered]

@@ -17,7 +17,7 @@ from sscard.reference.models import ConsultationCategory
 from sscard.reference.selectors import holiday_sets, service_settings
 
 from .. import selectors
-from ..models import Employer
+from ..models import Employer, Enrolment
 from ..roles import perm
 from ..services import MSG_AREA, MSG_PERMISSION, MSG_REQUIRED, RecordsError, acting_membership
 from .models import Question
@@ -55,24 +55,33 @@ def ask(*, user, category_code: str, subject: str, text: str, employer: Employer
             raise RecordsError("required", MSG_REQUIRED, field=field)
     now = timezone.now()
     with transaction.atomic():
-        question = Question.objects.create(asker=user, employer=employer, category=category, subject=subject,
-                                           text=text, deadline=answer_deadline(timezone.localdate(now)),
-                                           created_at=now)
+        question = Question.objects.create(asker=user, employer=employer, routed_to=employer or _employer_of(user),
+                                           category=category, subject=subject, text=text,
+                                           deadline=answer_deadline(timezone.localdate(now)), created_at=now)
         record_event(event_type="records.question_asked", actor=user, request=request, subject_type="question",
                      subject_id=str(question.pk), data={"category": category.code,
                                                         "employer": employer.credit_code if employer else ""})
     return question
 
 
+def _employer_of(user) -> Employer | None:
+    """The employer of the person's open enrolment (the latest), whose area answers their own questions."""
+    id_number = getattr(user, "id_number", "") or ""
+    enrolment = (Enrolment.objects.filter(id_number=id_number, end_month__isnull=True).select_related("employer")
+                 .order_by("-start_month", "-pk").first()) if id_number else None
+    return enrolment.employer if enrolment else None
+
+
 def questions_visible_to(staff):
-    """The questions a records officer answers: a person's questions (every officer) and the questions of the
-    employers of their areas (`employers_visible_to`, the area gate)."""
+    """The questions a records officer answers: those routed to an employer of their areas
+    (`employers_visible_to`, the area gate: an employer's questions, and a person's own questions by the employer
+    they work for) and the questions of persons with no employer on record (every officer)."""
     if not (staff.is_authenticated and staff.is_staff and staff.has_perm(perm("answer_question"))):
         return Question.objects.none()
     from django.db.models import Q
 
-    return Question.objects.filter(Q(employer__isnull=True)
-                                   | Q(employer__in=selectors.employers_visible_to(staff)))
+    return Question.objects.filter(Q(routed_to__isnull=True)
+                                   | Q(routed_to__in=selectors.employers_visible_to(staff)))
 
 
 def answer(*, staff, question: Question, text: str, request=None) -> Question:
