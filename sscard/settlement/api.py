@@ -209,9 +209,6 @@ AUTH = InstitutionSignature()
 
 def _once(request, msgid: str, operation: str, work):
     status, body = services.answer_once(request.auth, msgid, operation, work)
-    if status == 200 and operation in ("2207", "2208"):
-        services.audit_settlement(operation="settled" if operation == "2207" else "cancelled",
-                                  institution=request.auth, body=body, request=request)
     return Status(status, body)
 
 
@@ -244,14 +241,14 @@ def pre_settle(request: HttpRequest, payload: ClaimIn):
 def settle(request: HttpRequest, payload: ClaimIn):
     return _once(request, payload.msgid, "2207", lambda: services.settle(
         institution=request.auth, msgid=payload.msgid, identity=payload.identity.dict(),
-        claim=payload.dict(exclude={"identity", "msgid"})))
+        claim=payload.dict(exclude={"identity", "msgid"}), request=request))
 
 
 @router.post("/2208", auth=AUTH, response={200: CancelOut, **errors(404, 409, 422)},
              summary="2208 cancellation of a settlement")
 def cancel(request: HttpRequest, payload: CancelIn):
     return _once(request, payload.msgid, "2208", lambda: services.cancel(
-        institution=request.auth, msgid=payload.msgid, setl_id=payload.setl_id))
+        institution=request.auth, msgid=payload.msgid, setl_id=payload.setl_id, request=request))
 
 
 @router.post("/3201", auth=AUTH, response={200: TotalsOut, **errors(422)}, summary="3201 daily reconciliation totals")

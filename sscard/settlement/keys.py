@@ -20,7 +20,7 @@ from sscard.audit.services import record_event
 from .models import InstitutionKey
 
 MAX_ACTIVE_KEYS = 2
-_CACHE: dict[str, tuple[float, int, bytes] | None] = {}
+_CACHE: dict[str, tuple] = {}  # key id: (fresh until, institution, secret)
 _CACHE_SECONDS = 30
 
 
@@ -63,23 +63,30 @@ def revoke_key(*, key_id: str, actor, request=None) -> bool:
     return True
 
 
-def key_for(key_id: str) -> tuple[int, bytes] | None:
-    """(institution id, secret) of an active key, or None. Kept a few seconds in this process: a revocation
-    takes effect here at once and in other processes within _CACHE_SECONDS."""
+def key_for(key_id: str):
+    """(institution, secret) of an active key, or None; the institution's row (agreement state and dates) is
+    read with the key. Both are kept _CACHE_SECONDS in this process: a revocation, or a change of the
+    institution's row (suspended, agreement dates), takes effect here at once (`forget`) and in other processes
+    within _CACHE_SECONDS. The institution returned is shared: callers must not modify it."""
     key_id = key_id[:32]
     now = time.monotonic()
     cached = _CACHE.get(key_id)
     if cached is not None and cached[0] > now:
         return cached[1], cached[2]
-    row = (InstitutionKey.objects.filter(key_id=key_id, revoked_at__isnull=True)
-           .values_list("institution_id", "secret_encrypted").first())
+    row = (InstitutionKey.objects.select_related("institution").filter(key_id=key_id, revoked_at__isnull=True)
+           .first())
     if row is None:
         return None
     try:
-        secret = _fernet().decrypt(bytes(row[1]))
+        secret = _fernet().decrypt(bytes(row.secret_encrypted))
     except InvalidToken:  # the server's key changed: the key must be issued again
         return None
     if len(_CACHE) > 1000:
         _CACHE.clear()
-    _CACHE[key_id] = (now + _CACHE_SECONDS, row[0], secret)
-    return row[0], secret
+    _CACHE[key_id] = (now + _CACHE_SECONDS, row.institution, secret)
+    return row.institution, secret
+
+
+def forget(**kwargs) -> None:
+    """Drop this process's cached keys and institutions (a receiver of the institution's post_save)."""
+    _CACHE.clear()
