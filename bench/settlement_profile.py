@@ -14,7 +14,8 @@ request, not a load test). Prints, per request (means over the measured requests
   read from its /proc/<pid>/stat (10 ms ticks: meaningful only as a mean over many requests);
 - SQL statements (a cheap `execute_wrapper` count; `--show-queries` lists one request's statements with
   CaptureQueriesContext) and Redis commands (INFO commandstats before and after);
-- with `--cprofile N`, the top N functions of a second, profiled pass (cumulative time).
+- with `--cprofile N`, the top N functions of a second, profiled pass (CPU time of this process, `--sort`
+  cumulative by default).
 
 `--hot` settles for the 10 hot persons (their accounts and outpatient caps run out: later answers are cash-only
 settlements, still written in full).
@@ -123,6 +124,9 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--persons", type=int, default=300)
     parser.add_argument("--hot", action="store_true", help="the 10 hot persons only")
     parser.add_argument("--cprofile", type=int, default=0, metavar="N", help="top N functions of a profiled pass")
+    parser.add_argument("--sort", default="cumulative", help="cProfile order: cumulative, tottime, ...")
+    parser.add_argument("--per-statement", action="store_true",
+                        help="PostgreSQL CPU per kind of statement (its first words), and of the commit")
     parser.add_argument("--show-queries", action="store_true", help="list one request's SQL statements")
     parser.add_argument("--keep", action="store_true", help="reuse the database and set-up of the last run")
     parser.add_argument("--database-url", default=os.environ.get("BENCH_PROFILE_DATABASE_URL", DEFAULT_DB))
@@ -199,6 +203,28 @@ def main(argv: list[str]) -> None:
           f"(one at a time)")
     print(f"  SQL statements {queries[0] / n:6.2f} /request; Redis commands {redis_calls / n:.2f} /request")
 
+    if args.per_statement:
+        spent: dict[str, list] = {}
+
+        def timed(execute, sql, params, many, context):
+            before = _backend_cpu(backend)
+            try:
+                return execute(sql, params, many, context)
+            finally:
+                entry = spent.setdefault(" ".join(sql.split()[:4])[:60], [0, 0.0])
+                entry[0] += 1
+                entry[1] += _backend_cpu(backend) - before
+
+        pg_before = _backend_cpu(backend)
+        with connection.execute_wrapper(timed):
+            for headers, body in _signed(data, args.requests, first, persons):
+                call(headers, body)
+        total = _backend_cpu(backend) - pg_before
+        print(f"  PostgreSQL CPU by statement, ms per settlement (all: {1000 * total / n:.2f}; the rest is "
+              f"BEGIN/COMMIT):")
+        for name, (count, cpu_s) in sorted(spent.items(), key=lambda item: -item[1][1]):
+            print(f"    {1000 * cpu_s / n:6.2f}  {count / n:4.2f}x  {name}")
+
     if args.show_queries:
         (headers, body), = _signed(data, 1, first, persons)
         with CaptureQueriesContext(connection) as captured:
@@ -211,12 +237,12 @@ def main(argv: list[str]) -> None:
         import pstats
 
         profiled = _signed(data, args.requests, first, persons)
-        profiler = cProfile.Profile()
+        profiler = cProfile.Profile(time.process_time)  # CPU time: waiting for PostgreSQL does not count
         profiler.enable()
         for headers, body in profiled:
             call(headers, body)
         profiler.disable()
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.cprofile)
+        pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.cprofile)
 
 
 if __name__ == "__main__":

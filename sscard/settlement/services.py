@@ -15,16 +15,15 @@ from __future__ import annotations
 
 import secrets
 import time
-from dataclasses import asdict
 from datetime import date
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from sscard.audit.services import record_access
 from sscard.core import ratelimit
+from sscard.core.rows import insert_row
 from sscard.domain import institutions as institution_rules
 from sscard.domain import settlement as rules
 from sscard.domain import settlement_signing as signing
@@ -63,13 +62,17 @@ def authenticate(*, method: str, path: str, body: bytes, headers, today: date | 
                        signature=headers.get(signing.HEADER_SIGNATURE), now=time.time() if now is None else now)
     except signing.SignatureError as error:
         raise Refused(error.code) from None
-    if not cache.add(f"settle-nonce:{institution.pk}:{headers[signing.HEADER_NONCE]}", 1, timeout=NONCE_SECONDS):
+    # The nonce remembered and the request counted against the institution's limit in one round trip to Redis.
+    first_use, within_limit = ratelimit.first_use_and_hit(
+        f"settle-nonce:{institution.pk}:{headers[signing.HEADER_NONCE]}", NONCE_SECONDS, "settlement",
+        institution.code, settings.SETTLEMENT_REQUESTS_PER_MINUTE)
+    if not first_use:
         raise Refused("replayed")
     refusals = institution_rules.may_settle(institution.state, institution.agreement_from,
                                             institution.agreement_to, today or timezone.localdate())
     if refusals:
         raise Refused(str(refusals[0]))
-    if not ratelimit.hit_key("settlement", institution.code, settings.SETTLEMENT_REQUESTS_PER_MINUTE):
+    if not within_limit:
         raise Refused("rate_limited")
     return institution
 
@@ -87,8 +90,8 @@ def answer_once(institution, msgid: str, operation: str, work) -> tuple[int, dic
     try:
         with transaction.atomic():
             body = work()
-            Message.objects.create(institution=institution, msgid=msgid, operation=operation, status=200, body=body,
-                                   created_at=timezone.now())
+            insert_row(Message, institution_id=institution.pk, msgid=msgid, operation=operation, status=200,
+                       body=body, created_at=timezone.now())
             return 200, body
     except Refused as refused:
         body = {"code": refused.code, "detail": refused.translated(), "probable_typo": False}
@@ -194,7 +197,11 @@ def _answer(setl_id: str, result: rules.Settlement, *, day: date) -> dict:
             "fund_pay_sumamt": result.fund_pay_sumamt, "acct_pay": result.acct_pay,
             "psn_cash_pay": result.psn_cash_pay, "deductible_fen": result.deductible_fen,
             "cap_left_fen": result.cap_left_fen, "outpatient_cap_left_fen": result.outpatient_cap_left_fen,
-            "trace": [{"rule": step.rule, "values": step.values} for step in result.trace]}
+            "trace": _trace(result)}
+
+
+def _trace(result: rules.Settlement) -> list[dict]:
+    return [{"rule": step.rule, "values": step.values} for step in result.trace]
 
 
 def pre_settle(*, institution, identity: dict, claim: dict) -> dict:
@@ -244,15 +251,15 @@ def settle(*, institution, msgid: str, identity: dict, claim: dict, request=None
                              amount_fen=-result.acct_pay, source_ref=f"setl:{setl_id}")
     accounts.append_benefit(id_number=id_number, benefit_type="medical_settlement", day=day,
                             amount_fen=result.fund_pay_sumamt, source_type="settlement", source_ref=setl_id)
-    Voucher.objects.create(
-        setl_id=setl_id, kind=Voucher.Kind.SETTLE, institution=institution, msgid=msgid,
+    insert_row(
+        Voucher, setl_id=setl_id, kind=Voucher.Kind.SETTLE, cancels="", institution_id=institution.pk, msgid=msgid,
         mdtrt_id=claim.get("mdtrt_id", "")[:32], id_number=id_number, visit_kind=claim["med_type"],
         tier=institution.tier, status=status, year=day.year, day=day,
         medfee_sumamt=result.medfee_sumamt, eligible_fen=claim["inscp_scp_amt"],
         fund_pay_sumamt=result.fund_pay_sumamt, acct_pay=result.acct_pay, psn_cash_pay=result.psn_cash_pay,
         deductible_fen=result.deductible_fen, effect_admissions=result.effect.admissions,
         effect_outpatient_fund_fen=result.effect.outpatient_fund_fen, cap_left_fen=result.cap_left_fen,
-        trace=[asdict(step) for step in result.trace], created_at=now)
+        trace=_trace(result), created_at=now)
     _audit("settled", institution, setl_id=setl_id, request=request)
     return _answer(setl_id, result, day=day)
 
