@@ -9,10 +9,12 @@ through `fetchone` here, and only while the setting `DATABASE_PREPARED_STATEMENT
 `SSCARD_DB_PREPARED_STATEMENTS`, default on) is on. Turn it off behind a pooler that cannot keep prepared
 statements (PgBouncer in transaction mode before 1.21, or without `max_prepared_statements`). On SQLite, or with the
 setting off, the statement runs through an ordinary cursor. Either way it goes through Django's cursor wrapper, so
-query logging and `execute_wrapper` see it.
+`execute_wrapper` sees it, and it is in `connection.queries` when queries are logged (debug, tests).
 """
 
 from __future__ import annotations
+
+import time
 
 from django.conf import settings
 from django.db import connection
@@ -32,8 +34,7 @@ def _preparing_cursor():
     raw = connection.connection
     if raw.prepare_threshold is None:  # Django's default: prepared statements off, even when asked for
         raw.prepare_threshold = NEVER_BY_COUNT
-    cursor = PreparingCursor(raw)
-    return connection.make_debug_cursor(cursor) if connection.queries_logged else connection.make_cursor(cursor)
+    return connection.make_cursor(PreparingCursor(raw))
 
 
 def fetchone(sql: str, params) -> tuple | None:
@@ -43,6 +44,11 @@ def fetchone(sql: str, params) -> tuple | None:
             cursor.execute(sql, params)
             return cursor.fetchone()
     connection.ensure_connection()
+    started = time.monotonic()
     with _preparing_cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchone()
+        row = cursor.fetchone()
+    if connection.queries_logged:  # Django's debug cursor cannot read a prepared statement's text back
+        connection.queries_log.append({"sql": connection.ops.compose_sql(sql, params),
+                                       "time": f"{time.monotonic() - started:.3f}"})
+    return row

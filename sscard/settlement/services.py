@@ -8,8 +8,8 @@ row in one statement, the year's first (`years.lock`); the split is computed fro
 concurrent settlements of one person run one after the other and never exceed a cap nor overdraw the account.
 Who the patient is and whether they may settle: `patients.py`.
 
-Over ~400 lines because every operation shares the request's checks and the person's locked year; the
-signature and keys already live apart (`keys.py`), the rules in `domain/settlement.py`."""
+The signature's keys live in `keys.py`, the person's locked year in `years.py`, the rules in
+`domain/settlement.py`."""
 
 from __future__ import annotations
 
