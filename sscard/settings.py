@@ -125,6 +125,9 @@ DATABASES = {
         conn_max_age=int(os.environ.get("SSCARD_DB_CONN_MAX_AGE", "60")),
     )
 }
+# A few hot statements are prepared (planned once per connection) on PostgreSQL: sscard/core/prepared.py. Off
+# behind a pooler that cannot keep prepared statements (PgBouncer in transaction mode before 1.21).
+DATABASE_PREPARED_STATEMENTS = env_bool("SSCARD_DB_PREPARED_STATEMENTS", True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}

@@ -4,6 +4,9 @@ from django.urls import include, path
 from sscard.cards import ecard_views, hotlist_views
 
 urlpatterns = [
+    # First: the APIs are the busiest paths (the settlement API, the public look-ups), and no other prefix holds
+    # "api/", so they are resolved without trying the pages' patterns first.
+    path("api/", include("sscard.api.urls")),
     path("", include("sscard.web.urls")),
     path("accounts/", include("sscard.accounts.urls")),
     path("card/", include("sscard.applications.urls")),
@@ -16,6 +19,5 @@ urlpatterns = [
     path(".well-known/sscard-hotlist-keys.json", hotlist_views.public_keys, name="hotlist_keys"),
     path("dev/", include("sscard.notify.dev_urls")),
     path("django-admin/", admin.site.urls),
-    path("api/", include("sscard.api.urls")),
     path("", include("sscard.ops.urls")),
 ]

@@ -210,14 +210,14 @@ class ECard(models.Model):
 
 
 class ECardTokenUse(models.Model):
-    """A token accepted once by a counter or a terminal that uses it (`cards.ecards.use_token`): its token id
-    (`cti`) is unique, so the same token shown again is refused as replayed. Append-only; old rows may be pruned
-    once their tokens have expired."""
+    """A token accepted once by a counter, a terminal or a settlement (2207) that uses it (`cards.ecards.use_token`):
+    its token id (`cti`) is unique, so the same token shown again is refused as replayed. Append-only; old rows may
+    be pruned once their tokens have expired."""
 
     cti = models.CharField(max_length=64, unique=True)
     ecard_id = models.CharField(max_length=32)
     used_at = models.DateTimeField()
-    by = models.CharField(max_length=16)  # "counter" or "terminal"
+    by = models.CharField(max_length=16)  # "counter", "terminal" or "settlement" (a 2207 that used it)
 
     class Meta:
         verbose_name = _("use of an e-card code")

@@ -82,6 +82,25 @@ def hit_key(scope: str, key: str, limit: int, window: int = 60) -> bool:
     return count <= limit
 
 
+def first_use_and_hit(once_key: str, once_seconds: int, scope: str, key: str, limit: int,
+                      window: int = 60) -> tuple[bool, bool]:
+    """(whether `once_key` is new: it is remembered `once_seconds`, like `cache.add`; whether this attempt is within
+    `limit` under `key`, counted as `hit_key`). On Redis one pipelined round trip for both (a signed API's nonce
+    and its per-client limit); elsewhere the cache's add, then `hit_key`."""
+    full_key, timeout = _cache_key(scope, key, window), window + 5
+    url = _redis_url()
+    if not url:
+        return caches[DEFAULT_CACHE_ALIAS].add(once_key, 1, timeout=once_seconds), hit_key(scope, key, limit, window)
+    cache = caches[DEFAULT_CACHE_ALIAS]
+    counter = cache.make_and_validate_key(full_key)
+    pipe = _redis_client(url).pipeline(transaction=False)
+    pipe.set(cache.make_and_validate_key(once_key), 1, ex=once_seconds, nx=True)
+    pipe.set(counter, 0, ex=timeout, nx=True)
+    pipe.incr(counter)
+    added, _created, count = pipe.execute()
+    return bool(added), int(count) <= limit
+
+
 def used_up(scope: str, key: str, limit: int, window: int = 60) -> bool:
     """Whether `limit` attempts under `key` are already used up in the current window, without counting one:
     for limits on failures, checked before an attempt and counted (`hit_key`) only when it fails."""

@@ -15,6 +15,9 @@ of balances. Money in integer fen.
   31 December with the reference `interest:<year>`; idempotent (in bulk too).
 - `reconcile()`: running balances against their movements, contribution movements against the paid ledger rows.
 - `record_benefit`: a benefit enjoyed, once per (source_type, source_ref).
+- The medical settlement's hot path (`sscard.settlement`), which holds the balance row's lock itself and writes
+  under a reference it has just made: `move_locked` (the movement and the balance, two statements) and
+  `append_benefit` (one INSERT), the unique constraints still guarding "once".
 """
 
 from __future__ import annotations
@@ -76,6 +79,27 @@ def credit(*, id_number: str, account: str, kind: str, day: date, amount_fen: in
         balance.updated_at = now
         balance.save(update_fields=["balance_fen", "updated_at"])
     return movement
+
+
+def move_locked(*, id_number: str, account: str, kind: str, day: date, amount_fen: int, source_ref: str) -> None:
+    """Append a movement and move the running balance of an account whose balance row the caller has locked in
+    its transaction (SELECT ... FOR UPDATE), under a reference never used before (a new settlement's id): one
+    INSERT and one UPDATE, no check first. A repeated reference is refused by the unique constraint
+    (IntegrityError: the caller's transaction rolls back)."""
+    if account not in ACCOUNTS:
+        raise ValueError(f"unknown account {account!r}")
+    ops = connection.ops
+    now = ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {AccountMovement._meta.db_table} (id_number, account, kind, day, month, amount_fen, "
+            f"ledger_entry_id, source_ref, created_at) VALUES (%s, %s, %s, %s, NULL, %s, NULL, %s, %s)",
+            [id_number, account, kind, ops.adapt_datefield_value(day), amount_fen, source_ref, now])
+        cursor.execute(
+            f"UPDATE {AccountBalance._meta.db_table} SET balance_fen = balance_fen + %s, updated_at = %s "
+            f"WHERE id_number = %s AND account = %s", [amount_fen, now, id_number, account])
+        if cursor.rowcount != 1:
+            raise AccountBalance.DoesNotExist(f"no {account} balance row to move")
 
 
 class RatesCache:
@@ -329,6 +353,19 @@ def record_benefit(*, id_number: str, benefit_type: str, period_start: date, per
                 amount_fen=amount_fen, source_type=source_type, source_ref=source_ref, created_at=timezone.now())
     except IntegrityError:  # recorded a moment ago
         return BenefitRecord.objects.get(source_type=source_type, source_ref=source_ref)
+
+
+def append_benefit(*, id_number: str, benefit_type: str, day: date, amount_fen: int, source_type: str,
+                   source_ref: str) -> None:
+    """`record_benefit` of one day for a reference never used before (a new settlement's id): one INSERT, no
+    check first; the unique constraint refuses a repeat (IntegrityError)."""
+    ops = connection.ops
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {BenefitRecord._meta.db_table} (id_number, benefit_type, period_start, period_end, "
+            f"amount_fen, source_type, source_ref, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+            [id_number, benefit_type, ops.adapt_datefield_value(day), ops.adapt_datefield_value(day), amount_fen,
+             source_type, source_ref, ops.adapt_datetimefield_value(timezone.now())])
 
 
 def current_balance(id_number: str, account: str, *, for_update: bool = False) -> int:

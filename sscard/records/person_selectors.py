@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import connection
-from django.db.models import Max, Q
+from django.db.models import Exists, Max, Q
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
@@ -145,20 +145,46 @@ def records_cache_key(id_number: str, *, year: int | None, employer_names, langu
     return f"records:mine:{digest}"
 
 
+def insured_rows(id_number, day: date):
+    """The enrolments that make the person insured in employee medical insurance on `day` (covering its month).
+    `id_number` is a value or an expression (`OuterRef`): `medical_standing` asks it alone, the settlement API
+    as an `Exists` in the same query as the card."""
+    month = day.replace(day=1)
+    return Enrolment.objects.filter(Q(end_month__isnull=True) | Q(end_month__gte=month), id_number=id_number,
+                                    medical=True, start_month__lte=month)
+
+
+def arrears_rows(id_number):
+    """The person's medical ledger records in arrears, at any version: none means paid up. When there are some,
+    `in_arrears` says whether one of them is still the record (no higher version of its employer and month).
+    A value or an expression, as `insured_rows`."""
+    return LedgerEntry.objects.filter(id_number=id_number, insurance_type="medical", status=LedgerEntry.Status.ARREARS)
+
+
+def in_arrears(id_number: str) -> bool:
+    """Whether one of the person's medical ledger records is in arrears at its latest version (the highest version
+    of each employer and month). Two queries when some row was ever in arrears, one otherwise."""
+    rows = list(arrears_rows(id_number).values_list("employer_id", "month", "version"))
+    if not rows:
+        return False
+    top = {(row["employer_id"], row["month"]): row["top"]
+           for row in LedgerEntry.objects.filter(id_number=id_number, insurance_type="medical")
+           .values("employer_id", "month").annotate(top=Max("version"))}
+    return any(top.get((employer, month), -1) == version for employer, month, version in rows)
+
+
+def medical_standing_exists(id_number, day: date) -> dict:
+    """`insured` and `ever_in_arrears` (`arrears_rows`) as `Exists` expressions over another query's ID number
+    (an `OuterRef`): read in the same statement as the row they belong to. The ledger is partitioned by year, so
+    each reference to it costs the planner every partition: one reference, and `in_arrears` only when
+    `ever_in_arrears` (rare)."""
+    return {"insured": Exists(insured_rows(id_number, day)), "ever_in_arrears": Exists(arrears_rows(id_number))}
+
+
 def medical_standing(id_number: str, day: date) -> tuple[bool, bool]:
     """(insured, paid_up) in employee medical insurance on `day`, from the records: insured when an enrolment
     with medical insurance covers the day's month; paid up when none of the person's medical ledger records (the
     highest version of each employer and month) is in arrears. Read on every settlement (indexed queries)."""
-    month = day.replace(day=1)
-    insured = Enrolment.objects.filter(Q(end_month__isnull=True) | Q(end_month__gte=month), id_number=id_number,
-                                       medical=True, start_month__lte=month).exists()
-    if not insured:
+    if not insured_rows(id_number, day).exists():
         return False, False
-    medical = LedgerEntry.objects.filter(id_number=id_number, insurance_type="medical")
-    in_arrears = list(medical.filter(status=LedgerEntry.Status.ARREARS).values_list("employer_id", "month",
-                                                                                    "version"))
-    if not in_arrears:
-        return True, True
-    top = {(row["employer_id"], row["month"]): row["top"]
-           for row in medical.values("employer_id", "month").annotate(top=Max("version"))}
-    return True, not any(top.get((employer, month_), -1) == version for employer, month_, version in in_arrears)
+    return True, not in_arrears(id_number)

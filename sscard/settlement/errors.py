@@ -21,6 +21,8 @@ ERRORS: dict[str, tuple[int, str]] = {
     **{str(code): (403, message) for code, message in rules.INELIGIBLE_MESSAGES.items()},
     **{code: (400, message) for code, message in rules.SettlementError.MESSAGES.items()},
     "msgid_required": (400, _("Every request carries the institution's own message id (msgid).")),
+    "ecard_used": (403, _("This e-card code has already been used for a settlement: ask the patient to show a "
+                          "new code.")),
     "identity_required": (400, _("Give the card number with the card identifier, or an e-card code.")),
     "no_policy": (409, _("No settlement policy is configured for this year.")),
     "visit_not_found": (404, _("No registration with this visit id at this institution.")),

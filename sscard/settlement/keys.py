@@ -32,7 +32,7 @@ MANAGE_PERMISSION = "reference.manage_institution_agreement"
 MSG_NOT_ALLOWED = gettext_noop("You may not issue or revoke an institution's keys.")
 MSG_TOO_MANY = gettext_noop("The institution has two active keys: revoke the old one first.")
 MSG_NO_KEY = gettext_noop("This institution has no active key with this id.")
-_CACHE: dict[str, tuple[float, int, bytes] | None] = {}
+_CACHE: dict[str, tuple] = {}  # key id: (fresh until, institution, secret)
 _CACHE_SECONDS = 30
 
 
@@ -111,23 +111,30 @@ def revoke_key_for_staff(*, staff, institution_pk: int, key_id: str, request=Non
     return institution
 
 
-def key_for(key_id: str) -> tuple[int, bytes] | None:
-    """(institution id, secret) of an active key, or None. Kept a few seconds in this process: a revocation
-    takes effect here at once and in other processes within _CACHE_SECONDS."""
+def key_for(key_id: str):
+    """(institution, secret) of an active key, or None; the institution's row (agreement state and dates) is
+    read with the key. Both are kept _CACHE_SECONDS in this process: a revocation, or a change of the
+    institution's row (suspended, agreement dates), takes effect here at once (`forget`) and in other processes
+    within _CACHE_SECONDS. The institution returned is shared: callers must not modify it."""
     key_id = key_id[:32]
     now = time.monotonic()
     cached = _CACHE.get(key_id)
     if cached is not None and cached[0] > now:
         return cached[1], cached[2]
-    row = (InstitutionKey.objects.filter(key_id=key_id, revoked_at__isnull=True)
-           .values_list("institution_id", "secret_encrypted").first())
+    row = (InstitutionKey.objects.select_related("institution").filter(key_id=key_id, revoked_at__isnull=True)
+           .first())
     if row is None:
         return None
     try:
-        secret = _fernet().decrypt(bytes(row[1]))
+        secret = _fernet().decrypt(bytes(row.secret_encrypted))
     except InvalidToken:  # the server's key changed: the key must be issued again
         return None
     if len(_CACHE) > 1000:
         _CACHE.clear()
-    _CACHE[key_id] = (now + _CACHE_SECONDS, row[0], secret)
-    return row[0], secret
+    _CACHE[key_id] = (now + _CACHE_SECONDS, row.institution, secret)
+    return row.institution, secret
+
+
+def forget(**kwargs) -> None:
+    """Drop this process's cached keys and institutions (a receiver of the institution's post_save)."""
+    _CACHE.clear()

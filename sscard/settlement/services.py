@@ -3,41 +3,38 @@ agreement, rate limit), who the patient is (card or e-card), whether they may se
 the operations: person info (1101), registration (2201), pre-settlement (2206), settlement (2207),
 cancellation (2208) and reconciliation (3201, 3202). The split itself is `sscard.domain.settlement`.
 
-Concurrency: a settlement or cancellation locks the person's `PersonYear` row (SELECT ... FOR UPDATE) first,
-then the medical account's balance row (in `records.accounts.credit`), always in that order; the split is
-computed from what it read under the lock, so concurrent settlements of one person run one after the other and
-never exceed a cap nor overdraw the account.
+Concurrency: a settlement or cancellation locks the person's `PersonYear` row and the medical account's balance
+row in one statement, the year's first (`years.lock`); the split is computed from what it read under the lock, so
+concurrent settlements of one person run one after the other and never exceed a cap nor overdraw the account.
+Who the patient is and whether they may settle: `patients.py`.
 
-Over ~400 lines because every operation shares the request's checks and the person's locked year; the
-signature and keys already live apart (`keys.py`), the rules in `domain/settlement.py`."""
+The signature's keys live in `keys.py`, the person's locked year in `years.py`, the rules in
+`domain/settlement.py`."""
 
 from __future__ import annotations
 
 import secrets
 import time
-from dataclasses import asdict
 from datetime import date
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from sscard.audit.services import record_access
-from sscard.cards import ecards
-from sscard.cards.models import Card
 from sscard.core import ratelimit
+from sscard.core.rows import insert_row
 from sscard.domain import institutions as institution_rules
 from sscard.domain import settlement as rules
 from sscard.domain import settlement_signing as signing
 from sscard.domain.masking import mask_id_number, mask_name
 from sscard.records import accounts
 from sscard.records.ledger_models import AccountMovement
-from sscard.records.person_selectors import medical_standing
 from sscard.records.retirement.selectors import is_retired
 from sscard.reference.models import DesignatedInstitution
 from sscard.reference.selectors import NoSettlementPolicyError, settlement_policy
 
+from . import patients, years
 from .errors import Refused
 from .keys import key_for
 from .models import Message, PersonYear, Visit, Voucher
@@ -56,8 +53,8 @@ def authenticate(*, method: str, path: str, body: bytes, headers, today: date | 
     code = headers.get(signing.HEADER_INSTITUTION, "")
     if not key_id or not code or not headers.get(signing.HEADER_SIGNATURE):
         raise Refused("unsigned")
-    found = key_for(key_id)
-    institution = DesignatedInstitution.objects.filter(pk=found[0]).first() if found else None
+    found = key_for(key_id)  # the key and its institution, kept 30 s in the process (keys.py)
+    institution = found[0] if found else None
     if institution is None or institution.code != code:
         raise Refused("unknown_key")
     try:
@@ -66,13 +63,17 @@ def authenticate(*, method: str, path: str, body: bytes, headers, today: date | 
                        signature=headers.get(signing.HEADER_SIGNATURE), now=time.time() if now is None else now)
     except signing.SignatureError as error:
         raise Refused(error.code) from None
-    if not cache.add(f"settle-nonce:{institution.pk}:{headers[signing.HEADER_NONCE]}", 1, timeout=NONCE_SECONDS):
+    # The nonce remembered and the request counted against the institution's limit in one round trip to Redis.
+    first_use, within_limit = ratelimit.first_use_and_hit(
+        f"settle-nonce:{institution.pk}:{headers[signing.HEADER_NONCE]}", NONCE_SECONDS, "settlement",
+        institution.code, settings.SETTLEMENT_REQUESTS_PER_MINUTE)
+    if not first_use:
         raise Refused("replayed")
     refusals = institution_rules.may_settle(institution.state, institution.agreement_from,
                                             institution.agreement_to, today or timezone.localdate())
     if refusals:
         raise Refused(str(refusals[0]))
-    if not ratelimit.hit_key("settlement", institution.code, settings.SETTLEMENT_REQUESTS_PER_MINUTE):
+    if not within_limit:
         raise Refused("rate_limited")
     return institution
 
@@ -85,14 +86,13 @@ def answer_once(institution, msgid: str, operation: str, work) -> tuple[int, dic
     A refusal (`Refused`) writes nothing but its answer."""
     if not msgid:
         raise Refused("msgid_required")
-    stored = Message.objects.filter(institution=institution, msgid=msgid).values_list("status", "body").first()
-    if stored is not None:
-        return stored
+    # No look-up first: a msgid seen before is rare (a retry), so the work runs and the answer's INSERT meets the
+    # unique constraint, which rolls the work back and the first answer is returned (below).
     try:
         with transaction.atomic():
             body = work()
-            Message.objects.create(institution=institution, msgid=msgid, operation=operation, status=200, body=body,
-                                   created_at=timezone.now())
+            insert_row(Message, institution_id=institution.pk, msgid=msgid, operation=operation, status=200,
+                       body=body, created_at=timezone.now())
             return 200, body
     except Refused as refused:
         body = {"code": refused.code, "detail": refused.translated(), "probable_typo": False}
@@ -110,37 +110,7 @@ def answer_once(institution, msgid: str, operation: str, work) -> tuple[int, dic
         return stored
 
 
-# --- Who the patient is -----------------------------------------------------------------------------------------
-
-def identify(*, card_no: str = "", card_sn: str = "", ecard_token: str = "") -> tuple[Card, str | None]:
-    """The patient's card and the e-card's failure (None when it verified or no e-card code was given).
-    `Refused`: identity_required, card_not_found, ecard_invalid (an e-card code we cannot tie to a card)."""
-    if ecard_token:
-        status = ecards.check_token(ecard_token, with_card=True)
-        if status.ecard is None:
-            raise Refused("ecard_invalid")
-        return status.ecard.card, None if status.valid else status.status
-    if not card_no or not card_sn:
-        raise Refused("identity_required")
-    card = Card.objects.select_related("application").filter(card_number=card_no[:9], chip_id=card_sn[:32]).first()
-    if card is None:
-        raise Refused("card_not_found")
-    return card, None
-
-
-def eligibility(card: Card, ecard_failure: str | None, *, by_ecard: bool, day: date) -> tuple:
-    insured, paid_up = medical_standing(card.holder_id_number, day)
-    return rules.eligibility(insured=insured, paid_up=paid_up, card_state=card.state, by_ecard=by_ecard,
-                             ecard_failure=ecard_failure)
-
-
-def _eligible_card(identity: dict, day: date) -> Card:
-    card, failure = identify(**identity)
-    reasons = eligibility(card, failure, by_ecard=bool(identity.get("ecard_token")), day=day)
-    if reasons:
-        raise Refused(str(reasons[0]))
-    return card
-
+# --- Who the patient is: patients.py ------------------------------------------------------------------------------
 
 def person_status(id_number: str, day: date) -> str:
     """In work or retired on `day`, as the records say (one indexed query, `records.retirement.selectors`)."""
@@ -150,9 +120,9 @@ def person_status(id_number: str, day: date) -> str:
 def person_info(*, institution, identity: dict, request=None) -> dict:
     """1101: the patient, masked, whether they may settle now and why not, their year's figures."""
     day = timezone.localdate()
-    card, failure = identify(**identity)
-    id_number = card.holder_id_number
-    reasons = eligibility(card, failure, by_ecard=bool(identity.get("ecard_token")), day=day)
+    patient = patients.identify(day=day, with_name=True, **identity)
+    id_number = patient.id_number
+    reasons = patient.refusals()
     year = PersonYear.objects.filter(id_number=id_number, year=day.year).first()
     try:
         policy = settlement_policy(day.year, institution.district_code)
@@ -162,8 +132,8 @@ def person_info(*, institution, identity: dict, request=None) -> dict:
     record_access(event_type="settlement.person_read", subject_type="person", subject_id=id_number,
                   data={"institution": institution.code, "operation": "1101"}, request=request)
     return {
-        "psn_no": mask_id_number(id_number), "psn_name": mask_name(card.application.subject_name),
-        "card_no": card.card_number, "card_state": card.state, "insutype": "310",
+        "psn_no": mask_id_number(id_number), "psn_name": mask_name(patient.name),
+        "card_no": patient.card_number, "card_state": patient.card_state, "insutype": "310",
         "psn_type": person_status(id_number, day), "may_settle": not reasons,
         "refusals": [str(reason) for reason in reasons],
         "balc": accounts.current_balance(id_number, MEDICAL),
@@ -176,21 +146,21 @@ def person_info(*, institution, identity: dict, request=None) -> dict:
 
 def register_visit(*, institution, identity: dict, kind: str, begin_at=None) -> dict:
     day = timezone.localdate()
-    card = _eligible_card(identity, day)
+    patient = patients.eligible(identity, day)
     if kind not in Visit.Kind.values:
         raise Refused("unknown_code")
     if kind == Visit.Kind.INPATIENT and institution.tier == rules.Tier.PHARMACY:
         raise Refused("inpatient_at_pharmacy")
     visit = Visit.objects.create(mdtrt_id="M" + secrets.token_hex(10), institution=institution,
-                                 id_number=card.holder_id_number, kind=kind, begin_at=begin_at or timezone.now(),
+                                 id_number=patient.id_number, kind=kind, begin_at=begin_at or timezone.now(),
                                  created_at=timezone.now())
     return {"mdtrt_id": visit.mdtrt_id, "med_type": kind, "begntime": visit.begin_at.isoformat()}
 
 
 # --- Pre-settlement (2206), settlement (2207), cancellation (2208) -----------------------------------------------
 
-def _claim(institution, id_number: str, claim: dict, day: date) -> rules.Claim:
-    return rules.Claim(kind=claim["med_type"], tier=institution.tier, status=person_status(id_number, day),
+def _claim(institution, status: str, claim: dict) -> rules.Claim:
+    return rules.Claim(kind=claim["med_type"], tier=institution.tier, status=status,
                        medfee_sumamt=claim["medfee_sumamt"], eligible_fen=claim["inscp_scp_amt"],
                        acct_used_flag=claim.get("acct_used_flag", True))
 
@@ -227,75 +197,70 @@ def _answer(setl_id: str, result: rules.Settlement, *, day: date) -> dict:
             "fund_pay_sumamt": result.fund_pay_sumamt, "acct_pay": result.acct_pay,
             "psn_cash_pay": result.psn_cash_pay, "deductible_fen": result.deductible_fen,
             "cap_left_fen": result.cap_left_fen, "outpatient_cap_left_fen": result.outpatient_cap_left_fen,
-            "trace": [{"rule": step.rule, "values": step.values} for step in result.trace]}
+            "trace": _trace(result)}
+
+
+def _trace(result: rules.Settlement) -> list[dict]:
+    return [{"rule": step.rule, "values": step.values} for step in result.trace]
 
 
 def pre_settle(*, institution, identity: dict, claim: dict) -> dict:
     """2206: the split, written nowhere."""
     day = timezone.localdate()
-    card = _eligible_card(identity, day)
-    id_number = card.holder_id_number
+    id_number = patients.eligible(identity, day).id_number
     _check_visit(institution, claim.get("mdtrt_id", ""), id_number, claim["med_type"])
     state = _year_state(PersonYear.objects.filter(id_number=id_number, year=day.year).first(), day.year,
                         accounts.current_balance(id_number, MEDICAL))
     try:
-        result = rules.pre_settle(_policy(day.year, institution), state, _claim(institution, id_number, claim, day))
+        result = rules.pre_settle(_policy(day.year, institution), state,
+                                  _claim(institution, person_status(id_number, day), claim))
     except rules.SettlementError as error:
         raise Refused(error.code) from None
     return _answer("", result, day=day)
 
 
-def _locked_year(id_number: str, year: int) -> PersonYear:
-    row = PersonYear.objects.select_for_update().filter(id_number=id_number, year=year).first()
-    if row is None:
-        try:
-            with transaction.atomic():
-                PersonYear.objects.create(id_number=id_number, year=year)
-        except IntegrityError:  # created a moment ago by a concurrent settlement: lock that one
-            pass
-        row = PersonYear.objects.select_for_update().get(id_number=id_number, year=year)
-    return row
+def _audit(operation: str, institution, *, setl_id: str, cancel_id: str = "", request=None) -> None:
+    """The access log's event of a settlement or cancellation, in its transaction (its last statement before the
+    msgid answer: the transaction commits milliseconds later, far inside the sealer's 5 seconds), so one commit
+    writes both and a rolled-back settlement leaves no event. No chain lock (the access log's sealing)."""
+    record_access(event_type=f"settlement.{operation}", subject_type="settlement", subject_id=setl_id,
+                  data={"institution": institution.code, "cancel_id": cancel_id}, request=request)
 
 
-def _save_year(row: PersonYear, state: rules.YearState) -> None:
-    row.admissions, row.deductible_used_fen = state.admissions, state.deductible_used_fen
-    row.fund_paid_fen, row.outpatient_fund_paid_fen = state.fund_paid_fen, state.outpatient_fund_paid_fen
-    row.save(update_fields=["admissions", "deductible_used_fen", "fund_paid_fen", "outpatient_fund_paid_fen"])
-
-
-def settle(*, institution, msgid: str, identity: dict, claim: dict) -> dict:
-    """2207, inside the caller's transaction (`answer_once`): the person's year locked, the split computed from
-    it, the account debited, the benefit recorded, the voucher appended."""
+def settle(*, institution, msgid: str, identity: dict, claim: dict, request=None) -> dict:
+    """2207, inside the caller's transaction (`answer_once`): the e-card token consumed (when identified by one),
+    the person's year and balance locked, the split computed from them, the year saved, the account debited,
+    the benefit recorded, the voucher appended, the access event written."""
     now = timezone.now()
-    day = timezone.localdate()
-    card = _eligible_card(identity, day)
-    id_number = card.holder_id_number
+    day = timezone.localdate(now)
+    patient = patients.eligible(identity, day)
+    id_number = patient.id_number
     _check_visit(institution, claim.get("mdtrt_id", ""), id_number, claim["med_type"])
     policy = _policy(day.year, institution)
-    year = _locked_year(id_number, day.year)
-    state = _year_state(year, day.year, accounts.current_balance(id_number, MEDICAL, for_update=True))
-    the_claim = _claim(institution, id_number, claim, day)
+    status = person_status(id_number, day)
+    patients.use_ecard(patient)
+    year_id, state = years.lock(id_number, day.year)
     try:
-        result, after = rules.settle(policy, state, the_claim)
+        result, after = rules.settle(policy, state, _claim(institution, status, claim))
     except rules.SettlementError as error:
         raise Refused(error.code) from None
     setl_id = "S" + secrets.token_hex(10)
-    _save_year(year, after)
+    years.save(year_id, after)
     if result.acct_pay:
-        accounts.credit(id_number=id_number, account=MEDICAL, kind=AccountMovement.Kind.SETTLEMENT, day=day,
-                        amount_fen=-result.acct_pay, source_ref=f"setl:{setl_id}")
-    accounts.record_benefit(id_number=id_number, benefit_type="medical_settlement", period_start=day,
-                            period_end=day, amount_fen=result.fund_pay_sumamt, source_type="settlement",
-                            source_ref=setl_id)
-    Voucher.objects.create(
-        setl_id=setl_id, kind=Voucher.Kind.SETTLE, institution=institution, msgid=msgid,
+        accounts.move_locked(id_number=id_number, account=MEDICAL, kind=AccountMovement.Kind.SETTLEMENT, day=day,
+                             amount_fen=-result.acct_pay, source_ref=f"setl:{setl_id}")
+    accounts.append_benefit(id_number=id_number, benefit_type="medical_settlement", day=day,
+                            amount_fen=result.fund_pay_sumamt, source_type="settlement", source_ref=setl_id)
+    insert_row(
+        Voucher, setl_id=setl_id, kind=Voucher.Kind.SETTLE, cancels="", institution_id=institution.pk, msgid=msgid,
         mdtrt_id=claim.get("mdtrt_id", "")[:32], id_number=id_number, visit_kind=claim["med_type"],
-        tier=institution.tier, status=the_claim.status, year=day.year, day=day,
+        tier=institution.tier, status=status, year=day.year, day=day,
         medfee_sumamt=result.medfee_sumamt, eligible_fen=claim["inscp_scp_amt"],
         fund_pay_sumamt=result.fund_pay_sumamt, acct_pay=result.acct_pay, psn_cash_pay=result.psn_cash_pay,
         deductible_fen=result.deductible_fen, effect_admissions=result.effect.admissions,
         effect_outpatient_fund_fen=result.effect.outpatient_fund_fen, cap_left_fen=result.cap_left_fen,
-        trace=[asdict(step) for step in result.trace], created_at=now)
+        trace=_trace(result), created_at=now)
+    _audit("settled", institution, setl_id=setl_id, request=request)
     return _answer(setl_id, result, day=day)
 
 
@@ -309,32 +274,30 @@ def _as_settlement(voucher: Voucher) -> rules.Settlement:
                             cap_left_fen=voucher.cap_left_fen, outpatient_cap_left_fen=None, effect=effect, trace=())
 
 
-def cancel(*, institution, msgid: str, setl_id: str) -> dict:
+def cancel(*, institution, msgid: str, setl_id: str, request=None) -> dict:
     """2208: the settlement's effect given back under the person's year lock; a cancellation voucher (at most
     one per settlement: unique constraint, checked under the lock)."""
     now = timezone.now()
-    day = timezone.localdate()
+    day = timezone.localdate(now)
     original = Voucher.objects.filter(setl_id=setl_id[:32], kind=Voucher.Kind.SETTLE).first()
     if original is None:
         raise Refused("settlement_not_found")
     if original.institution_id != institution.pk:
         raise Refused("other_institution")
-    year = _locked_year(original.id_number, original.year)
+    year_id, state = years.lock(original.id_number, original.year)
     if Voucher.objects.filter(cancels=original.setl_id).exists():
         raise Refused("already_cancelled")
-    state = _year_state(year, original.year, accounts.current_balance(original.id_number, MEDICAL, for_update=True))
     try:
         after = rules.cancel(state, _as_settlement(original))
     except rules.SettlementError as error:
         raise Refused(error.code) from None
-    _save_year(year, after)
+    years.save(year_id, after)
     cancel_id = "C" + secrets.token_hex(10)
     if original.acct_pay:
-        accounts.credit(id_number=original.id_number, account=MEDICAL, kind=AccountMovement.Kind.SETTLEMENT,
-                        day=day, amount_fen=original.acct_pay, source_ref=f"setl:{cancel_id}")
-    accounts.record_benefit(id_number=original.id_number, benefit_type="medical_settlement", period_start=day,
-                            period_end=day, amount_fen=-original.fund_pay_sumamt, source_type="settlement",
-                            source_ref=cancel_id)
+        accounts.move_locked(id_number=original.id_number, account=MEDICAL, kind=AccountMovement.Kind.SETTLEMENT,
+                             day=day, amount_fen=original.acct_pay, source_ref=f"setl:{cancel_id}")
+    accounts.append_benefit(id_number=original.id_number, benefit_type="medical_settlement", day=day,
+                            amount_fen=-original.fund_pay_sumamt, source_type="settlement", source_ref=cancel_id)
     Voucher.objects.create(
         setl_id=cancel_id, kind=Voucher.Kind.CANCEL, cancels=original.setl_id, institution=institution, msgid=msgid,
         mdtrt_id=original.mdtrt_id, id_number=original.id_number, visit_kind=original.visit_kind,
@@ -345,16 +308,9 @@ def cancel(*, institution, msgid: str, setl_id: str) -> dict:
         effect_admissions=-original.effect_admissions,
         effect_outpatient_fund_fen=-original.effect_outpatient_fund_fen, cap_left_fen=0, trace=[],
         created_at=now)
+    _audit("cancelled", institution, setl_id=original.setl_id, cancel_id=cancel_id, request=request)
     return {"setl_id": original.setl_id, "cancel_id": cancel_id, "fund_pay_sumamt": -original.fund_pay_sumamt,
             "acct_pay": -original.acct_pay, "psn_cash_pay": -original.psn_cash_pay}
-
-
-def audit_settlement(*, operation: str, institution, body: dict, request=None) -> None:
-    """The access log's event for a settlement or cancellation (after the commit; no chain lock)."""
-    record_access(event_type=f"settlement.{operation}", subject_type="settlement",
-                  subject_id=body.get("setl_id", ""), data={"institution": institution.code,
-                                                            "cancel_id": body.get("cancel_id", "")},
-                  request=request)
 
 
 # --- Reconciliation (3201, 3202) ----------------------------------------------------------------------------------

@@ -254,3 +254,40 @@ def test_in_arrears_refused_until_paid(his):
     LedgerEntry.objects.create(**row, status="paid", version=3)  # paid late: the latest version is paid
     status, body = his.settle(identity, med_type="outpatient", total=100, eligible=100)
     assert status == 200, body
+
+
+def test_statements_of_a_settlement(his, django_assert_num_queries):
+    """A settlement of a person whose year has begun: the card with the standing, the year and the balance locked
+    together, the year saved, the account's movement and balance, the benefit, the voucher, the access event and
+    the msgid answer (nine), inside the savepoint of the test's transaction (two more)."""
+    card, identity = insured(balance_fen=10_000)
+    assert his.settle(identity, med_type="outpatient", total=1_000, eligible=1_000)[0] == 200  # the year begins
+    with django_assert_num_queries(11) as captured:
+        assert his.settle(identity, med_type="outpatient", total=1_000, eligible=1_000)[0] == 200
+    assert [q["sql"].split()[0] for q in captured.captured_queries] == [
+        "SAVEPOINT", "SELECT", "SELECT", "UPDATE", "INSERT", "UPDATE", "INSERT", "INSERT", "INSERT", "INSERT",
+        "RELEASE"]
+
+
+def test_each_settlement_and_cancellation_is_one_access_event(his):
+    from sscard.audit.models import AccessEvent
+
+    card, identity = insured(balance_fen=10_000)
+    status, settled = his.settle(identity, med_type="outpatient", total=1_000, eligible=1_000, msgid="ev-1")
+    his.settle(identity, med_type="outpatient", total=1_000, eligible=1_000, msgid="ev-1")  # the same msgid
+    his.settle(identity, med_type="outpatient", total=100, eligible=200)  # refused: nothing settled
+    his.cancel(settled["setl_id"], msgid="ev-2")
+    his.cancel(settled["setl_id"], msgid="ev-3")  # already cancelled
+    events = list(AccessEvent.objects.filter(event_type__startswith="settlement.").order_by("id")
+                  .values_list("event_type", "subject_id", "data"))
+    assert [(kind, subject) for kind, subject, _data in events] == [
+        ("settlement.settled", settled["setl_id"]), ("settlement.cancelled", settled["setl_id"])]
+    assert events[0][2] == {"institution": "H42010600001", "cancel_id": ""}
+
+
+def test_a_suspension_stops_the_institution_at_once_in_this_process(hospital, his):
+    card, identity = insured()
+    assert his.person(identity)[0] == 200  # the key and the institution are now kept in this process
+    hospital.state = "suspended"
+    hospital.save(update_fields=["state"])
+    assert his.person(identity)[1]["code"] == "institution_suspended"

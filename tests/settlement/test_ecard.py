@@ -64,3 +64,51 @@ def test_not_insured_refused_by_ecard_too(his, live):
     token = ecards.current_token(user=live.card.holder, card=live.card).token
     status, body = his.settle({"ecard_token": token}, med_type="outpatient", total=100, eligible=100)
     assert (status, body["code"]) == (403, "not_insured")
+
+
+def test_a_token_settles_once(his, live):
+    """2207 consumes the token it was identified by: the same token again is `ecard_used` and settles nothing."""
+    token = ecards.current_token(user=live.card.holder, card=live.card).token
+    assert his.settle({"ecard_token": token}, med_type="outpatient", total=1_000, eligible=1_000)[0] == 200
+    status, body = his.settle({"ecard_token": token}, med_type="outpatient", total=1_000, eligible=1_000)
+    assert (status, body["code"]) == (403, "ecard_used")
+    assert Voucher.objects.count() == 1
+    assert accounts.current_balance(live.card.holder_id_number, "medical") == 10_000 - 450
+    fresh = ecards.current_token(user=live.card.holder, card=live.card).token
+    assert his.settle({"ecard_token": fresh}, med_type="outpatient", total=1_000, eligible=1_000)[0] == 200
+
+
+def test_person_info_registration_and_pre_settlement_only_verify_the_token(his, live):
+    token = ecards.current_token(user=live.card.holder, card=live.card).token
+    identity = {"ecard_token": token}
+    assert his.person(identity)[1]["may_settle"] is True
+    status, visit = his.register(identity, "outpatient")
+    assert status == 200
+    assert his.pre_settle(identity, med_type="outpatient", total=1_000, eligible=1_000,
+                          mdtrt_id=visit["mdtrt_id"])[0] == 200
+    status, body = his.settle(identity, med_type="outpatient", total=1_000, eligible=1_000,
+                              mdtrt_id=visit["mdtrt_id"])
+    assert (status, body["fund_pay_sumamt"]) == (200, 550)
+    assert his.person(identity)[1]["may_settle"] is True  # 1101 still reads the person with it
+    assert his.settle(identity, med_type="outpatient", total=1_000, eligible=1_000)[1]["code"] == "ecard_used"
+
+
+def test_a_refused_settlement_leaves_the_token_unused(his, live):
+    token = ecards.current_token(user=live.card.holder, card=live.card).token
+    status, body = his.settle({"ecard_token": token}, med_type="outpatient", total=100, eligible=200)
+    assert (status, body["code"]) == (400, "eligible_exceeds_total")
+    assert his.settle({"ecard_token": token}, med_type="outpatient", total=200, eligible=100)[0] == 200
+
+
+def test_the_same_msgid_with_its_token_is_the_first_answer_not_a_second_use(his, live):
+    token = ecards.current_token(user=live.card.holder, card=live.card).token
+    first = his.settle({"ecard_token": token}, med_type="outpatient", total=1_000, eligible=1_000, msgid="e-0001")
+    again = his.settle({"ecard_token": token}, med_type="outpatient", total=1_000, eligible=1_000, msgid="e-0001")
+    assert first[0] == 200 and again == first and Voucher.objects.count() == 1
+
+
+def test_a_token_without_a_token_id_cannot_settle(his, live, site_keys):  # noqa: F811
+    token = _token(live, site_keys, now=int(time.time()))  # validly signed, but no `cti`: never issued by the site
+    assert his.person({"ecard_token": token})[1]["may_settle"] is True
+    status, body = his.settle({"ecard_token": token}, med_type="outpatient", total=100, eligible=100)
+    assert (status, body["code"]) == (403, "ecard_invalid") and Voucher.objects.count() == 0

@@ -1,0 +1,54 @@
+"""A statement the database plans once per connection: PostgreSQL's server-side prepared statements, for the few hot
+statements whose planning costs more than their execution. The medical settlement's eligibility read is one: it
+asks the year-partitioned contribution ledger, and the planner looks at every partition each time (about 3 ms of
+the database's CPU, against 0.1 ms once prepared; `python -m bench.settlement_profile --per-statement`).
+
+Django leaves prepared statements off on PostgreSQL (its `prepare_threshold` is None, for connection poolers in
+transaction mode), and its cursors bind parameters on the client, so nothing else is prepared: only what runs
+through `fetchone` here, and only while the setting `DATABASE_PREPARED_STATEMENTS` (env
+`SSCARD_DB_PREPARED_STATEMENTS`, default on) is on. Turn it off behind a pooler that cannot keep prepared
+statements (PgBouncer in transaction mode before 1.21, or without `max_prepared_statements`). On SQLite, or with the
+setting off, the statement runs through an ordinary cursor. Either way it goes through Django's cursor wrapper, so
+`execute_wrapper` sees it, and it is in `connection.queries` when queries are logged (debug, tests).
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.db import connection
+
+NEVER_BY_COUNT = 2**31  # psycopg prepares what it is told to (prepare=True), never a query because it recurs
+
+
+def _preparing_cursor():
+    import psycopg
+
+    class PreparingCursor(psycopg.Cursor):
+        """Server-side binding, each statement prepared (planned) once per connection and reused."""
+
+        def execute(self, query, params=None, **kwargs):
+            return super().execute(query, params, prepare=True)
+
+    raw = connection.connection
+    if raw.prepare_threshold is None:  # Django's default: prepared statements off, even when asked for
+        raw.prepare_threshold = NEVER_BY_COUNT
+    return connection.make_cursor(PreparingCursor(raw))
+
+
+def fetchone(sql: str, params) -> tuple | None:
+    """The first row of `sql` (with %s placeholders), prepared on PostgreSQL when the setting allows."""
+    if connection.vendor != "postgresql" or not getattr(settings, "DATABASE_PREPARED_STATEMENTS", False):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone()
+    connection.ensure_connection()
+    started = time.monotonic()
+    with _preparing_cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if connection.queries_logged:  # Django's debug cursor cannot read a prepared statement's text back
+        connection.queries_log.append({"sql": connection.ops.compose_sql(sql, params),
+                                       "time": f"{time.monotonic() - started:.3f}"})
+    return row
