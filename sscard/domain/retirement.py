@@ -71,3 +71,10 @@ class RetirementStatus:
     @property
     def retired(self) -> bool:
         return self.since is not None and self.since <= self.day
+
+
+def insured_as_retiree(*, retired_from: date | None, day: date, ever_enrolled_medical: bool) -> bool:
+    """A retired person stays insured in employee medical insurance without paying (docs/records.md,
+    "Retirement"): retired on `day` and enrolled in medical insurance at some time. (Whether the years paid reach
+    the local minimum is checked when the retirement is approved, before it is registered here.)"""
+    return ever_enrolled_medical and RetirementStatus(day=day, since=retired_from).retired

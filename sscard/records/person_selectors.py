@@ -21,17 +21,20 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import connection
-from django.db.models import Exists, Max, Q
+from django.db.models import Exists, Max, Q, Subquery
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from sscard.domain.contribution_months import ContributionMonths, contribution_months
 from sscard.domain.contributions import yuan
 from sscard.domain.enrolment import INSURANCE_TYPES
+from sscard.domain.retirement import insured_as_retiree
 
 from . import ledger
 from .ledger_models import AccountBalance, AccountMovement, BenefitRecord, LedgerEntry
 from .models import TYPE_LABELS, Employer, Enrolment
+from .retirement.models import Retirement
+from .retirement.selectors import current_retirement_from
 
 LAST_MOVEMENTS = 10
 # Benefit types as recorded by their source (medical settlement now; pensions and unemployment later).
@@ -175,16 +178,23 @@ def in_arrears(id_number: str) -> bool:
 
 def medical_standing_exists(id_number, day: date) -> dict:
     """`insured` and `ever_in_arrears` (`arrears_rows`) as `Exists` expressions over another query's ID number
-    (an `OuterRef`): read in the same statement as the row they belong to. The ledger is partitioned by year, so
-    each reference to it costs the planner every partition: one reference, and `in_arrears` only when
-    `ever_in_arrears` (rare)."""
-    return {"insured": Exists(insured_rows(id_number, day)), "ever_in_arrears": Exists(arrears_rows(id_number))}
+    (an `OuterRef`), with `retired_from` (the latest retirement's date) and `ever_medical` (ever enrolled in
+    medical insurance: a retiree stays insured, `domain.retirement.insured_as_retiree`): read in the same
+    statement as the row they belong to. The ledger is partitioned by year, so each reference to it costs the
+    planner every partition: one reference, and `in_arrears` only when `ever_in_arrears` (rare)."""
+    return {"insured": Exists(insured_rows(id_number, day)), "ever_in_arrears": Exists(arrears_rows(id_number)),
+            "retired_from": Subquery(Retirement.objects.filter(id_number=id_number).order_by("-id")
+                                     .values("retired_from")[:1]),
+            "ever_medical": Exists(Enrolment.objects.filter(id_number=id_number, medical=True))}
 
 
 def medical_standing(id_number: str, day: date) -> tuple[bool, bool]:
     """(insured, paid_up) in employee medical insurance on `day`, from the records: insured when an enrolment
-    with medical insurance covers the day's month; paid up when none of the person's medical ledger records (the
-    highest version of each employer and month) is in arrears. Read on every settlement (indexed queries)."""
-    if not insured_rows(id_number, day).exists():
+    with medical insurance covers the day's month, or as a retiree (`insured_as_retiree`); paid up when none of
+    the person's medical ledger records (the highest version of each employer and month) is in arrears."""
+    insured = insured_rows(id_number, day).exists() or insured_as_retiree(
+        retired_from=current_retirement_from(id_number), day=day,
+        ever_enrolled_medical=Enrolment.objects.filter(id_number=id_number, medical=True).exists())
+    if not insured:
         return False, False
     return True, not in_arrears(id_number)

@@ -1,6 +1,6 @@
 """Who the patient is and whether they may settle now (docs/settlement.md, "Eligibility"): the card (by card number
 and chip identifier, or by the e-card token), its state, and the person's standing in employee medical insurance
-(`records.person_selectors`: insured, not in arrears), read in one statement with the card (a second one only
+(`records.person_selectors`: insured, not in arrears, retired), read in one statement with the card (a second one only
 for a person with a ledger record that was ever in arrears).
 
 Read before anything is locked or written; nothing here writes, except `use_ecard` (a settlement consumes the
@@ -17,6 +17,7 @@ from sscard.cards import ecards
 from sscard.cards.models import Card
 from sscard.core import prepared
 from sscard.domain import settlement as rules
+from sscard.domain.retirement import RetirementStatus, insured_as_retiree
 from sscard.records.person_selectors import in_arrears, medical_standing_exists
 
 from .errors import Refused
@@ -29,6 +30,7 @@ class Patient(NamedTuple):
     card_state: str
     insured: bool
     paid_up: bool
+    status: str  # in work or retired on the day (`rules.Status`), from the records' retirement
     name: str  # the card's subject's name, when asked for (`with_name`), else ""
     ecard: ecards.Status | None  # the e-card token's verification, when identified by one
 
@@ -43,7 +45,8 @@ class Patient(NamedTuple):
 
 
 def _card_query(day: date, with_name: bool, **where):
-    fields = ["pk", "card_number", "holder_id_number", "state", "insured", "ever_in_arrears"]
+    fields = ["pk", "card_number", "holder_id_number", "state", "insured", "ever_in_arrears", "retired_from",
+              "ever_medical"]
     if with_name:
         fields.append("application__subject_name")
     return (Card.objects.filter(**where).annotate(**medical_standing_exists(OuterRef("holder_id_number"), day))
@@ -92,10 +95,15 @@ def identify(*, day: date, card_no: str = "", card_sn: str = "", ecard_token: st
         row = _by_number(day, with_name, card_no[:9], card_sn[:32])
     if row is None:
         raise Refused("card_not_found")
-    insured = row[4]
+    retired_from = row[6]
+    if isinstance(retired_from, str):  # SQLite answers the subquery's date as text
+        retired_from = date.fromisoformat(retired_from)
+    retired = RetirementStatus(day=day, since=retired_from).retired
+    insured = row[4] or insured_as_retiree(retired_from=retired_from, day=day, ever_enrolled_medical=row[7])
     paid_up = insured and not (row[5] and in_arrears(row[2]))  # a row ever in arrears: is one still the record?
-    return Patient(card_id=row[0], card_number=row[1], id_number=row[2], card_state=row[3], insured=insured,
-                   paid_up=paid_up, name=row[6] if with_name else "", ecard=status)
+    return Patient(card_id=row[0], card_number=row[1], id_number=row[2], card_state=row[3], insured=bool(insured),
+                   paid_up=bool(paid_up), status=(rules.Status.RETIRED if retired else rules.Status.IN_WORK).value,
+                   name=row[8] if with_name else "", ecard=status)
 
 
 def eligible(identity: dict, day: date) -> Patient:

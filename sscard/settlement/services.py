@@ -113,7 +113,8 @@ def answer_once(institution, msgid: str, operation: str, work) -> tuple[int, dic
 # --- Who the patient is: patients.py ------------------------------------------------------------------------------
 
 def person_status(id_number: str, day: date) -> str:
-    """In work or retired on `day`, as the records say (one indexed query, `records.retirement.selectors`)."""
+    """In work or retired on `day`, as the records say (one indexed query, `records.retirement.selectors`). The
+    operations read it with the card (`patients.Patient.status`); this is for a caller with only an ID number."""
     return (rules.Status.RETIRED if is_retired(id_number, day) else rules.Status.IN_WORK).value
 
 
@@ -134,7 +135,7 @@ def person_info(*, institution, identity: dict, request=None) -> dict:
     return {
         "psn_no": mask_id_number(id_number), "psn_name": mask_name(patient.name),
         "card_no": patient.card_number, "card_state": patient.card_state, "insutype": "310",
-        "psn_type": person_status(id_number, day), "may_settle": not reasons,
+        "psn_type": patient.status, "may_settle": not reasons,
         "refusals": [str(reason) for reason in reasons],
         "balc": accounts.current_balance(id_number, MEDICAL),
         "admissions": year.admissions if year else 0, "fund_paid_fen": year.fund_paid_fen if year else 0,
@@ -207,13 +208,13 @@ def _trace(result: rules.Settlement) -> list[dict]:
 def pre_settle(*, institution, identity: dict, claim: dict) -> dict:
     """2206: the split, written nowhere."""
     day = timezone.localdate()
-    id_number = patients.eligible(identity, day).id_number
+    patient = patients.eligible(identity, day)
+    id_number = patient.id_number
     _check_visit(institution, claim.get("mdtrt_id", ""), id_number, claim["med_type"])
     state = _year_state(PersonYear.objects.filter(id_number=id_number, year=day.year).first(), day.year,
                         accounts.current_balance(id_number, MEDICAL))
     try:
-        result = rules.pre_settle(_policy(day.year, institution), state,
-                                  _claim(institution, person_status(id_number, day), claim))
+        result = rules.pre_settle(_policy(day.year, institution), state, _claim(institution, patient.status, claim))
     except rules.SettlementError as error:
         raise Refused(error.code) from None
     return _answer("", result, day=day)
@@ -237,7 +238,7 @@ def settle(*, institution, msgid: str, identity: dict, claim: dict, request=None
     id_number = patient.id_number
     _check_visit(institution, claim.get("mdtrt_id", ""), id_number, claim["med_type"])
     policy = _policy(day.year, institution)
-    status = person_status(id_number, day)
+    status = patient.status
     patients.use_ecard(patient)
     year_id, state = years.lock(id_number, day.year)
     try:

@@ -37,3 +37,16 @@ def test_the_date_rules(day, current, code):
 ])
 def test_retired_on_a_day(since, day, retired):
     assert RetirementStatus(day=day, since=since).retired is retired
+
+
+@pytest.mark.parametrize(("retired_from", "day", "ever_medical", "insured"), [
+    (date(2022, 6, 1), date(2026, 3, 1), True, True),    # retired, was in medical insurance: stays insured
+    (date(2022, 6, 1), date(2022, 6, 1), True, True),    # from the day itself
+    (date(2022, 6, 1), date(2022, 5, 31), True, False),  # the day before: not yet a retiree
+    (date(2022, 6, 1), date(2026, 3, 1), False, False),  # never in medical insurance
+    (None, date(2026, 3, 1), True, False),               # not retired
+])
+def test_a_retiree_stays_insured_in_medical_insurance(retired_from, day, ever_medical, insured):
+    from sscard.domain.retirement import insured_as_retiree
+
+    assert insured_as_retiree(retired_from=retired_from, day=day, ever_enrolled_medical=ever_medical) is insured

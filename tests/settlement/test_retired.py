@@ -66,3 +66,27 @@ def test_person_status_follows_the_day(db):
                         reference="Approval 123")
     assert services.person_status(citizen.id_number, today) == "retired"
     assert services.person_status(citizen.id_number, today - timedelta(days=1)) == "in_work"
+
+
+def test_a_retiree_whose_enrolment_ended_stays_insured_and_one_never_in_medical_insurance_is_not(his):
+    """A retired person no longer works for the employer (the enrolment stopped at retirement) and still settles
+    as insured, with the retired figures; a retiree who was never enrolled in medical insurance is refused as not
+    insured, like anybody else."""
+    from sscard.records.models import Enrolment
+
+    card, identity = retired(balance_fen=10_000)
+    assert Enrolment.objects.filter(id_number=card.holder_id_number).update(end_month=date(2022, 5, 1)) == 1
+    status, body = his.person(identity)
+    assert (status, body["may_settle"], body["psn_type"]) == (200, True, "retired")
+    status, body = his.settle(identity, med_type="outpatient", total=10_000, eligible=10_000)
+    assert status == 200, body
+    assert (body["fund_pay_sumamt"], body["acct_pay"], body["psn_cash_pay"]) == (5_500, 4_500, 0)
+
+    citizen = older_citizen("赵六")
+    _card, never = insured(citizen=citizen, medical=False)
+    register_retirement(staff=new_officer(), id_number=citizen.id_number, retired_from=date(2022, 6, 1),
+                        reference="Approval 124")
+    status, body = his.person(never)
+    assert (status, body["may_settle"], body["psn_type"]) == (200, False, "retired")
+    status, body = his.settle(never, med_type="outpatient", total=10_000, eligible=10_000)
+    assert (status, body["code"]) == (403, "not_insured")
