@@ -18,7 +18,7 @@ def test_demo_data_loads_once_and_prints_the_accounts(capsys):
     call_command("load_demo")
     first = capsys.readouterr().out
     count = User.objects.count()
-    assert count == 8  # two citizens, five back office roles, a records officer
+    assert count == 9  # three citizens, five back office roles, a records officer
     assert "13800138000" in first and "reviewer" in first
     call_command("load_demo")
     assert User.objects.count() == count
@@ -32,7 +32,27 @@ def test_demo_data_loads_once_and_prints_the_accounts(capsys):
     employer = Employer.objects.get()
     assert employer.state == "approved" and employer.registered_by.real_name == "张三"
     assert sorted(Enrolment.objects.values_list("name", "start_month", "end_month")) == [
-        ("张三", date(2024, 7, 1), None), ("李四", date(2025, 1, 1), None)]
+        ("张三", date(2024, 7, 1), None), ("李四", date(2025, 1, 1), None),
+        ("王五", date(2000, 1, 1), date(2020, 5, 1))]
+
+
+@pytest.mark.django_db
+def test_the_demo_retiree_is_retired_and_insured_and_sees_it(capsys, client):
+    """王五 worked for the demo employer until May 2020 and is retired from 2020-06-01: his space says so, and he
+    is insured in medical insurance as a retiree (no enrolment covers this month)."""
+    from sscard.records.person_selectors import medical_standing
+    from sscard.records.retirement.models import Retirement
+
+    call_command("load_demo")
+    assert "retiree  王五" in capsys.readouterr().out
+    wang = User.objects.get(real_name="王五")
+    assert list(Retirement.objects.values_list("id_number", "retired_from")) == [(wang.id_number, date(2020, 6, 1))]
+    assert medical_standing(wang.id_number, date.today()) == (True, True)
+    call_command("load_demo")
+    assert Retirement.objects.count() == 1
+    client.force_login(wang)
+    page = client.get(reverse("records:mine"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Retired since 2020-06-01" in page
 
 
 @pytest.mark.django_db

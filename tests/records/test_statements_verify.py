@@ -165,16 +165,27 @@ def test_the_empty_form_needs_no_login_and_counts_nothing():
 
 def test_the_lean_page_keeps_the_portal_chrome_without_touching_the_session(issued):
     """The page is standalone (no web/base.html, no context processors) but keeps the language, the skip link,
-    the language switch and the footer; it starts no session (the portal's middleware still looks for one, as
-    on every page)."""
+    the languages and the footer; it starts no session and sets no cookie (it posts nothing: no CSRF token)."""
     _person, statement = issued
     page = verify_page(statement.code, "zh-hans")
     html = page.content.decode()
     assert '<html lang="zh-hans">' in html and 'href="#main"' in html and '<main id="main"' in html
-    assert 'name="language" value="es"' in html and 'name="language" value="en"' in html
-    assert 'name="csrfmiddlewaretoken" value="' in html and 'value=""' not in html.split("csrfmiddlewaretoken")[1][:10]
+    assert f'href="?code={statement.code}&amp;lang=es"' in html and f'href="?code={statement.code}&amp;lang=en"' in html
+    assert 'name="lang" value="zh-hans"' in html  # a check sent from the page stays in its language
+    assert "csrfmiddlewaretoken" not in html and 'method="post"' not in html
     assert f'href="{reverse("web:privacy")}"' in html
-    assert cookie_names(page) <= {"csrftoken"}
+    assert cookie_names(page) == set() and page["Content-Language"] == "zh-hans"
+
+
+def test_a_language_link_shows_the_same_check_in_that_language_without_changing_the_portals(issued):
+    _person, statement = issued
+    client = public_client("zh-hans")
+    url = reverse("records:statement_verify")
+    spanish = client.get(url, {"code": statement.code, "lang": "es"}).content.decode()
+    assert '<html lang="es">' in spanish and "auténtico" in spanish and 'aria-current="true">español' in spanish
+    assert '<html lang="zh-hans">' in client.get(url, {"code": statement.code}).content.decode()  # not remembered
+    unknown = client.get(url, {"code": statement.code, "lang": "xx"}).content.decode()
+    assert '<html lang="zh-hans">' in unknown  # an unknown language: the portal's choice
 
 
 def cookie_names(response) -> set[str]:
@@ -228,7 +239,7 @@ def test_the_json_answer_is_rate_limited_too(issued, settings):
     assert limited.status_code == 429 and limited.json()["reason"] == "rate_limited" and limited["Retry-After"]
 
 
-def fresh_render(code: str, language: str, csrf_token: str, next_path: str) -> str:
+def fresh_render(code: str, language: str) -> str:
     """The page rendered directly from the template, as the first pass did on every request (no cache)."""
     from django.conf import settings as django_settings
     from django.template import Context
@@ -240,8 +251,7 @@ def fresh_render(code: str, language: str, csrf_token: str, next_path: str) -> s
     result = views._checked(rules.normalise_code(code), str(django_settings.STATEMENT_KEY_FILE),
                             str(django_settings.STATEMENT_EXTRA_KEYS_FILE or ""))
     context = {"code": code, "portal_name": django_settings.PORTAL_NAME, "elder_mode": False,
-               "urls": views._page_urls(), "languages": views._languages(), "next": next_path,
-               "csrf_token": csrf_token}
+               "urls": views._page_urls(), "languages": views._language_links(code)}
     if isinstance(result, rules.Reason):
         context["error"] = views.REASONS[result]
     else:
@@ -250,29 +260,18 @@ def fresh_render(code: str, language: str, csrf_token: str, next_path: str) -> s
         return get_template("records/statements/verify.html").template.render(Context(context, autoescape=True))
 
 
-def csrf_of(html: str) -> str:  # the first (only) token field
-    return html.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
-
-
 @pytest.mark.parametrize(("language", "code_of"), [
     ("zh-hans", lambda statement: statement.code),
     ("es", lambda statement: statement.code),
     ("en", lambda statement: "SSS1" + "A" * 40),  # a refusal is cached too
 ])
-def test_the_cached_page_is_the_fresh_render_with_the_requests_own_csrf_token(issued, language, code_of):
-    from django.middleware.csrf import _unmask_cipher_token
-
+def test_the_cached_page_is_the_fresh_render(issued, language, code_of):
     _person, statement = issued
     code = code_of(statement)
     url = reverse("records:statement_verify")
     first, second = public_client(language), public_client(language)
     pages = [first.get(url, {"code": code}).content.decode(), second.get(url, {"code": code}).content.decode()]
-    tokens = [csrf_of(html) for html in pages]
-    assert len(tokens[0]) == 64 and tokens[0] != tokens[1]  # each request its own (masked) token
-    for client, html, token in zip((first, second), pages, tokens, strict=True):
-        assert _unmask_cipher_token(token) == client.cookies["csrftoken"].value
-        assert html == fresh_render(code, language, token, f"{url}?code={code}")
-        assert "sscard-csrf-token" not in html
+    assert pages[0] == pages[1] == fresh_render(code, language)
     refusals = AccessEvent.objects.filter(event_type="records.statement_refused").count()
     assert refusals == (0 if code == statement.code else 2)  # a refused code is recorded on each request
 
@@ -287,9 +286,9 @@ def test_a_cached_page_is_not_served_once_a_new_key_file_is_set(issued, settings
     assert 'aria-invalid="true"' in verify_page(statement.code, "es").content.decode()
 
 
-def test_user_input_cannot_plant_the_csrf_placeholder():
-    from sscard.records.statements.views import _CSRF_PLACEHOLDER
-
-    html = public_client().get(reverse("records:statement_verify"), {"code": _CSRF_PLACEHOLDER}).content.decode()
-    assert html.count("csrfmiddlewaretoken") == 1
-    assert "&lt;!--sscard-csrf-token--&gt;</textarea>" in html
+def test_what_a_visitor_types_is_escaped_in_the_page_and_its_links():
+    typed = '"><script>alert(1)</script>'
+    html = public_client().get(reverse("records:statement_verify"), {"code": typed}).content.decode()
+    assert "<script>" not in html
+    assert "&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;</textarea>" in html
+    assert 'href="?code=%22%3E%3Cscript%3Ealert%281%29%3C%2Fscript%3E&amp;lang=es"' in html

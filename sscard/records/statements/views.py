@@ -6,18 +6,17 @@ from __future__ import annotations
 
 import functools
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template import Context
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -87,7 +86,7 @@ def _checked(code: str, key_file: str, extras_file: str) -> rules.Summary | rule
 @functools.lru_cache(maxsize=1)
 def _page_urls() -> dict[str, str]:
     return {"home": reverse("web:index"), "login": reverse("accounts:login"), "terms": reverse("web:terms"),
-            "privacy": reverse("web:privacy"), "set_language": reverse("web:set_language")}
+            "privacy": reverse("web:privacy")}
 
 
 @functools.lru_cache(maxsize=1)
@@ -95,26 +94,48 @@ def _languages() -> list[tuple[str, str]]:
     return [(code, get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES]
 
 
-# The CSRF token is the only per-request part of the page: the cached HTML holds this placeholder (marked safe,
-# so no user input, which is escaped, can ever produce it) and each answer swaps in the request's own token.
-_CSRF_PLACEHOLDER = "<!--sscard-csrf-token-->"
 PAGE_CACHE_SIZE = 512
+LANGUAGE_PARAM = "lang"
+
+
+def _page_language(request: HttpRequest) -> str:
+    """`?lang=` when it names a language of the portal (the page's own links), else the portal's choice (the
+    language cookie, then the browser's, by LocaleMiddleware)."""
+    asked = request.GET.get(LANGUAGE_PARAM, "")
+    return asked if asked in _language_codes() else get_language()
+
+
+@functools.lru_cache(maxsize=1)
+def _language_codes() -> frozenset[str]:
+    return frozenset(code for code, _name in settings.LANGUAGES)
 
 
 def _render_verify(request: HttpRequest, context: dict, status: int = 200) -> HttpResponse:
-    """The lean page: a plain Context (no context processors: no session, user or messages on the public path)."""
-    html = _page_html(context.get("code", ""), request.get_full_path(), get_language(),
-                      request.COOKIES.get(ELDER_COOKIE) == "1", status == 429, str(settings.STATEMENT_KEY_FILE),
-                      str(settings.STATEMENT_EXTRA_KEYS_FILE or ""), settings.PORTAL_NAME)
-    return HttpResponse(html.replace(_CSRF_PLACEHOLDER, get_token(request), 1), status=status)
+    """The lean page: a plain Context (no context processors: no session, user or messages on the public path),
+    and nothing per request: no form posts from it (the code is sent by GET, the language is a link), so it
+    needs no CSRF token and its HTML is served whole from memory."""
+    language = _page_language(request)
+    html = _page_html(context.get("code", ""), language, request.COOKIES.get(ELDER_COOKIE) == "1", status == 429,
+                      str(settings.STATEMENT_KEY_FILE), str(settings.STATEMENT_EXTRA_KEYS_FILE or ""),
+                      settings.PORTAL_NAME)
+    response = HttpResponse(html, status=status)
+    response["Content-Language"] = language
+    return response
+
+
+def _language_links(code: str) -> list[tuple[str, str, str]]:
+    """(language, its own name, the same page in it): links, not the portal's switch (a POST with a CSRF token):
+    the page stays stateless and shareable in a language; the portal's own choice is not changed."""
+    return [(language, name, "?" + urlencode({"code": code, LANGUAGE_PARAM: language} if code
+                                              else {LANGUAGE_PARAM: language}))
+            for language, name in _languages()]
 
 
 @functools.lru_cache(maxsize=PAGE_CACHE_SIZE)
-def _page_html(code: str, next_path: str, language: str, elder_mode: bool, limited: bool, key_file: str,
-               extras_file: str, portal_name: str) -> str:
+def _page_html(code: str, language: str, elder_mode: bool, limited: bool, key_file: str, extras_file: str,
+               portal_name: str) -> str:
     """The page's HTML, remembered per everything it is made of: the code as typed (the answer is the memoised
-    check's, keyed by the same key files), the path it returns to, the language, elder mode and the refusal for
-    too many checks. Only the CSRF token is left out (a placeholder)."""
+    check's, keyed by the same key files), the language, elder mode and the refusal for too many checks."""
     context: dict = {"code": code}
     if limited:
         context["error"] = _("Too many checks from your address. Try again in a minute.")
@@ -124,8 +145,8 @@ def _page_html(code: str, next_path: str, language: str, elder_mode: bool, limit
             context["error"] = REASONS[result]
         else:
             context.update(summary=result, totals=selectors.shown_totals(result))
-    context.update(portal_name=portal_name, elder_mode=elder_mode, urls=_page_urls(), languages=_languages(),
-                   next=next_path, csrf_token=mark_safe(_CSRF_PLACEHOLDER))
+    context.update(portal_name=portal_name, elder_mode=elder_mode, urls=_page_urls(),
+                   languages=_language_links(code))
     with translation.override(language):
         return get_template("records/statements/verify.html").template.render(Context(context, autoescape=True))
 

@@ -44,7 +44,10 @@ STAFF_PASSWORD = "Staff-2026-card"
 CITIZENS = [
     {"real_name": "张三", "id_number": make_id_number("420106", date(1990, 3, 7), 123), "phone": "13800138000"},
     {"real_name": "李四", "id_number": make_id_number("420102", date(1985, 11, 20), 246), "phone": "13900139000"},
+    {"real_name": "王五", "id_number": make_id_number("420111", date(1960, 5, 12), 135), "phone": "13700137000"},
 ]
+RETIREE_WORKED = (date(2000, 1, 1), date(2020, 5, 1))  # 王五's enrolment with the demo employer, first and last month
+RETIREE_FROM = date(2020, 6, 1)
 
 
 STAFF = [
@@ -104,6 +107,7 @@ class Command(BaseCommand):
                 self._demo_records(employer, officer)
             if not Objection.objects.filter(employer=employer).exists():
                 authorisation_code = self._demo_art74(employer, officer)
+            self._demo_retiree(employer, officer)
         self.stdout.write(f"demo data: {created} accounts created" if created else "demo data: already loaded")
         self.stdout.write("Demo accounts (development only):")
         for person in CITIZENS:
@@ -121,6 +125,9 @@ class Command(BaseCommand):
         self.stdout.write(f"  art. 74  {CITIZENS[0]['real_name']}: the 2025 yearly statement (My statements), an objection "
                           f"corrected, a question answered and rated; {CITIZENS[1]['real_name']}: an objection and a "
                           "question waiting for the records officer")
+        self.stdout.write(f"  retiree  {CITIZENS[2]['real_name']}: worked for the demo employer until "
+                          f"{RETIREE_WORKED[1]:%Y-%m}, retired from {RETIREE_FROM} (My social insurance; staff: "
+                          "the records officer's page of a person); insured as a retiree")
         if created and authorisation_code:
             self.stdout.write(f"  authorisation code of {CITIZENS[0]['real_name']} for a bank (30 days, shown once): "
                               f"{authorisation_code} at /records/verify/")
@@ -194,6 +201,27 @@ class Command(BaseCommand):
             record_corrections.correct_entry(staff=officer, entry=entry, wage_fen=parse_amount(wage), reason=reason)
         if today > date(2025, 12, 31):
             record_accounts.credit_interest(year=2025, actor=officer)
+
+    @staticmethod
+    def _demo_retiree(employer, officer) -> None:
+        """王五 worked for the demo employer from 2000 to May 2020 (the enrolment stopped) and is retired from June
+        2020, registered by the records officer: he stays insured in medical insurance and settles with the retired
+        figures; his space and the officer's page of his records say "Retired since 2020-06-01"."""
+        from sscard.records.retirement.models import Retirement
+        from sscard.records.retirement.services import register_retirement
+
+        retiree = CITIZENS[2]
+        if Retirement.objects.filter(id_number=retiree["id_number"]).exists():
+            return
+        representative = User.objects.get(id_number=CITIZENS[0]["id_number"])
+        if not Enrolment.objects.filter(id_number=retiree["id_number"]).exists():
+            enrolment = records.enrol(user=representative, employer=employer, id_number=retiree["id_number"],
+                                      name=retiree["real_name"], start_month=RETIREE_WORKED[0],
+                                      types=list(records.rules.INSURANCE_TYPES))
+            records.stop_enrolment(user=representative, employer=employer, enrolment=enrolment,
+                                   end_month=RETIREE_WORKED[1])
+        register_retirement(staff=officer, id_number=retiree["id_number"], retired_from=RETIREE_FROM,
+                            reference="鄂人社退〔2020〕0601号 (demo)")
 
     @staticmethod
     def _demo_settlement() -> None:
