@@ -158,7 +158,7 @@ def test_staff_read_a_person_with_a_reason_and_export_with_a_supervisors_approva
     assert_accessible(desk)
     desk.locator("#id_id_number").fill(person.id_number)
     desk.locator("#id_reason").fill("柜台查询 2026-88")
-    desk.locator("main form button[type=submit]").click()
+    desk.locator("#read-form button[type=submit]").click()
     expect(desk.locator("#person-record")).to_contain_text("陈*")
     expect(desk.locator("#scoped-contributions")).to_contain_text("2026-02")
     assert person.id_number not in desk.content()
