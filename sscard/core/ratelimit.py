@@ -99,12 +99,12 @@ def first_use_and_hit(once_key: str, once_seconds: int, scope: str, key: str, li
     if not url:
         return caches[DEFAULT_CACHE_ALIAS].add(once_key, 1, timeout=once_seconds), hit_key(scope, key, limit, window)
     cache = caches[DEFAULT_CACHE_ALIAS]
-    counter = cache.make_and_validate_key(full_key)
     pipe = _redis_client(url).pipeline(transaction=False)
     pipe.set(cache.make_and_validate_key(once_key), 1, ex=once_seconds, nx=True)
-    pipe.set(counter, 0, ex=timeout, nx=True)
-    pipe.incr(counter)
-    added, _created, count = pipe.execute()
+    # Counted by the same script as `hit_key`, sent whole (EVAL): a registered script in a pipeline would cost a
+    # SCRIPT EXISTS round trip on every execute.
+    pipe.eval(_COUNT_SCRIPT, 1, cache.make_key(full_key), timeout)
+    added, count = pipe.execute()
     return bool(added), int(count) <= limit
 
 

@@ -35,6 +35,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from sscard.audit.services import record_event
+from sscard.core.rows import insert_row
 from sscard.domain.contributions import account_credits, interest
 from sscard.domain.masking import mask_id_number
 from sscard.reference.selectors import contribution_rates
@@ -88,16 +89,14 @@ def move_locked(*, id_number: str, account: str, kind: str, day: date, amount_fe
     (IntegrityError: the caller's transaction rolls back)."""
     if account not in ACCOUNTS:
         raise ValueError(f"unknown account {account!r}")
-    ops = connection.ops
-    now = ops.adapt_datetimefield_value(timezone.now())
+    now = timezone.now()
+    insert_row(AccountMovement, id_number=id_number, account=account, kind=kind, day=day, month=None,
+               amount_fen=amount_fen, ledger_entry_id=None, source_ref=source_ref, created_at=now)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {AccountMovement._meta.db_table} (id_number, account, kind, day, month, amount_fen, "
-            f"ledger_entry_id, source_ref, created_at) VALUES (%s, %s, %s, %s, NULL, %s, NULL, %s, %s)",
-            [id_number, account, kind, ops.adapt_datefield_value(day), amount_fen, source_ref, now])
-        cursor.execute(
             f"UPDATE {AccountBalance._meta.db_table} SET balance_fen = balance_fen + %s, updated_at = %s "
-            f"WHERE id_number = %s AND account = %s", [amount_fen, now, id_number, account])
+            f"WHERE id_number = %s AND account = %s",
+            [amount_fen, connection.ops.adapt_datetimefield_value(now), id_number, account])
         if cursor.rowcount != 1:
             raise AccountBalance.DoesNotExist(f"no {account} balance row to move")
 
@@ -359,13 +358,8 @@ def append_benefit(*, id_number: str, benefit_type: str, day: date, amount_fen: 
                    source_ref: str) -> None:
     """`record_benefit` of one day for a reference never used before (a new settlement's id): one INSERT, no
     check first; the unique constraint refuses a repeat (IntegrityError)."""
-    ops = connection.ops
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {BenefitRecord._meta.db_table} (id_number, benefit_type, period_start, period_end, "
-            f"amount_fen, source_type, source_ref, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
-            [id_number, benefit_type, ops.adapt_datefield_value(day), ops.adapt_datefield_value(day), amount_fen,
-             source_type, source_ref, ops.adapt_datetimefield_value(timezone.now())])
+    insert_row(BenefitRecord, id_number=id_number, benefit_type=benefit_type, period_start=day, period_end=day,
+               amount_fen=amount_fen, source_type=source_type, source_ref=source_ref, created_at=timezone.now())
 
 
 def current_balance(id_number: str, account: str, *, for_update: bool = False) -> int:

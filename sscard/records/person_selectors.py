@@ -30,13 +30,11 @@ from sscard.core import prepared
 from sscard.domain.contribution_months import ContributionMonths, contribution_months
 from sscard.domain.contributions import yuan
 from sscard.domain.enrolment import INSURANCE_TYPES
-from sscard.domain.retirement import insured_as_retiree
 
 from . import ledger
 from .ledger_models import AccountBalance, AccountMovement, BenefitRecord, LedgerEntry
 from .models import TYPE_LABELS, Employer, Enrolment
 from .retirement.models import Retirement
-from .retirement.selectors import current_retirement_from
 
 LAST_MOVEMENTS = 10
 # Benefit types as recorded by their source (medical settlement now; pensions and unemployment later).
@@ -179,8 +177,8 @@ def records_cache_key(id_number: str, *, year: int | None, employer_names, langu
 
 def insured_rows(id_number, day: date):
     """The enrolments that make the person insured in employee medical insurance on `day` (covering its month).
-    `id_number` is a value or an expression (`OuterRef`): `medical_standing` asks it alone, the settlement API
-    as an `Exists` in the same query as the card."""
+    `id_number` is a value or an expression (`OuterRef`: the settlement asks it as an `Exists` in the same query
+    as the card, `medical_standing_exists`)."""
     month = day.replace(day=1)
     return Enrolment.objects.filter(Q(end_month__isnull=True) | Q(end_month__gte=month), id_number=id_number,
                                     medical=True, start_month__lte=month)
@@ -215,15 +213,3 @@ def medical_standing_exists(id_number, day: date) -> dict:
             "retired_from": Subquery(Retirement.objects.filter(id_number=id_number).order_by("-id")
                                      .values("retired_from")[:1]),
             "ever_medical": Exists(Enrolment.objects.filter(id_number=id_number, medical=True))}
-
-
-def medical_standing(id_number: str, day: date) -> tuple[bool, bool]:
-    """(insured, paid_up) in employee medical insurance on `day`, from the records: insured when an enrolment
-    with medical insurance covers the day's month, or as a retiree (`insured_as_retiree`); paid up when none of
-    the person's medical ledger records (the highest version of each employer and month) is in arrears."""
-    insured = insured_rows(id_number, day).exists() or insured_as_retiree(
-        retired_from=current_retirement_from(id_number), day=day,
-        ever_enrolled_medical=Enrolment.objects.filter(id_number=id_number, medical=True).exists())
-    if not insured:
-        return False, False
-    return True, not in_arrears(id_number)

@@ -30,7 +30,6 @@ from sscard.domain import settlement_signing as signing
 from sscard.domain.masking import mask_id_number, mask_name
 from sscard.records import accounts
 from sscard.records.ledger_models import AccountMovement
-from sscard.records.retirement.selectors import is_retired
 from sscard.reference.models import DesignatedInstitution
 from sscard.reference.selectors import NoSettlementPolicyError, settlement_policy
 
@@ -111,12 +110,6 @@ def answer_once(institution, msgid: str, operation: str, work) -> tuple[int, dic
 
 
 # --- Who the patient is: patients.py ------------------------------------------------------------------------------
-
-def person_status(id_number: str, day: date) -> str:
-    """In work or retired on `day`, as the records say (one indexed query, `records.retirement.selectors`). The
-    operations read it with the card (`patients.Patient.status`); this is for a caller with only an ID number."""
-    return (rules.Status.RETIRED if is_retired(id_number, day) else rules.Status.IN_WORK).value
-
 
 def person_info(*, institution, identity: dict, request=None) -> dict:
     """1101: the patient, masked, whether they may settle now and why not, their year's figures."""

@@ -46,3 +46,13 @@ def test_the_counter_expires_with_its_window(redis_cache):
     full_key = redis_cache.make_and_validate_key(ratelimit._cache_key("test", "k3", 60))
     ttl = redis.Redis.from_url(REDIS_URL).ttl(full_key)
     assert 0 < ttl <= 65
+
+
+def test_a_nonce_and_its_count_go_in_one_round_trip_and_the_count_is_hit_keys(redis_cache):
+    """A signed API's nonce is new once; the attempts are counted under the same key as `hit_key`, with the
+    window's expiry."""
+    answers = [ratelimit.first_use_and_hit("nonce-n1", 60, "test", "k4", 2, window=60) for _ in range(3)]
+    assert answers == [(True, True), (False, True), (False, False)]
+    assert ratelimit.used_up("test", "k4", 3, window=60) is True
+    full_key = redis_cache.make_and_validate_key(ratelimit._cache_key("test", "k4", 60))
+    assert 0 < redis.Redis.from_url(REDIS_URL).ttl(full_key) <= 65

@@ -40,14 +40,18 @@ def test_demo_data_loads_once_and_prints_the_accounts(capsys):
 def test_the_demo_retiree_is_retired_and_insured_and_sees_it(capsys, client):
     """王五 worked for the demo employer until May 2020 and is retired from 2020-06-01: his space says so, and he
     is insured in medical insurance as a retiree (no enrolment covers this month)."""
-    from sscard.records.person_selectors import medical_standing
+    from sscard.domain.retirement import insured_as_retiree
+    from sscard.records.models import Enrolment
     from sscard.records.retirement.models import Retirement
 
     call_command("load_demo")
     assert "retiree  王五" in capsys.readouterr().out
     wang = User.objects.get(real_name="王五")
     assert list(Retirement.objects.values_list("id_number", "retired_from")) == [(wang.id_number, date(2020, 6, 1))]
-    assert medical_standing(wang.id_number, date.today()) == (True, True)
+    # his one enrolment (medical insurance included) ended in May 2020: insured today as a retiree
+    assert list(Enrolment.objects.filter(id_number=wang.id_number).values_list("end_month", "medical")) == [
+        (date(2020, 5, 1), True)]
+    assert insured_as_retiree(retired_from=date(2020, 6, 1), day=date.today(), ever_enrolled_medical=True)
     call_command("load_demo")
     assert Retirement.objects.count() == 1
     client.force_login(wang)

@@ -124,7 +124,7 @@ def test_the_selector_is_one_query(person, django_assert_num_queries):
              (person.id_number, date(2026, 1, 1), True), ("420106199003070101", date(2026, 1, 1), False)]
     for id_number, day, retired in cases:
         with django_assert_num_queries(1):
-            assert selectors.is_retired(id_number, day) is retired
+            assert selectors.retirement_status(id_number, day).retired is retired
 
 
 def test_the_selector_uses_the_person_index_on_postgresql():

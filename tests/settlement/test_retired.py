@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from sscard.records.retirement.services import register_retirement
-from sscard.settlement import services
+from sscard.settlement import patients
 from sscard.settlement.models import Voucher
 from tests.records.conftest import new_officer, older_citizen
 
@@ -60,12 +60,13 @@ def test_the_retired_outpatient_cap_is_4500(his):
 
 def test_person_status_follows_the_day(db):
     citizen = older_citizen()
-    insured(citizen=citizen)
+    card, _identity = insured(citizen=citizen)
     today = timezone.localdate()
     register_retirement(staff=new_officer(), id_number=citizen.id_number, retired_from=today,
                         reference="Approval 123")
-    assert services.person_status(citizen.id_number, today) == "retired"
-    assert services.person_status(citizen.id_number, today - timedelta(days=1)) == "in_work"
+    identity = {"card_no": card.card_number, "card_sn": card.chip_id}
+    assert patients.identify(day=today, **identity).status == "retired"
+    assert patients.identify(day=today - timedelta(days=1), **identity).status == "in_work"
 
 
 def test_a_retiree_whose_enrolment_ended_stays_insured_and_one_never_in_medical_insurance_is_not(his):

@@ -55,20 +55,30 @@ class PersonRead:
     retired_from: date | None = None
 
 
-def read_person(*, staff, id_number: str, reason: str, year: int | None = None, request=None) -> PersonRead:
-    """The person's record of a year for a records officer of one of the person's employers' areas."""
-    reason = _reason(reason)
+def gated_person(*, staff, id_number: str, refused_data: dict, request=None):
+    """The one gate of a staff action on a person: (the parsed ID number, the person's enrolments with employers
+    of the staff's areas, newest first). `RecordsError` for a malformed ID number, and for a person with no such
+    enrolment, after an audit event `records.person_lookup_refused` (with `refused_data`)."""
     try:
-        number = parse_id_number(id_number or "").number
+        person = parse_id_number(id_number or "")
     except IdNumberError as error:
         raise RecordsError("id_number", MSG_BAD_ID, field="id_number") from error
-    enrolments = list(Enrolment.objects.filter(id_number=number,
+    enrolments = list(Enrolment.objects.filter(id_number=person.number,
                                                employer__in=records_selectors.employers_visible_to(staff))
                       .select_related("employer").order_by("-start_month", "-pk"))
     if not enrolments:
         record_event(event_type="records.person_lookup_refused", actor=staff, request=request,
-                     subject_type="person", subject_id=number, data={"reason": reason})
+                     subject_type="person", subject_id=person.number, data=refused_data)
         raise RecordsError("not_found", MSG_NOT_FOUND, field="id_number")
+    return person, enrolments
+
+
+def read_person(*, staff, id_number: str, reason: str, year: int | None = None, request=None) -> PersonRead:
+    """The person's record of a year for a records officer of one of the person's employers' areas."""
+    reason = _reason(reason)
+    person, enrolments = gated_person(staff=staff, id_number=id_number, refused_data={"reason": reason},
+                                      request=request)
+    number = person.number
     record = selectors.year_record(number, year=year)
     record_event(event_type="records.person_viewed", actor=staff, request=request, subject_type="person",
                  subject_id=number, data={"reason": reason, "year": record.year})

@@ -20,7 +20,3 @@ def current_retirement_from(id_number: str) -> date | None:
 
 def retirement_status(id_number: str, day: date) -> RetirementStatus:
     return RetirementStatus(day=day, since=current_retirement_from(id_number))
-
-
-def is_retired(id_number: str, day: date) -> bool:
-    return retirement_status(id_number, day).retired

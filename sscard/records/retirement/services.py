@@ -1,6 +1,6 @@
 """Registering a person's retirement (docs/records.md, "Retirement"): a records officer with
 `records.register_retirement`, for a person enrolled with an employer of the officer's areas (the one gate,
-`selectors.employers_visible_to`, as for the staff read of a person), with the approval's reference. The date's
+`queries.staff.gated_person`, as for the staff read of a person), with the approval's reference. The date's
 rules are `sscard.domain.retirement`. One transaction: the row (append-only) and the audit event
 `records.retirement_registered`; a refused look-up is `records.person_lookup_refused`, as for a read."""
 
@@ -13,19 +13,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from sscard.audit.services import record_event
-from sscard.domain.idnumber import IdNumberError, parse_id_number
 from sscard.domain.retirement import RetirementRuleError, check_retirement
 
-from .. import selectors as records_selectors
 from ..models import Enrolment
+from ..queries.staff import gated_person
 from ..roles import perm
 from ..services import RecordsError
 from .models import Retirement
 from .selectors import current_retirement_from
 
 MSG_NOT_ALLOWED = gettext_noop("You may not register retirements.")
-MSG_BAD_ID = gettext_noop("Enter a valid 18-character ID number.")
-MSG_NOT_FOUND = gettext_noop("No person enrolled with an employer of your areas has this ID number.")
 MSG_REFERENCE = gettext_noop("Give the approval's reference (at least 5 characters).")
 MIN_REFERENCE = 5
 
@@ -36,16 +33,9 @@ def register_retirement(*, staff, id_number: str, retired_from: date, reference:
     reference = (reference or "").strip()
     if len(reference) < MIN_REFERENCE:
         raise RecordsError("reference", MSG_REFERENCE, field="reference")
-    try:
-        person = parse_id_number(id_number or "")
-    except IdNumberError as error:
-        raise RecordsError("id_number", MSG_BAD_ID, field="id_number") from error
+    person, _enrolments = gated_person(staff=staff, id_number=id_number,
+                                       refused_data={"action": "register_retirement"}, request=request)
     number = person.number
-    visible = Enrolment.objects.filter(id_number=number, employer__in=records_selectors.employers_visible_to(staff))
-    if not visible.exists():
-        record_event(event_type="records.person_lookup_refused", actor=staff, request=request,
-                     subject_type="person", subject_id=number, data={"action": "register_retirement"})
-        raise RecordsError("not_found", MSG_NOT_FOUND, field="id_number")
     with transaction.atomic():
         # Two officers registering the same person at once: the enrolment rows are locked, so the second one
         # sees the first one's date (and is refused if it is the same).

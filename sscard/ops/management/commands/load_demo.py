@@ -1,5 +1,5 @@
-"""`manage.py load_demo`: the demo accounts (two citizens, one member of staff per back office role and a records
-officer), a demo employer (approved, 张三 its legal representative, 李四 and 张三 enrolled), its contribution
+"""`manage.py load_demo`: the demo accounts (three citizens, one of them retired; one member of staff per back
+office role and a records officer), a demo employer (approved, 张三 its legal representative, 李四 and 张三 enrolled), its contribution
 records (monthly declarations up to last month, paid by a bank payment file except the last months, one in
 arrears, an amendment, a correction, interest and a benefit: see `_demo_records`) and 张三's card, in use:
 applied for, reviewed, made, posted, received, enabled at the counter, its PIN changed online to `DEMO_PIN`, once
