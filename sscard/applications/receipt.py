@@ -133,6 +133,15 @@ def add_cjk_font(pdf: FPDF, *, full: bool = False) -> None:
         pdf.add_font("cjk", "", common_font(path, index))
 
 
+def cjk_pdf_bytes(build) -> bytes:
+    """The bytes of the document `build(full)` makes (an FPDF whose font "cjk" comes from `add_cjk_font(pdf,
+    full=full)`): made with the common font, and made again with the full one when a character was missing."""
+    pdf = build(False)
+    if pdf.fonts["cjk"].missing_glyphs:
+        pdf = build(True)
+    return bytes(pdf.output())
+
+
 def receipt_language(user=None) -> str:
     """The reader's language: the account's preferred language where it has one, else the language the
     receipt is requested in."""

@@ -17,7 +17,7 @@ from fpdf import FPDF
 from fpdf.enums import WrapMode
 from fpdf.fonts import FontFace
 
-from sscard.applications.receipt import add_cjk_font
+from sscard.applications.receipt import add_cjk_font, cjk_pdf_bytes
 from sscard.domain import spreadsheet
 from sscard.domain.contributions import yuan
 
@@ -111,12 +111,8 @@ class _Pdf(FPDF):
 def person_pdf(record: YearRecord, *, masked_name: str, masked_id_number: str, language: str) -> bytes:
     """The person's record of a year as PDF bytes, every label in `language`: in the common CJK font, or again in
     the full font where the common one lacks a character (a rare employer name)."""
-    pdf = _person_pdf(record, masked_name=masked_name, masked_id_number=masked_id_number, language=language,
-                      full=False)
-    if pdf.fonts["cjk"].missing_glyphs:
-        pdf = _person_pdf(record, masked_name=masked_name, masked_id_number=masked_id_number, language=language,
-                          full=True)
-    return bytes(pdf.output())
+    return cjk_pdf_bytes(lambda full: _person_pdf(record, masked_name=masked_name, masked_id_number=masked_id_number,
+                                                  language=language, full=full))
 
 
 def _person_pdf(record: YearRecord, *, masked_name: str, masked_id_number: str, language: str, full: bool) -> _Pdf:

@@ -16,7 +16,7 @@ from fpdf import FPDF
 from fpdf.enums import WrapMode
 from fpdf.fonts import FontFace
 
-from sscard.applications.receipt import Languages, add_cjk_font
+from sscard.applications.receipt import Languages, add_cjk_font, cjk_pdf_bytes
 from sscard.domain.contributions import yuan
 from sscard.domain.masking import mask_id_number
 from sscard.domain.statement import group_code
@@ -89,10 +89,8 @@ class _Page(FPDF):
 
 def render_statement(*, contents_bytes: bytes, code: str, language: str, site_url: str = "") -> bytes:
     """The PDF of a statement: with the common font, or the full one where the common font lacks a character."""
-    pdf = _render(json.loads(contents_bytes), code, language, site_url, full=False)
-    if pdf.fonts["cjk"].missing_glyphs:
-        pdf = _render(json.loads(contents_bytes), code, language, site_url, full=True)
-    return bytes(pdf.output())
+    contents = json.loads(contents_bytes)
+    return cjk_pdf_bytes(lambda full: _render(contents, code, language, site_url, full=full))
 
 
 def _render(contents: dict, code: str, language: str, site_url: str, *, full: bool) -> FPDF:
