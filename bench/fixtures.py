@@ -107,11 +107,15 @@ def set_lookup_limit(per_minute: int) -> None:
 
     from sscard.reference.models import ServiceSettings
 
+    row = ServiceSettings.load()
     if connection.vendor == "postgresql":
+        # Raw SQL: the model's field is still a smallint, which Django binds as one (psycopg's Int2).
         with connection.cursor() as cursor:
             cursor.execute("ALTER TABLE applications_servicesettings "
                            "ALTER COLUMN progress_lookups_per_minute TYPE integer")
-    row = ServiceSettings.load()
+            cursor.execute("UPDATE applications_servicesettings SET progress_lookups_per_minute = %s::integer "
+                           "WHERE id = %s", [per_minute, row.pk])
+        return
     row.progress_lookups_per_minute = per_minute
     row.save(update_fields=["progress_lookups_per_minute"])
 

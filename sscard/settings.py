@@ -125,9 +125,12 @@ DATABASES = {
         conn_max_age=int(os.environ.get("SSCARD_DB_CONN_MAX_AGE", "60")),
     )
 }
-# A few hot statements are prepared (planned once per connection) on PostgreSQL: sscard/core/prepared.py. Off
-# behind a pooler that cannot keep prepared statements (PgBouncer in transaction mode before 1.21).
+# Prepared statements on PostgreSQL (docs/deploy.md): parameters are bound on the server, and a statement that
+# recurs on a connection (after 5 runs, psycopg's prepare_threshold) is parsed and planned once and reused; the few
+# hot reads of sscard/core/prepared.py are prepared at their first run. Off behind a pooler that cannot keep
+# prepared statements (PgBouncer in transaction mode before 1.21): Django's defaults, parameters bound here.
 DATABASE_PREPARED_STATEMENTS = env_bool("SSCARD_DB_PREPARED_STATEMENTS", True)
+DATABASE_PREPARE_THRESHOLD = 5
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
@@ -135,12 +138,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Tests use a file, not shared-cache memory, so concurrent writers wait for each other as in production.
     # One file per test process, so parallel test runs on one machine never share a database.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-db-{os.getpid()}.sqlite3")}
+elif DATABASE_PREPARED_STATEMENTS:
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"server_side_binding": True, "prepare_threshold": DATABASE_PREPARE_THRESHOLD}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, sessions ------------------------------------------------------------------------------
 REDIS_URL = os.environ.get("SSCARD_REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "sscard.core.rediscache.RedisCache", "LOCATION": REDIS_URL}}
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

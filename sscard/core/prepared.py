@@ -1,14 +1,16 @@
-"""A statement the database plans once per connection: PostgreSQL's server-side prepared statements, for the few hot
-statements whose planning costs more than their execution. The medical settlement's eligibility read is one: it
-asks the year-partitioned contribution ledger, and the planner looks at every partition each time (about 3 ms of
-the database's CPU, against 0.1 ms once prepared; `python -m bench.settlement_profile --per-statement`).
+"""A statement the database plans once per connection, from its first run: PostgreSQL's server-side prepared
+statements, for the few hot reads whose planning costs more than their execution. The medical settlement's
+eligibility read is one: it asks the year-partitioned contribution ledger, and the planner looks at every partition
+each time (about 3 ms of the database's CPU, against 0.1 ms once prepared; `python -m bench.settlement_profile
+--per-statement`).
 
-Django leaves prepared statements off on PostgreSQL (its `prepare_threshold` is None, for connection poolers in
-transaction mode), and its cursors bind parameters on the client, so nothing else is prepared: only what runs
-through `fetchone` here, and only while the setting `DATABASE_PREPARED_STATEMENTS` (env
-`SSCARD_DB_PREPARED_STATEMENTS`, default on) is on. Turn it off behind a pooler that cannot keep prepared
-statements (PgBouncer in transaction mode before 1.21, or without `max_prepared_statements`). On SQLite, or with the
-setting off, the statement runs through an ordinary cursor. Either way it goes through Django's cursor wrapper, so
+Every other statement is prepared too once it recurs: with the setting `DATABASE_PREPARED_STATEMENTS` (env
+`SSCARD_DB_PREPARED_STATEMENTS`, default on), sscard/settings.py has Django bind parameters on the server and
+psycopg prepare a statement after its 5th run on a connection (`prepare_threshold`). What runs through `fetchone` and
+`fetchall` here is prepared at its first run instead. Turn the setting off behind a pooler that cannot keep
+prepared statements (PgBouncer in transaction mode before 1.21, or without `max_prepared_statements`): Django's
+defaults come back (parameters bound in the client, nothing prepared). On SQLite, or with the setting off, the
+statement runs through an ordinary cursor. Either way it goes through Django's cursor wrapper, so
 `execute_wrapper` sees it, and it is in `connection.queries` when queries are logged (debug, tests).
 """
 
