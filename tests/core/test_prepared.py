@@ -49,3 +49,18 @@ def test_settings_bind_on_the_server_only_when_prepared_statements_are_on():
     else:
         assert options.get("server_side_binding", False) is settings.DATABASE_PREPARED_STATEMENTS
         assert options.get("prepare_threshold") == (5 if settings.DATABASE_PREPARED_STATEMENTS else None)
+
+
+def test_an_integer_out_of_its_columns_range_is_refused_not_wrapped(postgresql):
+    """A smallint bound on the server: 70,000 must not become 4,464 (psycopg's C dumper packs without checking)."""
+    from django.db import DataError, transaction
+
+    from sscard.reference.models import ServiceSettings
+
+    row = ServiceSettings.load()
+    row.progress_lookups_per_minute = 70_000
+    with pytest.raises(DataError), transaction.atomic():
+        row.save(update_fields=["progress_lookups_per_minute"])
+    row.progress_lookups_per_minute = 32_767
+    row.save(update_fields=["progress_lookups_per_minute"])
+    assert ServiceSettings.load().progress_lookups_per_minute == 32_767
