@@ -7,11 +7,10 @@ person's own rows, whatever the size of the ledger (10 million rows and more). T
 ledger key is chosen in Python (`ledger.current`).
 
 `records_version(id_number)`: what the page shows of a person changes only when a row is appended to their ledger,
-account movements or benefits (all three append-only, database-enforced; a balance moves only with a movement), so
-the number and the latest time of those rows (one query on the same indexes) is a version that every append and
-credit bumps. `records_cache_key` names the page's records part in the cache by person (keyed hash, no ID number
-in the key), that version, the employers' names shown, the year and the language: an entry can never be stale,
-it is only ever replaced by a newer key.
+account movements, benefits or retirements (all append-only, database-enforced; a balance moves only with a
+movement), or when an enrolment is added or stopped, or an employer renamed. The number and the latest time of
+those rows, and the employers' names (one query on the same indexes), are a version that every such change bumps:
+the page is served whole from the cache under it (`core.pagecache`), never stale, only ever replaced.
 """
 
 from __future__ import annotations
@@ -23,7 +22,6 @@ from datetime import date
 from typing import NamedTuple
 
 from django.db.models import Exists, Max, Q, Subquery
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from sscard.core import prepared
@@ -154,25 +152,22 @@ def person_records(id_number: str, *, year: int | None = None) -> PersonRecords:
 
 
 def records_version(id_number: str) -> str:
-    """The version of a person's records (see the module's doc): one query, three index ranges. Prepared on
-    PostgreSQL (`core.prepared`): it reads the ledger by person, across every yearly partition, and planning that
-    cost several times its execution on every page view (8 ms against 0.3 ms measured here)."""
-    tables = [model._meta.db_table for model in (LedgerEntry, AccountMovement, BenefitRecord)]
-    sql = " UNION ALL ".join(f"SELECT {n}, COUNT(*), MAX(created_at) FROM {table} WHERE id_number = %s"
-                             for n, table in enumerate(tables))
-    rows = sorted(prepared.fetchall(sql, [id_number] * len(tables)))
-    return ";".join(f"{count}@{latest}" for _n, count, latest in rows)
-
-
-def records_cache_key(id_number: str, *, year: int | None, employer_names, language: str) -> str:
-    """The cache key of a person's records part of "My social insurance": `employer_names` are the (employer id,
-    name) pairs of the person's enrolments (every employer of their ledger enrolled them), read by the page
-    anyway, so a renamed employer is a new key too."""
-    version = records_version(id_number)
-    names = ";".join(f"{pk}={name}" for pk, name in sorted(employer_names))
-    digest = salted_hmac("sscard.records.mine", f"{id_number}|{version}|{names}|{year}|{language}",
-                         algorithm="sha256").hexdigest()
-    return f"records:mine:{digest}"
+    """The version of everything "My social insurance" shows of a person (see the module's doc): one query, an
+    index range per table. Prepared on PostgreSQL (`core.prepared`): it reads the ledger by person, across every
+    yearly partition, and planning that cost several times its execution on every page view (8 ms against 0.3 ms
+    measured here). Enrolments count with their latest change (an enrolment stopped is `stopped_at`), and the
+    names of their employers are part of it (an employer renamed is a new version)."""
+    tables = [model._meta.db_table for model in (LedgerEntry, AccountMovement, BenefitRecord, Retirement)]
+    branches = [f"SELECT {n}, COUNT(*), CAST(MAX(created_at) AS TEXT) FROM {table} WHERE id_number = %s"
+                for n, table in enumerate(tables)]
+    enrolment, employer = Enrolment._meta.db_table, Employer._meta.db_table
+    branches.append(f"SELECT {len(tables)}, COUNT(*), CAST(MAX(COALESCE(stopped_at, created_at)) AS TEXT) "
+                    f"FROM {enrolment} WHERE id_number = %s")
+    branches.append(f"SELECT {len(tables) + 1}, id, name FROM {employer} "
+                    f"WHERE id IN (SELECT employer_id FROM {enrolment} WHERE id_number = %s)")
+    rows = sorted(prepared.fetchall(" UNION ALL ".join(branches), [id_number] * len(branches)),
+                  key=lambda row: (row[0], row[1]))
+    return ";".join(f"{n}:{count}@{latest}" for n, count, latest in rows)
 
 
 def insured_rows(id_number, day: date):

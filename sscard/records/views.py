@@ -6,17 +6,14 @@ form, call one service or selector, render; a refusal goes next to the field it 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from sscard.accounts.decorators import citizen_required
+from sscard.core.pagecache import render_cached
 
 from . import forms, person_selectors, selectors, services
 from .models import EmployerMembership
@@ -30,30 +27,24 @@ def _apply(form, error: services.RecordsError) -> None:
     form.add_error(field, error.translated())
 
 
-RECORDS_CACHE_SECONDS = 3600  # entries are never stale (keyed by version): the time only bounds the memory
-
-
 @citizen_required
 @never_cache
 def mine(request: HttpRequest) -> HttpResponse:
-    """"My social insurance". Its records part (accounts, months, benefits) is rendered once per version of the
-    person's records and served from the cache until a row is appended (`person_selectors.records_cache_key`)."""
+    """"My social insurance": rendered once per version of everything it shows of the person
+    (`person_selectors.records_version`) and the day (retirement is "since" a day), and served whole from the
+    cache until a row changes (`core.pagecache`)."""
     year = request.GET.get("year", "")
     year = int(year) if year.isdigit() else None
     id_number = getattr(request.user, "id_number", "") or ""
-    enrolments = selectors.enrolments_of_person(request.user)
-    key = person_selectors.records_cache_key(
-        id_number, year=year, employer_names={(e.employer_id, e.employer.name) for e in enrolments},
-        language=get_language()) if id_number else None
-    html = cache.get(key) if key else None
-    if html is None:
-        html = render_to_string("records/_mine_records.html",
-                                {"records": person_selectors.person_records(id_number, year=year)})
-        if key:
-            cache.set(key, html, RECORDS_CACHE_SECONDS)
-    return render(request, "records/mine.html", {
-        "enrolments": enrolments, "records_html": mark_safe(html),
-        "retirement": retirement_status(id_number, timezone.localdate())})
+    today = timezone.localdate()
+
+    def context() -> dict:
+        return {"enrolments": selectors.enrolments_of_person(request.user),
+                "records": person_selectors.person_records(id_number, year=year),
+                "retirement": retirement_status(id_number, today)}
+
+    version = f"{person_selectors.records_version(id_number) if id_number else ''}|{today}"
+    return render_cached(request, "records/mine.html", version=version, context=context)
 
 
 def _current(request, memberships: list[EmployerMembership]) -> EmployerMembership | None:

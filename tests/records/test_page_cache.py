@@ -1,6 +1,7 @@
-"""The person's page and the employer's month view serve their records part from the cache, keyed by a version
-of the data it shows: every append, credit, correction, benefit, declaration or rename is a new key, so a cached
-page is never stale.
+"""The person's page is served whole from the cache and the employer's month view serves its lines from it, keyed
+by a version of the data they show: every append, credit, correction, benefit, enrolment stop, retirement,
+declaration or rename is a new key, so a cached page is never stale. The cached page carries each request's own
+CSRF token and never a message meant for one visit.
 
 Figures by hand (wage 6,500.00, Wuhan 2026): a paid month credits pension 520.00 and medical 130.00; the pension
 row corrected to 8,000.00 credits 120.00 more (employee 640.00); employer's pension 1,040.00 -> 1,280.00.
@@ -10,13 +11,15 @@ from datetime import date
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from sscard.records import accounts, corrections, payments
-from sscard.records.models import Employer, LedgerEntry
+from sscard.records import accounts, corrections, payments, services
+from sscard.records.models import Employer, Enrolment, LedgerEntry
+from sscard.records.retirement.services import register_retirement
 
-from .conftest import approved_employer, citizen_client, new_citizen, new_officer
+from .conftest import approved_employer, citizen_client, new_citizen, new_officer, older_citizen
 from .conftest_ledger import confirmed_bill
 
 pytestmark = pytest.mark.django_db
@@ -53,9 +56,8 @@ def test_a_second_visit_reads_the_version_not_the_records(paid):
         second = client.get(reverse("records:mine")).content.decode()
     part = 'id="accounts-title"'
     assert second.split(part)[1] == first.split(part)[1] and _balances(second) == ("520.00", "130.00")
-    records_sql = [q["sql"] for q in queries.captured_queries if "records_ledgerentry" in q["sql"]
-                   or "records_accountbalance" in q["sql"]]
-    assert len(records_sql) == 1 and "COUNT(*)" in records_sql[0]  # the version query only
+    records_sql = [q["sql"] for q in queries.captured_queries if "records_" in q["sql"]]
+    assert len(records_sql) == 1 and "COUNT(*)" in records_sql[0]  # the version query only: no enrolment read
 
 
 def test_the_person_page_is_never_stale_after_a_correction_a_credit_a_benefit_or_a_rename(paid):
@@ -93,3 +95,42 @@ def test_the_month_view_is_cached_and_never_stale_after_a_correction_or_an_amend
     confirmed_bill(employer, [(person.id_number, person.real_name, 650_000),
                               (other.id_number, other.real_name, 650_000)], month=date(2026, 4, 1))
     assert "2 people" in client.get("/records/employer/declarations/2026-04/").content.decode()
+
+
+def test_the_person_page_is_never_stale_after_a_retirement_or_an_enrolment_stopped():
+    person = older_citizen()
+    employer = approved_employer(name="汉阳示范有限公司")
+    services.enrol(user=employer.registered_by, employer=employer, id_number=person.id_number,
+                   name=person.real_name, start_month=date(2020, 1, 1), types=["pension", "medical"])
+    client = citizen_client(person)
+    text = client.get(reverse("records:mine")).content.decode()
+    assert "enrolled now" in text and 'id="my-retirement"' not in text
+    register_retirement(staff=new_officer(), id_number=person.id_number, retired_from=date(2022, 6, 1),
+                        reference="鄂人社退〔2022〕9号")
+    text = client.get(reverse("records:mine")).content.decode()
+    assert "Retired since 2022-06-01" in text and "enrolled now" in text
+    services.stop_enrolment(user=employer.registered_by, employer=employer,
+                            enrolment=Enrolment.objects.get(id_number=person.id_number), end_month=date(2022, 5, 1))
+    text = client.get(reverse("records:mine")).content.decode()
+    assert "enrolled now" not in text and "2022-05" in text
+
+
+def _token(text: str) -> str:
+    return text.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+
+
+def test_a_cached_page_carries_the_visitors_own_csrf_token_which_a_form_accepts(paid):
+    _employer, person, _officer = paid
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first.force_login(person)
+    second.force_login(person)  # the same person in another browser: the same key, another session
+    one = first.get(reverse("records:mine")).content.decode()
+    again = first.get(reverse("records:mine")).content.decode()  # from the cache
+    other = second.get(reverse("records:mine")).content.decode()  # from the cache, for another session
+    assert "placeholder" not in again + other
+    assert len({_token(one), _token(again), _token(other)}) == 3  # each answer masks its session's secret anew
+    answer = second.post(reverse("web:set_language"), {"csrfmiddlewaretoken": _token(other), "language": "es",
+                                                     "next": reverse("records:mine")})
+    assert answer.status_code == 302
+    assert second.post(reverse("web:set_language"), {"csrfmiddlewaretoken": "x" * 64, "language": "es",
+                                                     "next": "/"}).status_code == 403

@@ -5,9 +5,10 @@ the totals summed and the people paged in the database on (employer, month) (the
 employer of 10 or of 100,000 employees in Python.
 
 `lines_cache_key`: the pages cache the rendered lines of a month (views), under a key that holds the month's
-version: the number of its ledger rows (append-only: the same number is the same rows), the number and latest time
-of its declarations, and the number and latest times of the employer's enrolments and stops (the names shown).
-Any append, declaration, enrolment or stop is a new key: an entry is never stale."""
+version (`month_version`): the number of its ledger rows (append-only: the same number is the same rows), the number,
+latest time and states of its declarations, and the number and latest times of the employer's enrolments and
+stops (the names shown). Any append, declaration, confirmation, enrolment or stop is a new key: an entry is never
+stale. The month's page is served whole from the cache under the same version (views, `core.pagecache`)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from django.db import connection
 from django.db.models import Q
 from django.utils.crypto import salted_hmac
 
+from sscard.core import prepared
 from sscard.domain.enrolment import INSURANCE_TYPES
 from sscard.domain.masking import mask_id_number, mask_name
 
@@ -159,20 +161,22 @@ def lines(employer: Employer, month: date, *, declaration: Declaration | None = 
 
 
 def month_version(employer: Employer, month: date) -> str:
-    """The version of an employer's month as its lines show it (see the module's doc): one query, on the indexes
-    (employer, month) of the ledger and the declarations and employer of the enrolments."""
+    """The version of an employer's month as its page shows it (see the module's doc): one query, on the indexes
+    (employer, month) of the ledger and the declarations and employer of the enrolments. A declaration's state
+    (assessed, confirmed, superseded) is counted too: the month's page shows it."""
     ledger_table = LedgerEntry._meta.db_table
     declarations, enrolments = Declaration._meta.db_table, Enrolment._meta.db_table
     day = connection.ops.adapt_datefield_value(month)
     sql = (f"SELECT (SELECT COUNT(*) FROM {ledger_table} WHERE employer_id = %s AND month = %s), "
-           f"d.n, d.latest, e.n, e.latest, e.stopped, e.last_stop "
-           f"FROM (SELECT COUNT(*) AS n, MAX(created_at) AS latest FROM {declarations} "
+           f"d.n, d.latest, d.confirmed, d.superseded, e.n, e.latest, e.stopped, e.last_stop "
+           f"FROM (SELECT COUNT(*) AS n, MAX(created_at) AS latest, "
+           f"SUM(CASE WHEN state = %s THEN 1 ELSE 0 END) AS confirmed, "
+           f"SUM(CASE WHEN state = %s THEN 1 ELSE 0 END) AS superseded FROM {declarations} "
            f"WHERE employer_id = %s AND month = %s) d, "
            f"(SELECT COUNT(*) AS n, MAX(created_at) AS latest, COUNT(stopped_at) AS stopped, "
            f"MAX(stopped_at) AS last_stop FROM {enrolments} WHERE employer_id = %s) e")
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [employer.pk, day, employer.pk, day, employer.pk])
-        row = cursor.fetchone()
+    row = prepared.fetchone(sql, [employer.pk, day, Declaration.State.CONFIRMED.value,
+                                  Declaration.State.SUPERSEDED.value, employer.pk, day, employer.pk])
     return ";".join(str(value) for value in row)
 
 

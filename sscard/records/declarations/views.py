@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from sscard.accounts.decorators import citizen_required
 from sscard.audit.services import record_event
+from sscard.core.pagecache import render_cached
 from sscard.domain import declaration as rules
 from sscard.domain.enrolment import EnrolmentRuleError, format_month, parse_month
 
@@ -181,6 +182,8 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @citizen_required
 @never_cache
 def month_view(request: HttpRequest, month: str) -> HttpResponse:
+    """A month's declarations and current lines: the employer is checked on every request (the user's
+    memberships), the page is served whole from the cache while the month's version holds (`core.pagecache`)."""
     employer = _employer(request)
     if employer is None:
         return redirect("records:workspace")
@@ -188,12 +191,16 @@ def month_view(request: HttpRequest, month: str) -> HttpResponse:
         first = parse_month(month)
     except EnrolmentRuleError:
         raise Http404 from None
-    versions = selectors.declarations_of(employer, month=first)
-    if not versions:
-        raise Http404
-    return render(request, "records/declarations/month.html", _context(
-        employer, month_label=month, versions=versions, current=versions[0],
-        lines_html=_lines_html(request, employer, first)))
+
+    def context() -> dict:
+        versions = selectors.declarations_of(employer, month=first)
+        if not versions:
+            raise Http404
+        return _context(employer, month_label=month, versions=versions, current=versions[0],
+                        lines_html=_lines_html(request, employer, first))
+
+    version = f"{employer.pk}|{selectors.month_version(employer, first)}"
+    return render_cached(request, "records/declarations/month.html", version=version, context=context)
 
 
 @citizen_required
