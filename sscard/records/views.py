@@ -47,12 +47,18 @@ def mine(request: HttpRequest) -> HttpResponse:
     return render_cached(request, "records/mine.html", version=version, context=context)
 
 
-def _current(request, memberships: list[EmployerMembership]) -> EmployerMembership | None:
+def _current_id(request, employer_ids: list[int]) -> int | None:
+    """The employer the user acts for on this request: the one chosen in the session if the user still acts for
+    it, else the only one, else none (the workspace asks)."""
     chosen = request.session.get(SESSION_KEY)
-    for membership in memberships:
-        if membership.employer_id == chosen:
-            return membership
-    return memberships[0] if len(memberships) == 1 else None
+    if chosen in employer_ids:
+        return chosen
+    return employer_ids[0] if len(employer_ids) == 1 else None
+
+
+def _current(request, memberships: list[EmployerMembership]) -> EmployerMembership | None:
+    chosen = _current_id(request, [membership.employer_id for membership in memberships])
+    return next((membership for membership in memberships if membership.employer_id == chosen), None)
 
 
 @citizen_required

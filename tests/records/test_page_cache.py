@@ -134,3 +134,17 @@ def test_a_cached_page_carries_the_visitors_own_csrf_token_which_a_form_accepts(
     assert answer.status_code == 302
     assert second.post(reverse("web:set_language"), {"csrfmiddlewaretoken": "x" * 64, "language": "es",
                                                      "next": "/"}).status_code == 403
+
+
+def test_an_agent_whose_rights_are_revoked_is_refused_the_cached_month_at_once(paid):
+    employer, _person, _officer = paid
+    agent = new_citizen("钱七")
+    membership = services.grant_agent(user=employer.registered_by, employer=employer, id_number=agent.id_number,
+                                      name=agent.real_name)
+    client = citizen_client(agent)
+    url = "/records/employer/declarations/2026-03/"
+    assert "1,040.00 / 520.00" in client.get(url).content.decode()
+    assert client.get(url).status_code == 200  # from the cache
+    services.revoke_agent(user=employer.registered_by, employer=employer, membership=membership)
+    answer = client.get(url)
+    assert answer.status_code == 302 and answer["Location"] == reverse("records:workspace")

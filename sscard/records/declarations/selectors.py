@@ -160,7 +160,7 @@ def lines(employer: Employer, month: date, *, declaration: Declaration | None = 
                  totals=totals.by_type, person_count=totals.person_count)
 
 
-def month_version(employer: Employer, month: date) -> str:
+def month_version(employer_id: int, month: date) -> str:
     """The version of an employer's month as its page shows it (see the module's doc): one query, on the indexes
     (employer, month) of the ledger and the declarations and employer of the enrolments. A declaration's state
     (assessed, confirmed, superseded) is counted too: the month's page shows it."""
@@ -175,15 +175,15 @@ def month_version(employer: Employer, month: date) -> str:
            f"WHERE employer_id = %s AND month = %s) d, "
            f"(SELECT COUNT(*) AS n, MAX(created_at) AS latest, COUNT(stopped_at) AS stopped, "
            f"MAX(stopped_at) AS last_stop FROM {enrolments} WHERE employer_id = %s) e")
-    row = prepared.fetchone(sql, [employer.pk, day, Declaration.State.CONFIRMED.value,
-                                  Declaration.State.SUPERSEDED.value, employer.pk, day, employer.pk])
+    row = prepared.fetchone(sql, [employer_id, day, Declaration.State.CONFIRMED.value,
+                                  Declaration.State.SUPERSEDED.value, employer_id, day, employer_id])
     return ";".join(str(value) for value in row)
 
 
 def lines_cache_key(employer: Employer, month: date, *, declaration: Declaration | None, page: int,
                     language: str) -> str:
     """The cache key of one page of a month's (or a version's) rendered lines, holding the month's version."""
-    version = month_version(employer, month)
+    version = month_version(employer.pk, month)
     which = declaration.pk if declaration is not None else "current"
     digest = salted_hmac("sscard.records.month_lines",
                          f"{employer.pk}|{month.isoformat()}|{which}|{page}|{language}|{version}",

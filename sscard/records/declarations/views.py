@@ -23,9 +23,9 @@ from sscard.domain import declaration as rules
 from sscard.domain.enrolment import EnrolmentRuleError, format_month, parse_month
 
 from .. import selectors as records_selectors
-from ..models import TYPE_LABELS
+from ..models import TYPE_LABELS, Employer
 from ..services import RecordsError
-from ..views import _current
+from ..views import _current, _current_id
 from . import forms, selectors, services
 
 
@@ -182,10 +182,11 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @citizen_required
 @never_cache
 def month_view(request: HttpRequest, month: str) -> HttpResponse:
-    """A month's declarations and current lines: the employer is checked on every request (the user's
-    memberships), the page is served whole from the cache while the month's version holds (`core.pagecache`)."""
-    employer = _employer(request)
-    if employer is None:
+    """A month's declarations and current lines: the employer the user acts for is checked on every request (one
+    prepared statement, `acting_employer_ids`), the page is served whole from the cache while the month's version
+    holds (`core.pagecache`)."""
+    employer_id = _current_id(request, records_selectors.acting_employer_ids(request.user))
+    if employer_id is None:
         return redirect("records:workspace")
     try:
         first = parse_month(month)
@@ -193,13 +194,14 @@ def month_view(request: HttpRequest, month: str) -> HttpResponse:
         raise Http404 from None
 
     def context() -> dict:
+        employer = Employer.objects.get(pk=employer_id)
         versions = selectors.declarations_of(employer, month=first)
         if not versions:
             raise Http404
         return _context(employer, month_label=month, versions=versions, current=versions[0],
                         lines_html=_lines_html(request, employer, first))
 
-    version = f"{employer.pk}|{selectors.month_version(employer, first)}"
+    version = f"{employer_id}|{selectors.month_version(employer_id, first)}"
     return render_cached(request, "records/declarations/month.html", version=version, context=context)
 
 
