@@ -1,32 +1,19 @@
 """The rate limiter on Redis: one pipelined round trip on its own redis-py client, never through the cache
 backend's private client (`RedisCache._cache`), and counted under the cache's own key."""
 
-import uuid
-
 import pytest
 import redis
-from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
-from django.test import override_settings
 
 from sscard.core import ratelimit
 
-REDIS_URL = "redis://127.0.0.1:6379/8"
+from .conftest import REDIS_URL, redis_cache_at
 
 
 @pytest.fixture
 def redis_cache():
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
-    except redis.RedisError as error:
-        pytest.skip(f"the rate limiter's Redis path needs Redis at {REDIS_URL} ({type(error).__name__})")
-    prefix = f"test-rl-{uuid.uuid4().hex[:8]}"
-    with override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                                               "LOCATION": REDIS_URL, "KEY_PREFIX": prefix}}):
-        yield caches["default"]
-        client = redis.Redis.from_url(REDIS_URL)
-        for key in client.scan_iter(f"{prefix}:*"):
-            client.delete(key)
+    with redis_cache_at("django.core.cache.backends.redis.RedisCache", "the rate limiter's Redis path") as cache:
+        yield cache
 
 
 def test_counting_on_redis_does_not_use_the_cache_backends_private_client(redis_cache, monkeypatch):

@@ -1,28 +1,14 @@
 """The project's Redis cache backend (sscard/core/rediscache.py): Django's, with one client per pool."""
 
-import uuid
-
 import pytest
-import redis
-from django.core.cache import caches
-from django.test import override_settings
 
-REDIS_URL = "redis://127.0.0.1:6379/8"
+from .conftest import redis_cache_at
 
 
 @pytest.fixture
 def cache():
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
-    except redis.RedisError as error:
-        pytest.skip(f"the Redis cache backend needs Redis at {REDIS_URL} ({type(error).__name__})")
-    prefix = f"test-rc-{uuid.uuid4().hex[:8]}"
-    with override_settings(CACHES={"default": {"BACKEND": "sscard.core.rediscache.RedisCache",
-                                               "LOCATION": REDIS_URL, "KEY_PREFIX": prefix}}):
-        yield caches["default"]
-        client = redis.Redis.from_url(REDIS_URL)
-        for key in client.scan_iter(f"{prefix}:*"):
-            client.delete(key)
+    with redis_cache_at("sscard.core.rediscache.RedisCache", "the Redis cache backend") as cache:
+        yield cache
 
 
 def test_the_cache_keeps_one_client_and_answers_as_djangos(cache):
