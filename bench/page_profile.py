@@ -51,6 +51,8 @@ def main(argv: list[str]) -> None:
                         help="the first N sessions, in turn (the warm-up visits each once, as a load test's start)")
     parser.add_argument("--cprofile", type=int, default=0, metavar="N", help="top N functions of a profiled pass")
     parser.add_argument("--sort", default="cumulative", help="cProfile order: cumulative, tottime, ...")
+    parser.add_argument("--cold", action="store_true",
+                        help="profile sessions not visited before (first visits: the page is rendered)")
     parser.add_argument("--redis-url", default=os.environ.get("BENCH_PROFILE_REDIS_URL", DEFAULT_REDIS))
     parser.add_argument("--workdir", default=str(Path.home() / ".cache" / "sscard-page-profile"))
     args = parser.parse_args(argv)
@@ -125,7 +127,7 @@ def main(argv: list[str]) -> None:
 
         profiler = cProfile.Profile(time.process_time)
         profiler.enable()
-        for path, cookie in requests(args.requests, args.warmup):
+        for path, cookie in requests(args.requests, args.warmup + (args.requests if args.cold else 0)):
             call(path, cookie)
         profiler.disable()
         pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.cprofile)
