@@ -142,3 +142,22 @@ def test_one_person_acts_for_several_employers_and_picks_one_for_the_session():
     client.post(reverse("records:workspace"), {"action": "choose", "employer": stranger.pk})
     page = client.get(reverse("records:workspace")).content.decode()
     assert "陌生公司" not in page
+
+
+def test_the_acting_employer_ids_are_those_of_the_memberships_for_every_state():
+    """`acting_employer_ids` (one prepared statement, read by the cached month view) and `memberships_of` (the ORM
+    read of the workspace) state the same rule: a membership not revoked, of an approved employer."""
+    from sscard.records.models import Employer
+    from sscard.records.selectors import acting_employer_ids, memberships_of
+
+    agent = new_citizen("冯十")
+    kept, revoked, suspended = (approved_employer(name=name) for name in ("甲示范有限公司", "乙示范有限公司",
+                                                                         "丙示范有限公司"))
+    for employer in (kept, revoked, suspended):
+        services.grant_agent(user=employer.registered_by, employer=employer, id_number=agent.id_number,
+                             name=agent.real_name)
+    services.revoke_agent(user=revoked.registered_by, employer=revoked,
+                          membership=EmployerMembership.objects.get(employer=revoked, user=agent))
+    Employer.objects.filter(pk=suspended.pk).update(state=Employer.State.SUSPENDED)
+    assert acting_employer_ids(agent) == [kept.pk]
+    assert sorted(acting_employer_ids(agent)) == sorted(m.employer_id for m in memberships_of(agent))
