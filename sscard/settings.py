@@ -92,7 +92,7 @@ MIDDLEWARE = [
     "sscard.web.middleware.PrivateResponseMiddleware",  # no-store for signed-in users and form answers
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "sscard.web.middleware.CSPMiddleware",  # django-csp's, the site policy's header built once
     "sscard.web.middleware.InactivityTimeoutMiddleware",
     "axes.middleware.AxesMiddleware",
 ]

@@ -159,3 +159,44 @@ def test_language_switch_sets_the_language_cookie(client):
 
 def test_home_page_defaults_to_simplified_chinese(client):
     assert '<html lang="zh-hans">' in client.get("/").content.decode()
+
+
+# The site's policy, written by hand from settings.CONTENT_SECURITY_POLICY (the directives' order is django-csp's).
+SITE_POLICY = {"default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data: blob:",
+               "font-src 'self'", "connect-src 'self'", "form-action 'self'", "frame-ancestors 'none'",
+               "base-uri 'self'", "object-src 'none'"}
+
+
+def _directives(header: str) -> set[str]:
+    return {part.strip() for part in header.split(";")}
+
+
+def test_every_answer_carries_the_whole_site_policy_once(client):
+    for path in ("/", "/accounts/login", "/no-such-page/"):
+        response = client.get(path)
+        assert _directives(response["Content-Security-Policy"]) == SITE_POLICY, path
+        assert "Content-Security-Policy-Report-Only" not in response
+
+
+def test_a_changed_policy_setting_is_sent_from_the_next_answer(client, settings):
+    client.get("/")  # the site's policy header is built (and kept)
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'none'"]}}
+    settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": {"default-src": ["'self'"]}}
+    response = client.get("/")
+    assert response["Content-Security-Policy"] == "default-src 'none'"
+    assert response["Content-Security-Policy-Report-Only"] == "default-src 'self'"
+
+
+def test_an_answer_with_a_policy_of_its_own_keeps_it(rf):
+    """A view decorated with django-csp's `csp_update` (none is today) still gets its own header."""
+    from csp.decorators import csp_update
+    from django.http import HttpResponse
+
+    from sscard.web.middleware import CSPMiddleware
+
+    view = csp_update({"img-src": ["https://tiles.example.cn"]})(lambda request: HttpResponse("ok"))
+    middleware = CSPMiddleware(view)
+    response = middleware(rf.get("/map"))
+    assert _directives(response["Content-Security-Policy"]) == (
+        SITE_POLICY - {"img-src 'self' data: blob:"} | {"img-src 'self' data: blob: https://tiles.example.cn"})
+    assert _directives(middleware(rf.get("/"))["Content-Security-Policy"]) >= {"default-src 'self'"}

@@ -126,3 +126,12 @@ def test_a_visitors_progress_page_is_no_store():
     response = Client(HTTP_ACCEPT_LANGUAGE="en").get("/card/progress")
     assert response.status_code == 200
     assert no_store(response)
+
+
+def test_a_personal_page_says_never_cache_once(application):
+    """The view's `never_cache` has written the header, the middleware leaves it as it is: every directive of
+    Django's `never_cache`, each once, and Expires."""
+    response = signed_in(application.applicant).get("/accounts/home")
+    parts = [part.strip() for part in response["Cache-Control"].split(",")]
+    assert sorted(parts) == sorted(["max-age=0", "no-cache", "no-store", "must-revalidate", "private"])
+    assert response.has_header("Expires")
