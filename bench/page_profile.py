@@ -49,6 +49,8 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--warmup", type=int, default=100)
     parser.add_argument("--sessions", type=int, default=100,
                         help="the first N sessions, in turn (the warm-up visits each once, as a load test's start)")
+    parser.add_argument("--path", default="",
+                        help="another path with the same sessions (e.g. /accounts/home, or /bench/ceiling to compare)")
     parser.add_argument("--cprofile", type=int, default=0, metavar="N", help="top N functions of a profiled pass")
     parser.add_argument("--sort", default="cumulative", help="cProfile order: cumulative, tottime, ...")
     parser.add_argument("--cold", action="store_true",
@@ -78,7 +80,7 @@ def main(argv: list[str]) -> None:
     from django.db import connection
 
     lines = [line.rstrip("\n").split("\t") for line in (persons if args.page == "person" else owners).open()]
-    lines = lines[:args.sessions]
+    lines = [[args.path or path, cookie] for path, cookie in lines[:args.sessions]]
     handler = WSGIHandler()
     statuses: dict[str, int] = {}
 

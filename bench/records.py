@@ -33,7 +33,9 @@ IMPORT_FIRST_CITIZEN = 5_000_000  # synthetic ID numbers far from generate_data'
 
 def _session(user, extra: dict | None = None) -> str:
     from django.conf import settings
+    from django.middleware.csrf import CSRF_ALLOWED_CHARS
     from django.utils import timezone
+    from django.utils.crypto import get_random_string
 
     engine = __import__(settings.SESSION_ENGINE, fromlist=["SessionStore"])
     session = engine.SessionStore()
@@ -44,7 +46,10 @@ def _session(user, extra: dict | None = None) -> str:
     for key, value in (extra or {}).items():
         session[key] = value
     session.create()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+    # the CSRF cookie a browser holds after its login (the login answer sets a fresh one): without it every page
+    # would answer with a new secret and a Set-Cookie, which no browser sees after its first page
+    csrf = get_random_string(32, allowed_chars=CSRF_ALLOWED_CHARS)
+    return f"{settings.CSRF_COOKIE_NAME}={csrf}; {settings.SESSION_COOKIE_NAME}={session.session_key}"
 
 
 def sessions(persons: int, employers: int, out_persons: str, out_employers: str, seed: int) -> None:
