@@ -252,14 +252,17 @@ def test_ledger_rows_need_employers_and_enough_citizens():
                      stdout=StringIO())
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # real commits; seeded data restored after
 def test_on_postgresql_the_generated_tables_are_vacuumed_for_index_only_reads():
     """Outside a transaction the generated tables are vacuumed, as autovacuum leaves tables that only grow in
     production: their pages are marked all-visible, so the records page's version counts read the index alone."""
     from django.db import connection
 
+    from tests.records.conftest import reseed_records
+
     if connection.vendor != "postgresql":
         pytest.skip("VACUUM and the visibility map are PostgreSQL's (this run is on SQLite)")
+    reseed_records()  # banks, rates and roles, when a transactional test before this one flushed them
     call_command("generate_data", "--employers", "2", "--ledger-rows", "400", "--citizens", "200",
                  "--applications", "0", "--staff", "1", "--seed", "3", stdout=StringIO())
     with connection.cursor() as cursor:
