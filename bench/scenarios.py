@@ -293,8 +293,8 @@ def _records_server(ctx: Context, size: str):
 
 def first_visits(base_url: str, *files: Path) -> None:
     """Each client's page once, before the load: the measured requests are the clients' return visits, whatever
-    the warm-up's length (a first visit renders the page, ~15 ms of CPU here; `bench.page_profile --cold` measures
-    it). Four at a time; every answer must be a 200."""
+    the warm-up's length (a first visit renders the page, 17-20 ms of CPU here; `python -m bench.page_profile
+    --sessions 500 --warmup 0` measures it). Four at a time; every answer must be a 200."""
     from concurrent.futures import ThreadPoolExecutor
 
     lines = [line.split("\t") for path in files for line in path.read_text().splitlines() if line]
