@@ -17,6 +17,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, connections, router, transaction
 from django.utils import timezone
 
+from sscard.core.rows import write
 from sscard.domain.masking import mask_personal_data
 
 from .models import (
@@ -148,19 +149,19 @@ def record_access(*, event_type: str, subject_type: str = "", subject_id: str = 
     old, so a row committed much later than it was numbered would read as a forgery.
 
     One plain INSERT rather than `Model.save()`: this runs on every public look-up, the busiest URL, and the
-    ORM's per-save work cost more than the insert itself (docs/deploy.md, "Benchmarks").
+    ORM's per-save work cost more than the insert itself (docs/deploy.md, "Benchmarks"). Inside
+    `core.rows.together()` it is written at the block's end, in one statement with the block's other writes.
     """
-    connection = connections[router.db_for_write(AccessEvent)]
-    ops = connection.ops
-    with connection.cursor() as cursor:
-        cursor.execute(_ACCESS_INSERT % connection.ops.quote_name(AccessEvent._meta.db_table), [
-            ops.adapt_datetimefield_value(timezone.now()),
-            event_type,
-            subject_type,
-            mask_personal_data(str(subject_id or "")),
-            ops.adapt_json_value(_clean_data(event_type, data), None),
-            _ip_hash(request),
-        ])
+    using = router.db_for_write(AccessEvent)
+    ops = connections[using].ops
+    write(_ACCESS_INSERT % ops.quote_name(AccessEvent._meta.db_table), [
+        ops.adapt_datetimefield_value(timezone.now()),
+        event_type,
+        subject_type,
+        mask_personal_data(str(subject_id or "")),
+        ops.adapt_json_value(_clean_data(event_type, data), None),
+        _ip_hash(request),
+    ], using=using)
 
 
 _ACCESS_INSERT = ("INSERT INTO %s (occurred_at, event_type, subject_type, subject_id, data, ip_hash) "

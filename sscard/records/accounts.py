@@ -35,7 +35,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from sscard.audit.services import record_event
-from sscard.core.rows import insert_row
+from sscard.core.rows import insert_row, write
 from sscard.domain.contributions import account_credits, interest
 from sscard.domain.masking import mask_id_number
 from sscard.reference.selectors import contribution_rates
@@ -85,20 +85,17 @@ def credit(*, id_number: str, account: str, kind: str, day: date, amount_fen: in
 def move_locked(*, id_number: str, account: str, kind: str, day: date, amount_fen: int, source_ref: str) -> None:
     """Append a movement and move the running balance of an account whose balance row the caller has locked in
     its transaction (SELECT ... FOR UPDATE), under a reference never used before (a new settlement's id): one
-    INSERT and one UPDATE, no check first. A repeated reference is refused by the unique constraint
-    (IntegrityError: the caller's transaction rolls back)."""
+    INSERT and one UPDATE, no check first (`core.rows`: inside `together()` they run at its end). A repeated
+    reference is refused by the unique constraint (IntegrityError: the caller's transaction rolls back)."""
     if account not in ACCOUNTS:
         raise ValueError(f"unknown account {account!r}")
     now = timezone.now()
     insert_row(AccountMovement, id_number=id_number, account=account, kind=kind, day=day, month=None,
                amount_fen=amount_fen, ledger_entry_id=None, source_ref=source_ref, created_at=now)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {AccountBalance._meta.db_table} SET balance_fen = balance_fen + %s, updated_at = %s "
-            f"WHERE id_number = %s AND account = %s",
-            [amount_fen, connection.ops.adapt_datetimefield_value(now), id_number, account])
-        if cursor.rowcount != 1:
-            raise AccountBalance.DoesNotExist(f"no {account} balance row to move")
+    write(f"UPDATE {AccountBalance._meta.db_table} SET balance_fen = balance_fen + %s, updated_at = %s "
+          f"WHERE id_number = %s AND account = %s",
+          [amount_fen, connection.ops.adapt_datetimefield_value(now), id_number, account],
+          rows=1, error=lambda: AccountBalance.DoesNotExist(f"no {account} balance row to move"))
 
 
 class RatesCache:

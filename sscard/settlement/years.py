@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from django.db import connection
 
+from sscard.core.rows import write
 from sscard.domain import settlement as rules
 from sscard.records.ledger_models import AccountBalance, AccountMovement
 
@@ -55,9 +56,9 @@ def lock(id_number: str, year: int) -> tuple[int, rules.YearState]:
 
 
 def save(year_id: int, state: rules.YearState) -> None:
-    """Write the person's year after a settlement or cancellation (its row locked by `lock`)."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {YEAR} SET admissions = %s, deductible_used_fen = %s, fund_paid_fen = %s, "
-                       f"outpatient_fund_paid_fen = %s WHERE id = %s",
-                       [state.admissions, state.deductible_used_fen, state.fund_paid_fen,
-                        state.outpatient_fund_paid_fen, year_id])
+    """Write the person's year after a settlement or cancellation (its row locked by `lock`; `core.rows.write`:
+    inside `together()`, at its end)."""
+    write(f"UPDATE {YEAR} SET admissions = %s, deductible_used_fen = %s, fund_paid_fen = %s, "
+          f"outpatient_fund_paid_fen = %s WHERE id = %s",
+          [state.admissions, state.deductible_used_fen, state.fund_paid_fen, state.outpatient_fund_paid_fen, year_id],
+          rows=1, error=lambda: PersonYear.DoesNotExist(f"no settlement year {year_id} to save"))
