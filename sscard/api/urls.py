@@ -23,10 +23,12 @@ from django.urls import path
 from . import banks, citizen, combined, public, settlement, transit
 
 urlpatterns = [
+    # The settlement API first: the busiest by far (every hospital's every bill), under a prefix of its own, so it
+    # is found without trying the other APIs' paths first (about 40 patterns, ~10 microseconds a request).
+    path("", settlement.api.urls),
     path("", citizen.api.urls),
     path("", public.api.urls),
     path("", combined.api.urls),
     path("", banks.api.urls),
     path("", transit.api.urls),
-    path("", settlement.api.urls),
 ]
