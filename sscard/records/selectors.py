@@ -62,10 +62,17 @@ def acting_employer_ids(user) -> list[int]:
     statement (a page served from the cache checks the membership on every request)."""
     if not getattr(user, "is_authenticated", False):
         return []
+    sql, params = acting_employers_sql(user)
+    return [row[0] for row in prepared.fetchall(sql, params)]
+
+
+def acting_employers_sql(user) -> tuple[str, list]:
+    """The statement of `acting_employer_ids` (one column, `employer_id`) and its parameters, for a statement that
+    reads the membership together with what it guards (`declarations.selectors.acting_and_month_version`)."""
     membership, employer = EmployerMembership._meta.db_table, Employer._meta.db_table
-    sql = (f"SELECT m.employer_id FROM {membership} m INNER JOIN {employer} e ON e.id = m.employer_id "
-           f"WHERE m.user_id = %s AND m.revoked_at IS NULL AND e.state = %s")
-    return [row[0] for row in prepared.fetchall(sql, [user.pk, Employer.State.APPROVED.value])]
+    return (f"SELECT m.employer_id FROM {membership} m INNER JOIN {employer} e ON e.id = m.employer_id "
+            f"WHERE m.user_id = %s AND m.revoked_at IS NULL AND e.state = %s",
+            [user.pk, Employer.State.APPROVED.value])
 
 
 def registrations_of(user) -> list[Employer]:

@@ -148,3 +148,47 @@ def test_an_agent_whose_rights_are_revoked_is_refused_the_cached_month_at_once(p
     services.revoke_agent(user=employer.registered_by, employer=employer, membership=membership)
     answer = client.get(url)
     assert answer.status_code == 302 and answer["Location"] == reverse("records:workspace")
+
+
+def _choose(client, employer) -> None:
+    """The employer chosen in the workspace, as the session keeps it."""
+    session = client.session
+    session["records_employer"] = employer.pk
+    session.save()
+
+
+def test_a_cached_month_of_the_chosen_employer_costs_one_statement_of_records(paid):
+    """The membership and the month's version are read together: a revisit of a cached month asks the records
+    tables once (the same statement names the memberships and the ledger)."""
+    employer, _person, _officer = paid
+    client = citizen_client(employer.registered_by)
+    _choose(client, employer)
+    url = "/records/employer/declarations/2026-03/"
+    first = client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(url).content.decode()
+    assert again.split('id="lines-title"')[1] == first.split('id="lines-title"')[1]
+    records_sql = [q["sql"] for q in queries.captured_queries if "records_" in q["sql"]]
+    assert len(records_sql) == 1, records_sql
+    assert "records_employermembership" in records_sql[0] and "records_ledgerentry" in records_sql[0]
+
+
+def test_an_agent_of_two_employers_revoked_from_the_chosen_one_never_sees_its_cached_month(paid):
+    """The version of the session's employer is read beside the membership: once the membership is revoked, its
+    cached month is not served, though the version still matches."""
+    employer, person, _officer = paid
+    agent, worker = new_citizen("孙八"), new_citizen("周九")
+    other = approved_employer(name="汉阳示范有限公司")
+    confirmed_bill(other, [(worker.id_number, worker.real_name, 500_000)], month=date(2026, 2, 1))
+    membership = services.grant_agent(user=employer.registered_by, employer=employer, id_number=agent.id_number,
+                                      name=agent.real_name)
+    services.grant_agent(user=other.registered_by, employer=other, id_number=agent.id_number, name=agent.real_name)
+    client = citizen_client(agent)
+    _choose(client, employer)
+    url = "/records/employer/declarations/2026-03/"
+    assert "1,040.00 / 520.00" in client.get(url).content.decode()
+    assert "1,040.00 / 520.00" in client.get(url).content.decode()  # from the cache
+    services.revoke_agent(user=employer.registered_by, employer=employer, membership=membership)
+    answer = client.get(url)  # now the only employer the agent acts for is the other one, which has no March
+    assert answer.status_code == 404 and "1,040.00" not in answer.content.decode()
+    assert "800.00 / 400.00" in client.get("/records/employer/declarations/2026-02/").content.decode()

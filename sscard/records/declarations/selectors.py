@@ -164,19 +164,44 @@ def month_version(employer_id: int, month: date) -> str:
     """The version of an employer's month as its page shows it (see the module's doc): one query, on the indexes
     (employer, month) of the ledger and the declarations and employer of the enrolments. A declaration's state
     (assessed, confirmed, superseded) is counted too: the month's page shows it."""
+    sql, params = _month_version_sql(employer_id, month)
+    return _version_text(prepared.fetchone(sql, params))
+
+
+def acting_and_month_version(user, employer_id: int | None, month: date) -> tuple[list[int], str | None]:
+    """`records.selectors.acting_employer_ids(user)` and `month_version(employer_id, month)` in one statement (a
+    month's page served from the cache asks both on every request): the ids of the employers the user acts for,
+    and the version of `employer_id`'s month (None when the user acts for no employer). The version is read beside
+    the membership, not after it: the caller uses it only if `employer_id` is among the ids."""
+    from ..selectors import acting_employers_sql
+
+    if not getattr(user, "is_authenticated", False):
+        return [], None
+    acting, acting_params = acting_employers_sql(user)
+    version, version_params = _month_version_sql(employer_id or 0, month)
+    rows = prepared.fetchall(f"SELECT a.employer_id, v.* FROM ({acting}) a CROSS JOIN ({version}) v",
+                             [*acting_params, *version_params])
+    return [row[0] for row in rows], _version_text(rows[0][1:]) if rows else None
+
+
+def _month_version_sql(employer_id: int, month: date) -> tuple[str, list]:
     ledger_table = LedgerEntry._meta.db_table
     declarations, enrolments = Declaration._meta.db_table, Enrolment._meta.db_table
     day = connection.ops.adapt_datefield_value(month)
-    sql = (f"SELECT (SELECT COUNT(*) FROM {ledger_table} WHERE employer_id = %s AND month = %s), "
-           f"d.n, d.latest, d.confirmed, d.superseded, e.n, e.latest, e.stopped, e.last_stop "
+    sql = (f"SELECT (SELECT COUNT(*) FROM {ledger_table} WHERE employer_id = %s AND month = %s) AS ledger_rows, "
+           f"d.n AS declarations, d.latest AS declared, d.confirmed, d.superseded, e.n AS enrolments, "
+           f"e.latest AS enrolled, e.stopped, e.last_stop "
            f"FROM (SELECT COUNT(*) AS n, MAX(created_at) AS latest, "
            f"SUM(CASE WHEN state = %s THEN 1 ELSE 0 END) AS confirmed, "
            f"SUM(CASE WHEN state = %s THEN 1 ELSE 0 END) AS superseded FROM {declarations} "
            f"WHERE employer_id = %s AND month = %s) d, "
            f"(SELECT COUNT(*) AS n, MAX(created_at) AS latest, COUNT(stopped_at) AS stopped, "
            f"MAX(stopped_at) AS last_stop FROM {enrolments} WHERE employer_id = %s) e")
-    row = prepared.fetchone(sql, [employer_id, day, Declaration.State.CONFIRMED.value,
-                                  Declaration.State.SUPERSEDED.value, employer_id, day, employer_id])
+    return sql, [employer_id, day, Declaration.State.CONFIRMED.value, Declaration.State.SUPERSEDED.value,
+                 employer_id, day, employer_id]
+
+
+def _version_text(row) -> str:
     return ";".join(str(value) for value in row)
 
 

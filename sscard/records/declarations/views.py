@@ -25,7 +25,7 @@ from sscard.domain.enrolment import EnrolmentRuleError, format_month, parse_mont
 from .. import selectors as records_selectors
 from ..models import TYPE_LABELS, Employer
 from ..services import RecordsError
-from ..views import _current, _current_id
+from ..views import SESSION_KEY, _current, _current_id
 from . import forms, selectors, services
 
 
@@ -182,16 +182,26 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @citizen_required
 @never_cache
 def month_view(request: HttpRequest, month: str) -> HttpResponse:
-    """A month's declarations and current lines: the employer the user acts for is checked on every request (one
-    prepared statement, `acting_employer_ids`), the page is served whole from the cache while the month's version
-    holds (`core.pagecache`)."""
-    employer_id = _current_id(request, records_selectors.acting_employer_ids(request.user))
-    if employer_id is None:
-        return redirect("records:workspace")
+    """A month's declarations and current lines: the employer the user acts for is checked on every request, the
+    page is served whole from the cache while the month's version holds (`core.pagecache`). The membership and the
+    version of the employer chosen in the session are one prepared statement (`acting_and_month_version`)."""
     try:
         first = parse_month(month)
     except EnrolmentRuleError:
-        raise Http404 from None
+        first = None
+    if first is None:
+        employer_ids, version = records_selectors.acting_employer_ids(request.user), None
+    else:
+        chosen = request.session.get(SESSION_KEY)
+        employer_ids, version = selectors.acting_and_month_version(
+            request.user, chosen if isinstance(chosen, int) else None, first)
+    employer_id = _current_id(request, employer_ids)
+    if employer_id is None:
+        return redirect("records:workspace")
+    if first is None:
+        raise Http404
+    if employer_id != request.session.get(SESSION_KEY):  # not the session's choice: the version of this one
+        version = selectors.month_version(employer_id, first)
 
     def context() -> dict:
         employer = Employer.objects.get(pk=employer_id)
@@ -201,8 +211,8 @@ def month_view(request: HttpRequest, month: str) -> HttpResponse:
         return _context(employer, month_label=month, versions=versions, current=versions[0],
                         lines_html=_lines_html(request, employer, first))
 
-    version = f"{employer_id}|{selectors.month_version(employer_id, first)}"
-    return render_cached(request, "records/declarations/month.html", version=version, context=context)
+    return render_cached(request, "records/declarations/month.html", version=f"{employer_id}|{version}",
+                         context=context)
 
 
 @citizen_required
