@@ -20,6 +20,7 @@ from sscard.domain import settlement as rules
 from sscard.domain.retirement import RetirementStatus, insured_as_retiree
 from sscard.records.person_selectors import in_arrears, medical_standing_exists
 
+from . import years
 from .errors import Refused
 
 
@@ -33,6 +34,7 @@ class Patient(NamedTuple):
     status: str  # in work or retired on the day (`rules.Status`), from the records' retirement
     name: str  # the card's subject's name, when asked for (`with_name`), else ""
     ecard: ecards.Status | None  # the e-card token's verification, when identified by one
+    year_row: tuple | None = None  # the person's year, locked with the card's read (`lock_year`), for `years.lock`
 
     @property
     def ecard_failure(self) -> str | None:
@@ -55,18 +57,26 @@ def _card_query(day: date, with_name: bool, **where):
 
 _SENTINELS = {"card_no": "\x00card_no\x00", "card_sn": "\x00card_sn\x00"}
 _compiled: dict[tuple, tuple[str, tuple]] = {}
+_CARD_COLUMNS = 8  # _card_query's columns before the name
 
 
-def _by_number(day: date, with_name: bool, card_no: str, card_sn: str) -> tuple | None:
+def _by_number(day: date, with_name: bool, card_no: str, card_sn: str, lock_year: int | None = None) -> tuple | None:
     """The card by number and chip identifier, with the standing: the query is built and compiled by the ORM once
     a day per process (the day is in it) and then run as SQL with each request's values (building the queryset
-    with its subqueries cost more than the database's answer), as a prepared statement on PostgreSQL."""
-    key = (day, with_name)
+    with its subqueries cost more than the database's answer), as a prepared statement on PostgreSQL. With
+    `lock_year` (where `years.lock_beside` can), the person's year and balance are locked in the same statement
+    (a LATERAL subquery on the card's ID number): their six columns follow the card's (NULLs when no row)."""
+    beside = years.lock_beside("c.holder_id_number", lock_year) if lock_year is not None else None
+    key = (day, with_name, lock_year if beside is not None else None)
     found = _compiled.get(key)
     if found is None:
         sql, params = _card_query(day, with_name, card_number=_SENTINELS["card_no"],
                                   chip_id=_SENTINELS["card_sn"]).query.sql_with_params()
-        found = _compiled[key] = (sql, tuple(params))
+        params = tuple(params)
+        if beside is not None:
+            sql = f"SELECT c.*, l.* FROM ({sql}) c LEFT JOIN LATERAL ({beside[0]}) l ON TRUE"
+            params = (*params, *beside[1])
+        found = _compiled[key] = (sql, params)
         if len(_compiled) > 8:  # the days gone by
             _compiled.clear()
             _compiled[key] = found
@@ -79,10 +89,11 @@ def _by_number(day: date, with_name: bool, card_no: str, card_sn: str) -> tuple 
 
 
 def identify(*, day: date, card_no: str = "", card_sn: str = "", ecard_token: str = "",
-             with_name: bool = False) -> Patient:
+             with_name: bool = False, lock_year: int | None = None) -> Patient:
     """The patient's card with the person's standing on `day`: one statement (two with an e-card token: the
     token's e-card row first). `Refused`: identity_required, card_not_found, ecard_invalid (an e-card token we
-    cannot tie to a card)."""
+    cannot tie to a card). `lock_year` (a settlement, inside its transaction): by card number on PostgreSQL, the
+    person's year and balance are locked in the same statement (`year_row`, for `years.lock`)."""
     status = None
     if ecard_token:
         status = ecards.check_token(ecard_token, with_card=True)
@@ -92,7 +103,7 @@ def identify(*, day: date, card_no: str = "", card_sn: str = "", ecard_token: st
     elif not card_no or not card_sn:
         raise Refused("identity_required")
     else:
-        row = _by_number(day, with_name, card_no[:9], card_sn[:32])
+        row = _by_number(day, with_name, card_no[:9], card_sn[:32], lock_year)
     if row is None:
         raise Refused("card_not_found")
     retired_from = row[6]
@@ -101,14 +112,16 @@ def identify(*, day: date, card_no: str = "", card_sn: str = "", ecard_token: st
     retired = RetirementStatus(day=day, since=retired_from).retired
     insured = row[4] or insured_as_retiree(retired_from=retired_from, day=day, ever_enrolled_medical=row[7])
     paid_up = insured and not (row[5] and in_arrears(row[2]))  # a row ever in arrears: is one still the record?
+    locked = _CARD_COLUMNS + with_name
     return Patient(card_id=row[0], card_number=row[1], id_number=row[2], card_state=row[3], insured=bool(insured),
                    paid_up=bool(paid_up), status=(rules.Status.RETIRED if retired else rules.Status.IN_WORK).value,
-                   name=row[8] if with_name else "", ecard=status)
+                   name=row[8] if with_name else "", ecard=status,
+                   year_row=row[locked:] if len(row) > locked else None)
 
 
-def eligible(identity: dict, day: date) -> Patient:
-    """The patient, or `Refused` with the first reason they may not settle."""
-    patient = identify(day=day, **identity)
+def eligible(identity: dict, day: date, *, lock_year: int | None = None) -> Patient:
+    """The patient, or `Refused` with the first reason they may not settle (`lock_year`: as `identify`)."""
+    patient = identify(day=day, lock_year=lock_year, **identity)
     reasons = patient.refusals()
     if reasons:
         raise Refused(str(reasons[0]))

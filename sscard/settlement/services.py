@@ -230,13 +230,13 @@ def settle(*, institution, msgid: str, identity: dict, claim: dict, request=None
     the benefit recorded, the voucher appended, the access event written."""
     now = timezone.now()
     day = timezone.localdate(now)
-    patient = patients.eligible(identity, day)
+    patient = patients.eligible(identity, day, lock_year=day.year)  # by card: the year locked in the same read
     id_number = patient.id_number
     _check_visit(institution, claim.get("mdtrt_id", ""), id_number, claim["med_type"])
     policy = _policy(day.year, institution)
     status = patient.status
     patients.use_ecard(patient)
-    year_id, state = years.lock(id_number, day.year)
+    year_id, state = years.lock(id_number, day.year, row=patient.year_row)
     try:
         result, after = rules.settle(policy, state, _claim(institution, status, claim))
     except rules.SettlementError as error:

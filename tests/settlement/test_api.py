@@ -259,8 +259,9 @@ def test_in_arrears_refused_until_paid(his):
 def test_statements_of_a_settlement(his, django_assert_max_num_queries):
     """A settlement of a person whose year has begun: the card with the standing, the year and the balance locked
     together, then seven writes: the year saved, the account's movement and balance, the benefit, the voucher, the
-    access event and the msgid answer. On PostgreSQL the seven are one statement (`core.rows.together`), on SQLite
-    seven; all inside the savepoint of the test's transaction."""
+    access event and the msgid answer. On PostgreSQL the card's read locks the year too (`years.lock_beside`) and
+    the seven writes are one statement (`core.rows.together`); on SQLite each is its own; all inside the savepoint
+    of the test's transaction."""
     from django.db import connection
 
     card, identity = insured(balance_fen=10_000)
@@ -272,8 +273,10 @@ def test_statements_of_a_settlement(his, django_assert_max_num_queries):
               'INSERT INTO "records_benefitrecord"', 'INSERT INTO "settlement_voucher"', 'INSERT INTO "audit_accessevent"',
               'INSERT INTO "settlement_message"']
     if connection.vendor == "postgresql":
-        assert [sql.split()[0] for sql in statements] == ["SAVEPOINT", "SELECT", "SELECT", "WITH", "RELEASE"]
-        assert all(write in statements[3] for write in writes), statements[3]
+        assert [sql.split()[0] for sql in statements] == ["SAVEPOINT", "SELECT", "WITH", "RELEASE"]
+        assert '"cards_card"' in statements[1] and "settlement_personyear" in statements[1]
+        assert statements[1].endswith("FOR UPDATE) l ON TRUE")
+        assert all(write in statements[2] for write in writes), statements[2]
     else:
         assert [sql.split()[0] for sql in statements] == [
             "SAVEPOINT", "SELECT", "SELECT", "UPDATE", "INSERT", "UPDATE", "INSERT", "INSERT", "INSERT", "INSERT",

@@ -44,6 +44,36 @@ def test_concurrent_settlements_never_exceed_the_cap_nor_overdraw():
 
 
 @pytest.mark.django_db(transaction=True)
+def test_concurrent_settlements_of_a_year_begun_wait_for_each_other_in_the_cards_read():
+    """The year's row exists, so each settlement locks it in the card's own read (PostgreSQL: `years.lock_beside`)
+    and must see, after waiting, what the one before it committed."""
+    reseed_settlement()
+    hospital = institution()
+    card, identity = insured(balance_fen=100_000)
+    claim = {"med_type": "outpatient", "medfee_sumamt": 200_000, "inscp_scp_amt": 200_000, "acct_used_flag": True}
+
+    def settle(i):
+        msgid = f"begun-{i:04d}"
+        return services.answer_once(hospital, msgid, "2207", lambda: services.settle(
+            institution=hospital, msgid=msgid, identity=identity, claim=claim))
+
+    assert settle(0)[1]["fund_pay_sumamt"] == 110_000  # the year begins: 1,100.00 by the fund, 900.00 the account
+    results, errors = _run_threads(8, lambda i: settle(i + 1))
+    assert not errors, errors
+    assert [status for status, _ in results] == [200] * 8
+    # As above, the first of them the second visit of the year: 1,100.00 twice more, then the 200.00 left of the
+    # ¥3,500 cap, then nothing; the account's 100.00 left goes to the first of the eight.
+    funds = sorted((body["fund_pay_sumamt"] for _, body in results), reverse=True)
+    assert funds == [110_000, 110_000, 20_000, 0, 0, 0, 0, 0]
+    assert sum(body["acct_pay"] for _, body in results) == 10_000
+    assert accounts.current_balance(card.holder_id_number, MEDICAL) == 0
+    year = PersonYear.objects.get(id_number=card.holder_id_number)
+    assert year.outpatient_fund_paid_fen == year.fund_paid_fen == 350_000
+    assert Voucher.objects.aggregate(f=Sum("fund_pay_sumamt"))["f"] == 350_000
+    assert AccountMovement.objects.filter(kind="settlement").aggregate(a=Sum("amount_fen"))["a"] == -100_000
+
+
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_cancellations_of_one_settlement_give_back_once():
     reseed_settlement()
     hospital = institution()
