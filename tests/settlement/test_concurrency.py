@@ -16,8 +16,20 @@ from .conftest import institution, insured, reseed_settlement
 MEDICAL = AccountMovement.Account.MEDICAL
 
 
+# Tier 3 outpatient in work, bills of 2,000.00: 55 % = 1,100.00 a visit by the fund, the ¥3,500 outpatient cap
+# reached in the fourth visit (200.00 left); the account's ¥1,000 pays 900.00, then the 100.00 left.
+# (settlements before the threads start, the fund's shares of the 8 concurrent ones, the account's share of them)
+BEGUN = {
+    "new year": (0, [110_000, 110_000, 110_000, 20_000, 0, 0, 0, 0], 100_000),
+    # The year's row exists: on PostgreSQL each settlement locks it in the card's own read (`years.lock_beside`)
+    # and must see, after its wait, what the one before it committed.
+    "year begun": (1, [110_000, 110_000, 20_000, 0, 0, 0, 0, 0], 10_000),
+}
+
+
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_settlements_never_exceed_the_cap_nor_overdraw():
+@pytest.mark.parametrize("before, funds, acct", list(BEGUN.values()), ids=list(BEGUN))
+def test_concurrent_settlements_never_exceed_the_cap_nor_overdraw(before, funds, acct):
     reseed_settlement()
     hospital = institution()
     card, identity = insured(balance_fen=100_000)
@@ -28,44 +40,13 @@ def test_concurrent_settlements_never_exceed_the_cap_nor_overdraw():
         return services.answer_once(hospital, msgid, "2207", lambda: services.settle(
             institution=hospital, msgid=msgid, identity=identity, claim=claim))
 
+    for i in range(before):
+        assert settle(100 + i)[0] == 200
     results, errors = _run_threads(8, settle)
     assert not errors, errors
     assert [status for status, _ in results] == [200] * 8
-    # Tier 3 outpatient in work: 55 % of 2,000.00 = 1,100.00 a visit, the ¥3,500 outpatient cap reached in the
-    # fourth (200.00 left); the account's ¥1,000 pays 900.00 then 100.00.
-    funds = sorted((body["fund_pay_sumamt"] for _, body in results), reverse=True)
-    assert funds == [110_000, 110_000, 110_000, 20_000, 0, 0, 0, 0]
-    assert sum(body["acct_pay"] for _, body in results) == 100_000
-    assert accounts.current_balance(card.holder_id_number, MEDICAL) == 0
-    year = PersonYear.objects.get(id_number=card.holder_id_number)
-    assert year.outpatient_fund_paid_fen == year.fund_paid_fen == 350_000
-    assert Voucher.objects.aggregate(f=Sum("fund_pay_sumamt"))["f"] == 350_000
-    assert AccountMovement.objects.filter(kind="settlement").aggregate(a=Sum("amount_fen"))["a"] == -100_000
-
-
-@pytest.mark.django_db(transaction=True)
-def test_concurrent_settlements_of_a_year_begun_wait_for_each_other_in_the_cards_read():
-    """The year's row exists, so each settlement locks it in the card's own read (PostgreSQL: `years.lock_beside`)
-    and must see, after waiting, what the one before it committed."""
-    reseed_settlement()
-    hospital = institution()
-    card, identity = insured(balance_fen=100_000)
-    claim = {"med_type": "outpatient", "medfee_sumamt": 200_000, "inscp_scp_amt": 200_000, "acct_used_flag": True}
-
-    def settle(i):
-        msgid = f"begun-{i:04d}"
-        return services.answer_once(hospital, msgid, "2207", lambda: services.settle(
-            institution=hospital, msgid=msgid, identity=identity, claim=claim))
-
-    assert settle(0)[1]["fund_pay_sumamt"] == 110_000  # the year begins: 1,100.00 by the fund, 900.00 the account
-    results, errors = _run_threads(8, lambda i: settle(i + 1))
-    assert not errors, errors
-    assert [status for status, _ in results] == [200] * 8
-    # As above, the first of them the second visit of the year: 1,100.00 twice more, then the 200.00 left of the
-    # ¥3,500 cap, then nothing; the account's 100.00 left goes to the first of the eight.
-    funds = sorted((body["fund_pay_sumamt"] for _, body in results), reverse=True)
-    assert funds == [110_000, 110_000, 20_000, 0, 0, 0, 0, 0]
-    assert sum(body["acct_pay"] for _, body in results) == 10_000
+    assert sorted((body["fund_pay_sumamt"] for _, body in results), reverse=True) == funds
+    assert sum(body["acct_pay"] for _, body in results) == acct
     assert accounts.current_balance(card.holder_id_number, MEDICAL) == 0
     year = PersonYear.objects.get(id_number=card.holder_id_number)
     assert year.outpatient_fund_paid_fen == year.fund_paid_fen == 350_000
