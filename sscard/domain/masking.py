@@ -46,6 +46,9 @@ _ID_NUMBER_RE = re.compile(
 _PHONE_RE = re.compile(
     r"(?<!\d)(?:(?:\+|00)?86[- ]?)?(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?!\d)"
 )
+# Whether a text can hold either: a log line's every field is checked (a request's access line, 7 fields), and a
+# generator over the characters cost more than the two substitutions together.
+_ANY_DIGIT = re.compile(r"\d")
 
 
 def mask_personal_data(text: str) -> str:
@@ -53,7 +56,7 @@ def mask_personal_data(text: str) -> str:
     show them (`420106********123X`, `138****1234`; an x ending upper-cased, a country code dropped).
 
     The one rule for audit event data and log lines alike."""
-    if not text or not any(ch.isdigit() for ch in text):
+    if not text or _ANY_DIGIT.search(text) is None:  # both patterns need a digit (\d); a search runs in C
         return text
     text = _ID_NUMBER_RE.sub(lambda match: mask_id_number(match.group(0).upper()), text)
     return _PHONE_RE.sub(lambda match: mask_phone("".join(match.groups())), text)

@@ -104,3 +104,14 @@ def test_the_audit_log_and_the_json_log_use_the_same_rule():
     for text, masked in IN_TEXT:
         assert logs.mask_personal_data(text) == masked
         assert audit_services.mask_personal_data(text) == masked
+
+
+@pytest.mark.parametrize("text, masked", [
+    ("GET /records/mine/ 200", "GET /records/mine/ 200"),  # digits, nothing personal
+    ("records:mine", "records:mine"),  # no digit at all: returned as it is
+    ("x² + y³ ≤ ½", "x² + y³ ≤ ½"),  # digit-like signs that are no decimal digits
+    ("证件号 420106199001011234。", "证件号 420106********1234。"),
+    ("手机 13812341234", "手机 138****1234"),
+])
+def test_the_check_for_digits_before_the_patterns_changes_no_answer(text, masked):
+    assert mask_personal_data(text) == masked
