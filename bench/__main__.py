@@ -40,7 +40,11 @@ def _durations(quick: bool) -> tuple[float, float]:
 
 
 def measure(server: Server, *, script: str, connections: int, duration_s: float, env: dict,
-            threads: int | None = None) -> wrk.WrkResult:
+            threads: int | None = None, paced: tuple[str, float] | None = None) -> wrk.WrkResult:
+    if paced:
+        kind, rate = paced
+        return wrk.run_paced(url=server.url, kind=kind, rate=rate, connections=connections, duration_s=duration_s,
+                             env=env, cpu_probe=server.cpu_seconds)
     return wrk.run(url=server.url, script=script, connections=connections, duration_s=duration_s, env=env,
                    cpu_probe=server.cpu_seconds, threads=threads or 2)
 
@@ -68,9 +72,9 @@ def run_scenario(ctx: Context, scenario: Scenario, ceilings: dict, quick: bool) 
     run = scenario.build(ctx)
     server = run.server or ctx.server
     measure(server, script=run.script, connections=scenario.connections, duration_s=warmup,
-            env={**run.env, **run.warmup_env}, threads=run.threads)
+            env={**run.env, **run.warmup_env}, threads=run.threads, paced=run.paced)
     result = measure(server, script=run.script, connections=scenario.connections, duration_s=duration,
-                     env=run.env, threads=run.threads)
+                     env=run.env, threads=run.threads, paced=run.paced)
     checks = run.after() if run.after else None
     if scenario.name == "ceiling":
         ceilings[scenario.connections] = result

@@ -4,6 +4,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,10 +78,25 @@ def run(*, url: str, script: str, connections: int, duration_s: float, threads: 
     threads = max(1, min(threads, connections))
     command = [wrk_binary(), f"-t{threads}", f"-c{connections}", f"-d{max(1, round(duration_s))}s",
                f"--timeout={timeout_s}s", "-s", str(LUA_DIR / script), url]
-    process_env = {**os.environ, "BENCH_LUA_DIR": str(LUA_DIR), "BENCH_THREADS": str(threads), **(env or {})}
+    return _load(command, {"BENCH_THREADS": str(threads), **(env or {})}, cpu_probe, "wrk")
+
+
+def run_paced(*, url: str, kind: str, rate: float, connections: int, duration_s: float, env: dict | None = None,
+              timeout_s: int = 10, cpu_probe=None) -> WrkResult:
+    """Open-loop load at `rate` requests/s over `connections`, latency from each request's scheduled time
+    (bench/paced.py); read and accounted for as a wrk run is."""
+    command = [sys.executable, "-m", "bench.paced", "--kind", kind, "--url", url, "--rate", str(rate),
+               "-c", str(connections), "-d", str(duration_s), "--timeout", str(timeout_s)]
+    result = _load(command, env or {}, cpu_probe, "bench.paced")
+    result.extra["offered_rps"] = rate
+    return result
+
+
+def _load(command: list[str], env: dict, cpu_probe, name: str) -> WrkResult:
+    process_env = {**os.environ, "BENCH_LUA_DIR": str(LUA_DIR), **env}
     server_before = cpu_probe() if cpu_probe else 0.0
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        process = subprocess.Popen(command, stdout=out, stderr=err, env=process_env)
+        process = subprocess.Popen(command, stdout=out, stderr=err, env=process_env, cwd=LUA_DIR.parent.parent)
         _, status, usage = os.wait4(process.pid, 0)
         process.returncode = os.waitstatus_to_exitcode(status)
         server_after = cpu_probe() if cpu_probe else 0.0
@@ -88,10 +104,10 @@ def run(*, url: str, script: str, connections: int, duration_s: float, threads: 
         err.seek(0)
         stdout, stderr = out.read(), err.read()
     if process.returncode != 0:
-        raise RuntimeError(f"wrk failed ({process.returncode}): {stderr or stdout}")
+        raise RuntimeError(f"{name} failed ({process.returncode}): {stderr or stdout}")
     line = next((x for x in stdout.splitlines() if x.startswith("BENCH_JSON ")), None)
     if line is None:
-        raise RuntimeError(f"wrk printed no result line:\n{stdout}\n{stderr}")
+        raise RuntimeError(f"{name} printed no result line:\n{stdout}\n{stderr}")
     data = json.loads(line[len("BENCH_JSON "):])
     duration = data["duration_us"] / 1e6
     latency = data["latency_us"]
