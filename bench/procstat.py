@@ -37,6 +37,29 @@ def tree_cpu_seconds(root: int) -> float:
     return total
 
 
+def machine_cpu() -> dict:
+    """CPU seconds of the whole machine so far, all cores together, from /proc/stat's first line: `busy` (user,
+    nice, system, irq, softirq), `steal` (taken by the hypervisor for other guests) and `idle` (with iowait); and
+    `services`: the seconds used so far by the PostgreSQL and Redis processes running on it (by process name)."""
+    with open("/proc/stat") as handle:
+        fields = [int(x) / _TICKS for x in handle.readline().split()[1:]]
+    user, nice, system, idle, iowait, irq, softirq, steal = (fields + [0.0] * 8)[:8]
+    services = 0.0
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as handle:
+                    data = handle.read().decode()
+            except OSError:
+                continue
+            name = data[data.index("(") + 1:data.rindex(")")]
+            if name == "postgres" or name.startswith(("redis-server", "postgres:")):
+                fields_after = data[data.rindex(")") + 2:].split()
+                services += (int(fields_after[11]) + int(fields_after[12])) / _TICKS
+    return {"busy": user + nice + system + irq + softirq, "steal": steal, "idle": idle + iowait,
+            "services": services}
+
+
 def machine() -> dict:
     """CPU model, cores, memory and load: printed with every result table."""
     model = "unknown"

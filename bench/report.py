@@ -28,7 +28,10 @@ def markdown(data: dict) -> str:
         f"Machine: {m['cpu_model']}, {m['cores']} cores, {m['memory_gib']} GiB RAM, kernel {m['kernel']}; "
         f"load average at start {m['load_average']}, at end {data.get('load_average_end')}.",
         f"Server: {data['server']}; load generator: {data['wrk']} on the same machine (loopback), "
-        f"its CPU use shown per row (100% = one core).",
+        f"its CPU use shown per row (100% = one core). PG+Redis: the machine's PostgreSQL and Redis processes; "
+        f"other: the rest of the machine's busy CPU (other programs, the kernel's threads); steal: time the "
+        f"hypervisor gave to other guests. Rows 'at a fixed rate' are an open loop (bench/paced.py): "
+        f"the load generator's column is then that client's CPU.",
         "",
         "Every row is compared with the **ceiling** (`/bench/ceiling`: a minimal JSON view through the same "
         "server and middleware) measured in the same run at the same concurrency.",
@@ -37,12 +40,12 @@ def markdown(data: dict) -> str:
     for profile in data["profiles"]:
         lines += [f"## {profile['name']} ({profile['description']})", "",
                   "| Scenario | Conn. | req/s | p50 ms | p99 ms | ceiling req/s | ceiling p50 | ceiling p99 "
-                  "| ratio | wrk CPU | server CPU | CPU ms/req | goal |",
-                  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+                  "| ratio | wrk CPU | server CPU | CPU ms/req | PG+Redis CPU | other CPU | steal | goal |",
+                  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
         notes = []
         for row in profile["scenarios"]:
             if row.get("skipped"):
-                lines.append(f"| {row['title']} | – | – | – | – | – | – | – | – | – | – | – | skipped |")
+                lines.append(f"| {row['title']} | – | – | – | – | – | – | – | – | – | – | – | – | – | – | skipped |")
                 notes.append(f"- {row['title']}: skipped — {row['skipped']}")
                 continue
             r, c = row["result"], row.get("ceiling") or {}
@@ -56,7 +59,9 @@ def markdown(data: dict) -> str:
                 f"| {row['title']} | {row['connections']} | {rps} | {_fmt(r['p50_ms'], 2)} | "
                 f"{_fmt(r['p99_ms'], 2)} | {_fmt(c.get('rps'))} | {_fmt(c.get('p50_ms'), 2)} | "
                 f"{_fmt(c.get('p99_ms'), 2)} | {_fmt(row.get('ratio'), 2)} | {_fmt(r['wrk_cpu_pct'], 0, '%')} | "
-                f"{_fmt(r['server_cpu_pct'], 0, '%')} | {_fmt(r.get('server_cpu_ms_per_request'), 2)} | {goal} |")
+                f"{_fmt(r['server_cpu_pct'], 0, '%')} | {_fmt(r.get('server_cpu_ms_per_request'), 2)} | "
+                f"{_fmt(r.get('services_cpu_pct'), 0, '%')} | {_fmt(r.get('other_cpu_pct'), 0, '%')} | "
+                f"{_fmt(r.get('steal_pct'), 0, '%')} | {goal} |")
             if row.get("server_cpu_ms_per_flow") is not None:
                 notes.append(f"- {row['title']}: {row['flows_per_s']} completed flows/s, "
                              f"{row['server_cpu_ms_per_flow']} ms of server CPU per completed flow")

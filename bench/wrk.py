@@ -9,6 +9,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import procstat
+
 LUA_DIR = Path(__file__).resolve().parent / "lua"
 
 
@@ -94,12 +96,14 @@ def run_paced(*, url: str, kind: str, rate: float, connections: int, duration_s:
 
 def _load(command: list[str], env: dict, cpu_probe, name: str) -> WrkResult:
     process_env = {**os.environ, "BENCH_LUA_DIR": str(LUA_DIR), **env}
+    machine_before = procstat.machine_cpu()
     server_before = cpu_probe() if cpu_probe else 0.0
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         process = subprocess.Popen(command, stdout=out, stderr=err, env=process_env, cwd=LUA_DIR.parent.parent)
         _, status, usage = os.wait4(process.pid, 0)
         process.returncode = os.waitstatus_to_exitcode(status)
         server_after = cpu_probe() if cpu_probe else 0.0
+        machine_after = procstat.machine_cpu()
         out.seek(0)
         err.seek(0)
         stdout, stderr = out.read(), err.read()
@@ -115,10 +119,29 @@ def _load(command: list[str], env: dict, cpu_probe, name: str) -> WrkResult:
     def ms(value) -> float:
         return round(value / 1000, 2)
 
+    spent = {key: machine_after[key] - machine_before[key] for key in machine_before}
+    load_cpu = usage.ru_utime + usage.ru_stime
     return WrkResult(
         duration_s=duration, requests=data["requests"],
         rps=data["requests"] / duration if duration else 0.0,
         p50_ms=ms(latency["p50"]), p90_ms=ms(latency["p90"]), p99_ms=ms(latency["p99"]),
         p999_ms=ms(latency["p999"]), max_ms=ms(latency["max"]),
         errors={k: v for k, v in data["errors"].items() if v}, counters=data["counters"],
-        wrk_cpu_s=usage.ru_utime + usage.ru_stime, server_cpu_s=server_after - server_before)
+        wrk_cpu_s=load_cpu, server_cpu_s=server_after - server_before,
+        extra=machine_shares(spent, server_after - server_before, load_cpu, duration))
+
+
+def machine_shares(spent: dict, server_s: float, load_s: float, duration_s: float) -> dict:
+    """Where the machine's CPU went during a run, in % of one core (as wrk's and the server's columns): all of it,
+    PostgreSQL and Redis, the rest (neither the server, nor the load generator, nor those services: other programs
+    and the kernel's own threads), and the time stolen by the hypervisor. A row whose "other" or "steal" is large
+    ran on a busy machine."""
+    if not duration_s:
+        return {}
+
+    def pct(seconds: float) -> float:
+        return round(100 * seconds / duration_s, 1)
+
+    return {"machine_cpu_pct": pct(spent["busy"]), "services_cpu_pct": pct(spent["services"]),
+            "other_cpu_pct": pct(max(0.0, spent["busy"] - spent["services"] - server_s - load_s)),
+            "steal_pct": pct(spent["steal"])}

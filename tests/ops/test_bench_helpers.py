@@ -75,3 +75,22 @@ def test_the_records_report_states_the_import_ratio_and_flatness():
                      "wrk": "wrk", "profiles": [{"name": "postgres", "description": "d", "scenarios": [imported]}]})
     assert "raw COPY 13.86 s, declare() 42.66 s (median of 3" in text and "raw/declare 0.325" in text
     assert "| Declaration import | 1 |" in text and "❌" in text
+
+
+def test_a_runs_machine_cpu_is_split_into_ours_the_services_the_rest_and_steal():
+    from bench.procstat import machine_cpu
+    from bench.wrk import machine_shares
+
+    # 10 s on 2 cores: 15 s busy, of which server 8, load generator 1, PostgreSQL+Redis 4: 2 s of others; 0.5 stolen.
+    shares = machine_shares({"busy": 15.0, "services": 4.0, "steal": 0.5, "idle": 4.5}, 8.0, 1.0, 10.0)
+    assert shares == {"machine_cpu_pct": 150.0, "services_cpu_pct": 40.0, "other_cpu_pct": 20.0, "steal_pct": 5.0}
+    # Counters read a moment apart (server after machine) must not make the rest negative.
+    assert machine_shares({"busy": 1.0, "services": 0.5, "steal": 0.0, "idle": 0.0}, 0.6, 0.1, 1.0)[
+        "other_cpu_pct"] == 0.0
+    assert machine_shares({"busy": 1.0, "services": 0.0, "steal": 0.0, "idle": 0.0}, 0.0, 0.0, 0.0) == {}
+    before = machine_cpu()
+    begun = time.process_time()
+    while time.process_time() - begun < 0.05:
+        sum(i * i for i in range(10_000))
+    after = machine_cpu()
+    assert after["busy"] - before["busy"] >= 0.04 and after["services"] >= before["services"] >= 0
