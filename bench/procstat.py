@@ -37,6 +37,25 @@ def tree_cpu_seconds(root: int) -> float:
     return total
 
 
+SERVICE_NAMES = ("postgres", "redis-server")
+
+
+def _processes() -> dict[int, tuple[str, int, float, float]]:
+    """pid -> (name, parent pid, own user+system seconds, seconds of its reaped children) of every process."""
+    found = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as handle:
+                    data = handle.read().decode()
+            except OSError:
+                continue
+            rest = data[data.rindex(")") + 2:].split()
+            found[int(entry)] = (data[data.index("(") + 1:data.rindex(")")], int(rest[1]),
+                                 (int(rest[11]) + int(rest[12])) / _TICKS, (int(rest[13]) + int(rest[14])) / _TICKS)
+    return found
+
+
 def machine_cpu() -> dict:
     """CPU seconds of the whole machine so far, all cores together, from /proc/stat's first line: `busy` (user,
     nice, system, irq, softirq), `steal` (taken by the hypervisor for other guests) and `idle` (with iowait); and
@@ -45,17 +64,13 @@ def machine_cpu() -> dict:
         fields = [int(x) / _TICKS for x in handle.readline().split()[1:]]
     user, nice, system, idle, iowait, irq, softirq, steal = (fields + [0.0] * 8)[:8]
     services = 0.0
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat", "rb") as handle:
-                    data = handle.read().decode()
-            except OSError:
-                continue
-            name = data[data.index("(") + 1:data.rindex(")")]
-            if name == "postgres" or name.startswith(("redis-server", "postgres:")):
-                fields_after = data[data.rindex(")") + 2:].split()
-                services += (int(fields_after[11]) + int(fields_after[12])) / _TICKS
+    processes = _processes()
+    for name, parent, own, reaped in processes.values():
+        if name in SERVICE_NAMES:
+            # A backend that exits is reaped by the postmaster, which then carries its CPU (cutime, cstime): the
+            # sum stays monotonic while connections come and go.
+            is_root = processes.get(parent, ("",))[0] not in SERVICE_NAMES
+            services += own + (reaped if is_root else 0.0)
     return {"busy": user + nice + system + irq + softirq, "steal": steal, "idle": idle + iowait,
             "services": services}
 
