@@ -81,6 +81,7 @@ def percentile(ordered: list[float], p: float) -> float:
 async def drive(*, host: str, port: int, requests: list[bytes], rate: float, connections: int,
                 duration_s: float, timeout_s: float) -> dict:
     latencies: list[float] = []
+    worst: dict[int, float] = {}  # second of the schedule -> its slowest latency
     counters: Counter = Counter()
     errors: Counter = Counter()
     interval = connections / rate
@@ -125,6 +126,8 @@ async def drive(*, host: str, port: int, requests: list[bytes], rate: float, con
             done = time.monotonic()
             if status is not None:
                 latencies.append(done - scheduled)
+                second = int(scheduled - start)
+                worst[second] = max(worst.get(second, 0.0), done - scheduled)
                 counters[f"status_{status}"] += 1
                 if status > 399:
                     errors["status"] += 1
@@ -148,6 +151,8 @@ async def drive(*, host: str, port: int, requests: list[bytes], rate: float, con
                        "max": int(us[-1]) if us else 0,
                        **{f"p{str(p).replace('.', '')}": int(percentile(us, p)) for p in (50, 75, 90, 99, 99.9)}},
         "counters": dict(counters), "rate": rate,
+        # the slowest answer to the requests of each second of the schedule, in ms: where a stall was
+        "worst_ms_by_second": [round(1000 * worst.get(n, 0.0), 1) for n in range(math.ceil(duration_s))],
     }
 
 

@@ -68,7 +68,8 @@ def machine_cpu() -> dict:
     for name, parent, own, reaped in processes.values():
         if name in SERVICE_NAMES:
             # A backend that exits is reaped by the postmaster, which then carries its CPU (cutime, cstime): the
-            # sum stays monotonic while connections come and go.
+            # sum stays monotonic while connections come and go (but for a backend reaped between the reads of
+            # the postmaster's line and its own: one backend's CPU, a few ms, missed in that snapshot).
             is_root = processes.get(parent, ("",))[0] not in SERVICE_NAMES
             services += own + (reaped if is_root else 0.0)
     return {"busy": user + nice + system + irq + softirq, "steal": steal, "idle": idle + iowait,

@@ -100,6 +100,9 @@ def markdown(data: dict) -> str:
                              f"3201 {r['totals_s']} s (HTTP {r['status_3201']}, matches {r['matches_3201']}), "
                              f"3202 {r['detail_s']} s (HTTP {r['status_3202']}, mismatches "
                              f"{r['mismatches_3202']}); together {r['elapsed_s']} s")
+            if r.get("worst_ms_by_second") and r["p99_ms"] >= 100:
+                notes.append(f"- {row['title']}: the slowest answer of each second of the schedule, ms: "
+                             + ", ".join(f"{x:g}" for x in r["worst_ms_by_second"]))
             for problem in row.get("problems", []):
                 notes.append(f"- {row['title']}: {problem}")
         if notes:

@@ -93,4 +93,6 @@ def test_a_runs_machine_cpu_is_split_into_ours_the_services_the_rest_and_steal()
     while time.process_time() - begun < 0.05:
         sum(i * i for i in range(10_000))
     after = machine_cpu()
-    assert after["busy"] - before["busy"] >= 0.04 and after["services"] >= before["services"] >= 0
+    # 50 ms of this process's CPU is in the machine's busy time (counted in clock ticks: 10 ms of slack).
+    assert after["busy"] - before["busy"] >= 0.04
+    assert after["services"] >= 0 and before["services"] >= 0
