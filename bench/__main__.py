@@ -25,6 +25,7 @@ PROFILE_DESCRIPTIONS = {
 
 
 DURATION_OVERRIDE: list[float] = []
+REPEAT = [1]  # --repeat: each scenario but the ceiling run this many times in a row (rows of the same name)
 LOOKUP_NOTE = ("Progress look-ups: the per-client limit (ServiceSettings.progress_lookups_per_minute, default 30) is "
                "raised to 10,000,000 in the benchmark databases, since wrk is one client; on PostgreSQL the "
                "smallint column is widened to integer there (bench.fixtures lookup-limit).")
@@ -119,7 +120,7 @@ def run_scenario(ctx: Context, scenario: Scenario, ceilings: dict, quick: bool) 
 def _run_scenarios(name: str, ctx: Context, only: set[str], quick: bool) -> list[dict]:
     ceilings: dict = {}
     rows = []
-    for scenario in SCENARIOS:
+    for scenario in [x for x in SCENARIOS for _ in range(REPEAT[0] if x.name != "ceiling" else 1)]:
         if name not in scenario.profiles or (only and scenario.name not in only and scenario.name != "ceiling"):
             continue
         if scenario.name == "ceiling" and _offline_only(only):
@@ -296,9 +297,12 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--rounds", type=int, default=3, help="servers: interleaved rounds (median kept)")
     parser.add_argument("--output", default="latest", help="results file stem under bench/results/")
     parser.add_argument("--duration", type=float, help="measured seconds per wrk run (overrides the mode)")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="run each chosen scenario this many times in a row, to see a noisy machine's spread")
     args = parser.parse_args(argv)
     if args.duration:
         DURATION_OVERRIDE.append(args.duration)
+    REPEAT[0] = max(1, args.repeat)
     try:
         wrk.wrk_binary()
     except wrk.WrkMissing as error:

@@ -71,6 +71,16 @@ async def read_response(reader: asyncio.StreamReader) -> tuple[int, bool]:
     return status, keep_alive
 
 
+def _steal_seconds() -> float:
+    """CPU seconds stolen by the hypervisor so far, all cores (/proc/stat, 8th value; 0 where it is not kept)."""
+    try:
+        with open("/proc/stat") as handle:
+            values = handle.readline().split()[1:]
+    except OSError:
+        return 0.0
+    return int(values[7]) / os.sysconf("SC_CLK_TCK") if len(values) > 7 else 0.0
+
+
 def percentile(ordered: list[float], p: float) -> float:
     """The nearest-rank percentile of an ascending list."""
     if not ordered:
@@ -138,7 +148,19 @@ async def drive(*, host: str, port: int, requests: list[bytes], rate: float, con
         if writer is not None:
             writer.close()
 
-    await asyncio.gather(*(client(i) for i in range(connections)))
+    steal: list[float] = []
+
+    async def sample_steal() -> None:
+        """The hypervisor's steal, all cores, in each second of the schedule (ms): a stall it explains."""
+        await asyncio.sleep(max(0.0, start - time.monotonic()))
+        last = _steal_seconds()
+        for n in range(math.ceil(duration_s)):
+            await asyncio.sleep(max(0.0, start + n + 1 - time.monotonic()))
+            now = _steal_seconds()
+            steal.append(round(1000 * (now - last), 1))
+            last = now
+
+    await asyncio.gather(sample_steal(), *(client(i) for i in range(connections)))
     latencies.sort()
     elapsed = finished[0] - start
     us = [1e6 * x for x in latencies]
@@ -153,6 +175,7 @@ async def drive(*, host: str, port: int, requests: list[bytes], rate: float, con
         "counters": dict(counters), "rate": rate,
         # the slowest answer to the requests of each second of the schedule, in ms: where a stall was
         "worst_ms_by_second": [round(1000 * worst.get(n, 0.0), 1) for n in range(math.ceil(duration_s))],
+        "steal_ms_by_second": steal,
     }
 
 

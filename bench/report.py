@@ -102,7 +102,9 @@ def markdown(data: dict) -> str:
                              f"{r['mismatches_3202']}); together {r['elapsed_s']} s")
             if r.get("worst_ms_by_second") and r["p99_ms"] >= 100:
                 notes.append(f"- {row['title']}: the slowest answer of each second of the schedule, ms: "
-                             + ", ".join(f"{x:g}" for x in r["worst_ms_by_second"]))
+                             + ", ".join(f"{x:g}" for x in r["worst_ms_by_second"])
+                             + "; the hypervisor's steal in each second, ms of CPU: "
+                             + ", ".join(f"{x:g}" for x in r.get("steal_ms_by_second") or []))
             for problem in row.get("problems", []):
                 notes.append(f"- {row['title']}: {problem}")
         if notes:

@@ -129,7 +129,7 @@ def _load(command: list[str], env: dict, cpu_probe, name: str) -> WrkResult:
         errors={k: v for k, v in data["errors"].items() if v}, counters=data["counters"],
         wrk_cpu_s=load_cpu, server_cpu_s=server_after - server_before,
         extra={**machine_shares(spent, server_after - server_before, load_cpu, duration),
-               **({"worst_ms_by_second": data["worst_ms_by_second"]} if "worst_ms_by_second" in data else {})})
+               **{key: data[key] for key in ("worst_ms_by_second", "steal_ms_by_second") if key in data}})
 
 
 def machine_shares(spent: dict, server_s: float, load_s: float, duration_s: float) -> dict:

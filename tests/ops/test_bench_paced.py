@@ -51,6 +51,7 @@ def test_a_server_that_keeps_up_is_sent_the_offered_rate_each_request_once():
     assert result["latency_us"]["p99"] < 50_000
     assert set(result["errors"].values()) == {0}
     assert len(result["worst_ms_by_second"]) == 1 and 0 < result["worst_ms_by_second"][0] < 50
+    assert len(result["steal_ms_by_second"]) == 1 and result["steal_ms_by_second"][0] >= 0
 
 
 def test_a_stall_counts_against_every_request_it_held_up():
