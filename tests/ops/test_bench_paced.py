@@ -3,6 +3,7 @@ once with the headers the Lua script sends, and counts a stall against every req
 omission). A small asyncio HTTP server in the test answers; its delays are the inputs."""
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 from bench.paced import drive, percentile, settlement_requests
 
@@ -34,16 +35,23 @@ def _requests(count: int) -> list[bytes]:
     return [f"POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: 4\r\n\r\n{n:04d}".encode() for n in range(count)]
 
 
-async def _run(handle, requests, **load):
-    server = await asyncio.start_server(handle, "127.0.0.1", 0)
-    port = server.sockets[0].getsockname()[1]
-    async with server:
-        return await drive(host="127.0.0.1", port=port, requests=requests, timeout_s=5, **load)
+def _run(handle, requests, **load) -> dict:
+    """The load against the server, on an event loop of its own in a thread of its own (the browser tests' sync
+    Playwright may have left a loop running in this one)."""
+
+    async def run():
+        server = await asyncio.start_server(handle, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        async with server:
+            return await drive(host="127.0.0.1", port=port, requests=requests, timeout_s=5, **load)
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, run()).result()
 
 
 def test_a_server_that_keeps_up_is_sent_the_offered_rate_each_request_once():
     handle, received = _serve()
-    result = asyncio.run(_run(handle, _requests(100), rate=100, connections=4, duration_s=0.5))
+    result = _run(handle, _requests(100), rate=100, connections=4, duration_s=0.5)
     # 0.5 s at 100/s: 50 requests, the first 50 of the file in order, none twice.
     assert result["requests"] == 50 and result["counters"] == {"status_200": 50}
     assert sorted(received) == _requests(100)[:50]
@@ -59,7 +67,7 @@ def test_a_stall_counts_against_every_request_it_held_up():
     # next ones, due every 20 ms while it waited, about 280, 260, ... ms from their scheduled time: 11 of the 50
     # at >= 100 ms. A closed loop (latency from the send) would see one slow request and a p90 near zero.
     handle, _ = _serve(stall_on=10, stall_s=0.3)
-    result = asyncio.run(_run(handle, _requests(60), rate=50, connections=1, duration_s=1.0))
+    result = _run(handle, _requests(60), rate=50, connections=1, duration_s=1.0)
     assert result["requests"] == 50
     assert result["latency_us"]["max"] >= 300_000
     assert result["latency_us"]["p90"] >= 100_000  # the 45th of 50 is among the 11 held up
@@ -68,7 +76,7 @@ def test_a_stall_counts_against_every_request_it_held_up():
 
 def test_too_few_requests_are_counted_not_sent_twice():
     handle, received = _serve()
-    result = asyncio.run(_run(handle, _requests(5), rate=100, connections=2, duration_s=0.2))
+    result = _run(handle, _requests(5), rate=100, connections=2, duration_s=0.2)
     assert result["requests"] == 5 and len(received) == 5
     assert result["counters"]["exhausted"] >= 1
 
