@@ -23,6 +23,8 @@ import time
 from collections import Counter
 from urllib.parse import urlsplit
 
+from bench.procstat import machine_ticks
+
 
 def settlement_requests(host: str) -> list[bytes]:
     """The pre-signed 2207 requests of bench/lua/settlement.lua, each sent once, with the same headers."""
@@ -69,16 +71,6 @@ async def read_response(reader: asyncio.StreamReader) -> tuple[int, bool]:
     elif length:
         await reader.readexactly(length)
     return status, keep_alive
-
-
-def _steal_seconds() -> float:
-    """CPU seconds stolen by the hypervisor so far, all cores (/proc/stat, 8th value; 0 where it is not kept)."""
-    try:
-        with open("/proc/stat") as handle:
-            values = handle.readline().split()[1:]
-    except OSError:
-        return 0.0
-    return int(values[7]) / os.sysconf("SC_CLK_TCK") if len(values) > 7 else 0.0
 
 
 def percentile(ordered: list[float], p: float) -> float:
@@ -153,10 +145,10 @@ async def drive(*, host: str, port: int, requests: list[bytes], rate: float, con
     async def sample_steal() -> None:
         """The hypervisor's steal, all cores, in each second of the schedule (ms): a stall it explains."""
         await asyncio.sleep(max(0.0, start - time.monotonic()))
-        last = _steal_seconds()
+        last = machine_ticks()["steal"]
         for n in range(math.ceil(duration_s)):
             await asyncio.sleep(max(0.0, start + n + 1 - time.monotonic()))
-            now = _steal_seconds()
+            now = machine_ticks()["steal"]
             steal.append(round(1000 * (now - last), 1))
             last = now
 
