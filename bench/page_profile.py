@@ -53,6 +53,8 @@ def main(argv: list[str]) -> None:
                         help="another path with the same sessions (e.g. /accounts/home, or /bench/ceiling to compare)")
     parser.add_argument("--cprofile", type=int, default=0, metavar="N", help="top N functions of a profiled pass")
     parser.add_argument("--sort", default="cumulative", help="cProfile order: cumulative, tottime, ...")
+    parser.add_argument("--callers", default="", metavar="REGEX",
+                        help="with --cprofile: also who calls the functions matching REGEX")
     parser.add_argument("--cold", action="store_true",
                         help="profile sessions not visited before (first visits: the page is rendered)")
     parser.add_argument("--redis-url", default=os.environ.get("BENCH_PROFILE_REDIS_URL", DEFAULT_REDIS))
@@ -111,9 +113,12 @@ def main(argv: list[str]) -> None:
     measured = requests(args.requests, args.warmup)
     redis_before, pg_before = _redis_calls(redis_client), _backend_cpu(backend)
     cpu_before, wall_before = time.process_time(), time.perf_counter()
+    walls = []
     with connection.execute_wrapper(counting):
         for path, cookie in measured:
+            started = time.perf_counter()
             call(path, cookie)
+            walls.append(time.perf_counter() - started)
     cpu, wall = time.process_time() - cpu_before, time.perf_counter() - wall_before
     pg, redis_calls = _backend_cpu(backend) - pg_before, _redis_calls(redis_client) - redis_before
     n = args.requests
@@ -122,6 +127,10 @@ def main(argv: list[str]) -> None:
     print(f"  PostgreSQL CPU {1000 * pg / n:6.2f} ms/request")
     print(f"  together       {1000 * (cpu + pg) / n:6.2f} ms/request; wall {1000 * wall / n:.2f} ms/request")
     print(f"  SQL statements {queries[0] / n:6.2f} /request; Redis commands {redis_calls / n:.2f} /request")
+    walls.sort()
+    print("  wall, one at a time: " + ", ".join(
+        f"{name} {1000 * walls[min(len(walls) - 1, int(q * len(walls)))]:.2f}"
+        for name, q in (("p50", 0.5), ("p90", 0.9), ("p99", 0.99), ("max", 1.0))) + " ms")
 
     if args.cprofile:
         import cProfile
@@ -132,7 +141,10 @@ def main(argv: list[str]) -> None:
         for path, cookie in requests(args.requests, args.warmup + (args.requests if args.cold else 0)):
             call(path, cookie)
         profiler.disable()
-        pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.cprofile)
+        stats = pstats.Stats(profiler).sort_stats(args.sort)
+        stats.print_stats(args.cprofile)
+        if args.callers:
+            stats.print_callers(args.callers)
 
 
 if __name__ == "__main__":
