@@ -1,4 +1,5 @@
-"""`python -m bench [--quick] [--profile sqlite|postgres] [--scenario NAME]`; `python -m bench servers`.
+"""`python -m bench [--quick] [--profile sqlite|postgres] [--scenario NAME]`; `python -m bench servers`;
+`python -m bench threads`.
 
 Each profile gets a fresh database, the production server with production settings (debug off, JSON logs,
 whitenoise, `SSCARD_BENCH=1` for the ceiling view) on a free loopback port, and wrk as the load generator.
@@ -233,9 +234,6 @@ def main_servers(args) -> None:
     Candidates are interleaved over `--rounds` rounds and the median kept, so that a burst of load from
     elsewhere on the machine hits every candidate alike rather than one of them.
     """
-    import json
-    import statistics
-
     warmup, duration = _durations(args.quick)
     profile = Profile.create("sqlite")
     samples: dict[tuple, list[dict]] = {}
@@ -258,32 +256,93 @@ def main_servers(args) -> None:
                                   f" wrk {result.wrk_cpu_pct:3.0f}% load {row['load_1m']}", flush=True)
     finally:
         profile.cleanup()
+    _write_comparison("servers", "Server comparison", "SQLite profile, production settings", samples,
+                      rounds=args.rounds, duration=duration)
+
+
+def comparison_rows(samples: dict[tuple, list[dict]]) -> list[dict]:
+    """One row per (server, path, connections): the median of each figure over its interleaved runs."""
+    import statistics
+
+    return [{"server": description, "path": path, "connections": connections, "runs": runs,
+             **{key: statistics.median(run[key] for run in runs)
+                for key in ("rps", "p50_ms", "p99_ms", "server_cpu_ms_per_request", "wrk_cpu_pct")}}
+            for (description, path, connections), runs in samples.items()]
+
+
+def _write_comparison(stem: str, title: str, setting: str, samples: dict[tuple, list[dict]], *, rounds: int,
+                      duration: float) -> None:
+    import json
+
     machine = procstat.machine()
-    rows = []
-    for (description, path, connections), runs in samples.items():
-        rows.append({"server": description, "path": path, "connections": connections, "runs": runs,
-                     **{key: statistics.median(run[key] for run in runs)
-                        for key in ("rps", "p50_ms", "p99_ms", "server_cpu_ms_per_request", "wrk_cpu_pct")}})
-    lines = [f"# Server comparison — {dt.datetime.now(dt.UTC).isoformat(timespec='seconds')}", "",
+    rows = comparison_rows(samples)
+    loads = [run["load_1m"] for runs in samples.values() for run in runs]
+    lines = [f"# {title} — {dt.datetime.now(dt.UTC).isoformat(timespec='seconds')}", "",
              f"{machine['cpu_model']}, {machine['cores']} cores, {machine['memory_gib']} GiB; "
-             f"{wrk.wrk_version().split(' Copyright')[0]}; SQLite profile, production settings; "
-             f"median of {args.rounds} interleaved rounds of {duration:.0f} s; "
-             f"1-minute load average during the runs {min(r['load_1m'] for v in samples.values() for r in v)}"
-             f"–{max(r['load_1m'] for v in samples.values() for r in v)} (the machine is shared).", "",
+             f"{wrk.wrk_version().split(' Copyright')[0]}; {setting}; "
+             f"median of {rounds} interleaved rounds of {duration:.0f} s; "
+             f"1-minute load average during the runs {min(loads)}–{max(loads)} (the machine is shared).", "",
              "| Server | Path | Conn. | req/s | p50 ms | p99 ms | server CPU ms/req | wrk CPU |",
              "|---|---|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         lines.append(f"| {r['server']} | `{r['path']}` | {r['connections']} | {r['rps']:,.0f} | {r['p50_ms']:.2f} | "
                      f"{r['p99_ms']:.2f} | {r['server_cpu_ms_per_request']:.2f} | {r['wrk_cpu_pct']:.0f}% |")
     report.RESULTS.mkdir(parents=True, exist_ok=True)
-    (report.RESULTS / "servers.md").write_text("\n".join(lines) + "\n")
-    (report.RESULTS / "servers.json").write_text(json.dumps({"machine": machine, "rows": rows}, indent=2) + "\n")
+    (report.RESULTS / f"{stem}.md").write_text("\n".join(lines) + "\n")
+    (report.RESULTS / f"{stem}.json").write_text(json.dumps({"machine": machine, "rows": rows}, indent=2) + "\n")
     print("\n".join(lines))
+
+
+# granian workers x blocking threads compared on the records pages (issue 13): the production setting first
+THREAD_CANDIDATES = [(DEFAULT_WORKERS, DEFAULT_THREADS), (2, 2), (2, 1)]
+
+
+def main_threads(args) -> None:
+    """The records pages (the person's page and the employer's month view, 10,000,000 ledger rows, PostgreSQL
+    profile) on granian with each count of workers x blocking threads, all started at once and measured in
+    turn, interleaved over `--rounds` rounds, median kept: a page that waits on PostgreSQL and Redis, where the
+    threads of a worker share one GIL."""
+    import os
+
+    from .scenarios import RECORDS_SESSIONS, RECORDS_SIZES, first_visits
+    from .server import records_profile
+
+    warmup, duration = _durations(args.quick)
+    rows, employers = RECORDS_SIZES["10m"]
+    profile = records_profile(rows, employers)
+    persons, owners = profile.workdir / "records-persons.txt", profile.workdir / "records-employers.txt"
+    servers = [Server(profile, kind="granian", workers=w, threads=t) for w, t in THREAD_CANDIDATES]
+    samples: dict[tuple, list[dict]] = {}
+    try:
+        profile.python("-m", "bench.records", "sessions", "--persons", str(RECORDS_SESSIONS), "--employers",
+                       str(RECORDS_SESSIONS), "--out-persons", str(persons), "--out-employers", str(owners))
+        for server in servers:
+            server.start()
+        first_visits(servers[0].url, persons, owners)
+        pages = (("/records/mine/", persons), ("/records/employer/declarations/<YYYY-MM>/", owners))
+        for round_number in range(args.rounds):
+            for path, data in pages:
+                for server in servers:
+                    env = {"BENCH_DATA": str(data)}
+                    measure(server, script="records.lua", connections=32, duration_s=warmup, env=env)
+                    result = measure(server, script="records.lua", connections=32, duration_s=duration, env=env)
+                    row = {**result.as_dict(), "load_1m": round(os.getloadavg()[0], 2)}
+                    samples.setdefault((server.description, path, 32), []).append(row)
+                    print(f"round {round_number + 1} {server.description:32} {path:42} {result.rps:6.0f} req/s"
+                          f" p50 {result.p50_ms:6.2f} p99 {result.p99_ms:7.2f} ms"
+                          f" cpu/req {result.server_cpu_ms_per_request:5.2f} ms", flush=True)
+    finally:
+        for server in servers:
+            server.stop()
+        profile.cleanup()
+    _write_comparison("threads", "Threads per worker on the records pages",
+                      "PostgreSQL profile, 10,000,000 ledger rows, production settings", samples,
+                      rounds=args.rounds, duration=duration)
 
 
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("command", nargs="?", default="run", choices=["run", "servers"])
+    parser.add_argument("command", nargs="?", default="run", choices=["run", "servers", "threads"])
     parser.add_argument("--quick", action="store_true", help="a few seconds per scenario (CI smoke run)")
     parser.add_argument("--profile", action="append", choices=["sqlite", "postgres"],
                         help="database profile(s) to run (default: both)")
@@ -310,6 +369,8 @@ def main(argv: list[str]) -> None:
     if args.command == "servers":
         args.connections = args.connections or [32]
         main_servers(args)
+    elif args.command == "threads":
+        main_threads(args)
     else:
         main_run(args)
 

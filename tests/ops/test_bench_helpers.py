@@ -3,6 +3,8 @@
 import os
 import time
 
+import pytest
+
 from bench.fixtures import HUBEI_SAMPLE, citizen_identity
 from bench.procstat import machine, tree_cpu_seconds
 from sscard.domain.idnumber import parse_id_number
@@ -96,3 +98,22 @@ def test_a_runs_machine_cpu_is_split_into_ours_the_services_the_rest_and_steal()
     # 50 ms of this process's CPU is in the machine's busy time (counted in clock ticks: 10 ms of slack).
     assert after["busy"] - before["busy"] >= 0.04
     assert after["services"] >= 0 and before["services"] >= 0
+
+
+def test_interleaved_comparison_keeps_the_median_of_each_figure():
+    from bench.__main__ import comparison_rows
+
+    def run(rps, p50, p99, cpu):
+        return {"rps": rps, "p50_ms": p50, "p99_ms": p99, "server_cpu_ms_per_request": cpu, "wrk_cpu_pct": 5}
+
+    samples = {("granian, 2 workers x 4 threads", "/records/mine/", 32):
+               [run(450, 68, 137, 3.24), run(590, 52, 107, 2.37), run(412, 76, 138, 3.41)],
+               ("granian, 2 workers x 1 threads", "/records/mine/", 32):
+               [run(542, 57, 96, 2.63), run(617, 47, 116, 2.34)]}
+    rows = {row["server"]: row for row in comparison_rows(samples)}
+    # by hand: the middle of three runs, the mean of the middle two of an even count
+    four, one = rows["granian, 2 workers x 4 threads"], rows["granian, 2 workers x 1 threads"]
+    assert (four["rps"], four["p50_ms"], four["p99_ms"], four["server_cpu_ms_per_request"]) == (450, 68, 137, 3.24)
+    assert (one["rps"], one["p50_ms"], one["p99_ms"]) == (579.5, 52, 106)
+    assert one["server_cpu_ms_per_request"] == pytest.approx(2.485)
+    assert len(four["runs"]) == 3 and one["path"] == "/records/mine/" and one["connections"] == 32
