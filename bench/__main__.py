@@ -7,6 +7,7 @@ whitenoise, `SSCARD_BENCH=1` for the ceiling view) on a free loopback port, and 
 
 import argparse
 import datetime as dt
+import os
 import platform
 import sys
 import time
@@ -213,7 +214,7 @@ def main_run(args) -> None:
         data["profiles"].append(run_profile(name, quick=args.quick, only=only, server_kind=args.server,
                                             workers=args.workers, threads=args.threads,
                                             keep_database=args.keep_database))
-    data["load_average_end"] = [round(x, 2) for x in __import__("os").getloadavg()]
+    data["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
     json_path, md_path = report.write(data, stem=args.output)
     print(md_path.read_text())
     print(f"written: {json_path} {md_path}")
@@ -245,19 +246,25 @@ def main_servers(args) -> None:
                     for path in ("/bench/ceiling", "/"):
                         env = {"BENCH_PATH": path}
                         for connections in args.connections:
-                            measure(server, script="get.lua", connections=connections, duration_s=warmup, env=env)
-                            result = measure(server, script="get.lua", connections=connections,
-                                             duration_s=duration, env=env)
-                            row = {**result.as_dict(), "load_1m": round(__import__("os").getloadavg()[0], 2)}
-                            samples.setdefault((server.description, path, connections), []).append(row)
-                            print(f"round {round_number + 1} {server.description:40} {path:15} c={connections:<3}"
-                                  f" {result.rps:7.0f} req/s p50 {result.p50_ms:7.2f} p99 {result.p99_ms:7.2f} ms"
-                                  f" cpu/req {result.server_cpu_ms_per_request:5.2f} ms"
-                                  f" wrk {result.wrk_cpu_pct:3.0f}% load {row['load_1m']}", flush=True)
+                            _sample(samples, round_number, server, path, script="get.lua", env=env,
+                                    connections=connections, warmup=warmup, duration=duration)
     finally:
         profile.cleanup()
     _write_comparison("servers", "Server comparison", "SQLite profile, production settings", samples,
                       rounds=args.rounds, duration=duration)
+
+
+def _sample(samples: dict[tuple, list[dict]], round_number: int, server: Server, path: str, *, script: str,
+            env: dict, connections: int, warmup: float, duration: float) -> None:
+    """One interleaved comparison run: a warm-up, then the measured run, kept under (server, path, connections)."""
+    measure(server, script=script, connections=connections, duration_s=warmup, env=env)
+    result = measure(server, script=script, connections=connections, duration_s=duration, env=env)
+    row = {**result.as_dict(), "load_1m": round(os.getloadavg()[0], 2)}
+    samples.setdefault((server.description, path, connections), []).append(row)
+    print(f"round {round_number + 1} {server.description:40} {path:42} c={connections:<3}"
+          f" {result.rps:7.0f} req/s p50 {result.p50_ms:7.2f} p99 {result.p99_ms:7.2f} ms"
+          f" cpu/req {result.server_cpu_ms_per_request:5.2f} ms"
+          f" wrk {result.wrk_cpu_pct:3.0f}% load {row['load_1m']}", flush=True)
 
 
 def comparison_rows(samples: dict[tuple, list[dict]]) -> list[dict]:
@@ -302,20 +309,16 @@ def main_threads(args) -> None:
     profile) on granian with each count of workers x blocking threads, all started at once and measured in
     turn, interleaved over `--rounds` rounds, median kept: a page that waits on PostgreSQL and Redis, where the
     threads of a worker share one GIL."""
-    import os
-
-    from .scenarios import RECORDS_SESSIONS, RECORDS_SIZES, first_visits
+    from .scenarios import RECORDS_SIZES, first_visits, records_sessions
     from .server import records_profile
 
     warmup, duration = _durations(args.quick)
     rows, employers = RECORDS_SIZES["10m"]
     profile = records_profile(rows, employers)
-    persons, owners = profile.workdir / "records-persons.txt", profile.workdir / "records-employers.txt"
     servers = [Server(profile, kind="granian", workers=w, threads=t) for w, t in THREAD_CANDIDATES]
     samples: dict[tuple, list[dict]] = {}
     try:
-        profile.python("-m", "bench.records", "sessions", "--persons", str(RECORDS_SESSIONS), "--employers",
-                       str(RECORDS_SESSIONS), "--out-persons", str(persons), "--out-employers", str(owners))
+        persons, owners = records_sessions(profile, profile.workdir, "10m")
         for server in servers:
             server.start()
         first_visits(servers[0].url, persons, owners)
@@ -323,14 +326,8 @@ def main_threads(args) -> None:
         for round_number in range(args.rounds):
             for path, data in pages:
                 for server in servers:
-                    env = {"BENCH_DATA": str(data)}
-                    measure(server, script="records.lua", connections=32, duration_s=warmup, env=env)
-                    result = measure(server, script="records.lua", connections=32, duration_s=duration, env=env)
-                    row = {**result.as_dict(), "load_1m": round(os.getloadavg()[0], 2)}
-                    samples.setdefault((server.description, path, 32), []).append(row)
-                    print(f"round {round_number + 1} {server.description:32} {path:42} {result.rps:6.0f} req/s"
-                          f" p50 {result.p50_ms:6.2f} p99 {result.p99_ms:7.2f} ms"
-                          f" cpu/req {result.server_cpu_ms_per_request:5.2f} ms", flush=True)
+                    _sample(samples, round_number, server, path, script="records.lua",
+                            env={"BENCH_DATA": str(data)}, connections=32, warmup=warmup, duration=duration)
     finally:
         for server in servers:
             server.stop()

@@ -22,6 +22,7 @@ import sys
 import time
 from pathlib import Path
 
+from bench.paced import percentile
 from bench.settlement_profile import _backend_cpu, _env, _redis_calls
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -128,9 +129,8 @@ def main(argv: list[str]) -> None:
     print(f"  together       {1000 * (cpu + pg) / n:6.2f} ms/request; wall {1000 * wall / n:.2f} ms/request")
     print(f"  SQL statements {queries[0] / n:6.2f} /request; Redis commands {redis_calls / n:.2f} /request")
     walls.sort()
-    print("  wall, one at a time: " + ", ".join(
-        f"{name} {1000 * walls[min(len(walls) - 1, int(q * len(walls)))]:.2f}"
-        for name, q in (("p50", 0.5), ("p90", 0.9), ("p99", 0.99), ("max", 1.0))) + " ms")
+    print("  wall, one at a time: " + ", ".join(f"p{p} {1000 * percentile(walls, p):.2f}" for p in (50, 90, 99))
+          + f", max {1000 * walls[-1]:.2f} ms")
 
     if args.cprofile:
         import cProfile

@@ -282,15 +282,22 @@ def _records_server(ctx: Context, size: str):
         rows, employers = RECORDS_SIZES[size]
         profile = records_profile(rows, employers)
         ctx.cache.setdefault("cleanup", []).append(profile.cleanup)
-        persons, owners = ctx.workdir / f"records-persons-{size}.txt", ctx.workdir / f"records-employers-{size}.txt"
-        profile.python("-m", "bench.records", "sessions", "--persons", str(RECORDS_SESSIONS), "--employers",
-                       str(RECORDS_SESSIONS), "--out-persons", str(persons), "--out-employers", str(owners))
+        persons, owners = records_sessions(profile, ctx.workdir, size)
         server = Server(profile, kind=ctx.server.kind, workers=ctx.server.workers, threads=ctx.server.threads)
         server.start()
         ctx.cache["cleanup"].insert(0, server.stop)
         first_visits(server.url, persons, owners)
         ctx.cache[key] = (server, persons, owners)
     return ctx.cache[key]
+
+
+def records_sessions(profile, workdir: Path, size: str) -> tuple[Path, Path]:
+    """Signed-in sessions of RECORDS_SESSIONS people and as many employers' representatives in a records
+    database (`bench.records sessions`): the files of "path<TAB>Cookie header" lines that records.lua reads."""
+    persons, owners = workdir / f"records-persons-{size}.txt", workdir / f"records-employers-{size}.txt"
+    profile.python("-m", "bench.records", "sessions", "--persons", str(RECORDS_SESSIONS), "--employers",
+                   str(RECORDS_SESSIONS), "--out-persons", str(persons), "--out-employers", str(owners))
+    return persons, owners
 
 
 def first_visits(base_url: str, *files: Path) -> None:
