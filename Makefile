@@ -81,10 +81,11 @@ test: translations
 	@$(UV) run pytest $(PYTEST_ARGS)
 
 bench: sync
-	@if ! command -v wrk >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
-	  echo ">>> installing Debian's wrk (the load generator)"; \
-	  DEBIAN_FRONTEND=noninteractive apt-get -q -o DPkg::Lock::Timeout=600 install -y wrk >/dev/null \
-	    || { apt-get -q update >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get -q install -y wrk >/dev/null; }; \
+	@if { ! command -v wrk || ! command -v haproxy; } >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	  echo ">>> installing Debian's wrk (the load generator) and haproxy (python -m bench threads)"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get -q -o DPkg::Lock::Timeout=600 install -y wrk haproxy >/dev/null \
+	    || { apt-get -q update >/dev/null \
+	         && DEBIAN_FRONTEND=noninteractive apt-get -q install -y wrk haproxy >/dev/null; }; \
 	fi
 	@$(UV) run python -m bench $(BENCH_ARGS)
 

@@ -302,20 +302,29 @@ def _write_comparison(stem: str, title: str, setting: str, samples: dict[tuple, 
 
 # granian workers x blocking threads compared on the records pages (issue 13): the production setting first
 THREAD_CANDIDATES = [(DEFAULT_WORKERS, DEFAULT_THREADS), (2, 2), (2, 1)]
+# ... and single-threaded granians behind HAProxy (one queue for all requests): this many processes
+BALANCED_CANDIDATES = [2, 3, 4]
 
 
 def main_threads(args) -> None:
     """The records pages (the person's page and the employer's month view, 10,000,000 ledger rows, PostgreSQL
     profile) on granian with each count of workers x blocking threads, all started at once and measured in
     turn, interleaved over `--rounds` rounds, median kept: a page that waits on PostgreSQL and Redis, where the
-    threads of a worker share one GIL."""
+    threads of a worker share one GIL. With HAProxy installed, also 2-4 single-threaded granians behind it."""
+    import shutil
+
     from .scenarios import RECORDS_SIZES, first_visits, records_sessions
-    from .server import records_profile
+    from .server import BalancedServer, records_profile
 
     warmup, duration = _durations(args.quick)
     rows, employers = RECORDS_SIZES["10m"]
     profile = records_profile(rows, employers)
     servers = [Server(profile, kind="granian", workers=w, threads=t) for w, t in THREAD_CANDIDATES]
+    if shutil.which("haproxy"):
+        servers += [BalancedServer(profile, processes=n) for n in BALANCED_CANDIDATES]
+    else:
+        print("haproxy is not installed (Debian: apt-get install haproxy): the balanced set-ups are left out",
+              flush=True)
     samples: dict[tuple, list[dict]] = {}
     try:
         persons, owners = records_sessions(profile, profile.workdir, "10m")

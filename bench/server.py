@@ -301,3 +301,90 @@ class Server:
                 self.process.wait()
         if getattr(self, "_log", None):
             self._log.close()
+
+
+# --- One single-threaded granian per slot behind HAProxy (docs/deploy.md, "Threads per worker") ----------
+
+HAPROXY_CONFIG = """global
+    maxconn 4096
+    nbthread 1
+defaults
+    mode http
+    timeout connect 5s
+    timeout client 60s
+    timeout server 60s
+    timeout queue 30s
+    option http-keep-alive
+    http-reuse always
+frontend web
+    bind 127.0.0.1:{port}
+    default_backend app
+backend app
+    balance leastconn
+{servers}
+"""
+
+
+def haproxy_config(port: int, backend_ports: list[int]) -> str:
+    """HAProxy listening on `port` in front of one single-threaded server per port of `backend_ports`: `leastconn`
+    with `maxconn 1` per server, so each request waits in HAProxy's one queue (first come, first served) and goes
+    to whichever server is free, instead of waiting behind the connection's own worker."""
+    servers = "\n".join(f"    server app{number} 127.0.0.1:{backend} maxconn 1"
+                        for number, backend in enumerate(backend_ports, start=1))
+    return HAPROXY_CONFIG.format(port=port, servers=servers)
+
+
+class BalancedServer:
+    """`processes` granian servers of 1 worker x 1 thread, each on its own port, behind HAProxy: started, measured
+    (CPU of all of them and HAProxy's) and stopped as one `Server`."""
+
+    kind = "haproxy+granian"
+    workers = threads = 1
+
+    def __init__(self, profile: Profile, *, processes: int):
+        self.profile = profile
+        self.backends = [Server(profile, kind="granian", workers=1, threads=1) for _ in range(processes)]
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen | None = None
+        self.config_path = profile.workdir / f"haproxy-{self.port}.cfg"
+
+    @property
+    def description(self) -> str:
+        return f"haproxy leastconn, {len(self.backends)} x granian 1 worker x 1 thread"
+
+    def start(self, timeout_s: float = 60) -> None:
+        haproxy = shutil.which("haproxy")
+        if haproxy is None:
+            raise RuntimeError("haproxy is not installed (Debian: apt-get install haproxy)")
+        for backend in self.backends:
+            backend.start(timeout_s)
+        self.config_path.write_text(haproxy_config(self.port, [backend.port for backend in self.backends]))
+        self.process = subprocess.Popen([haproxy, "-f", str(self.config_path)], cwd=ROOT, start_new_session=True,
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"haproxy exited with {self.process.returncode} ({self.config_path})")
+            try:
+                if requests.get(f"{self.url}/readyz", timeout=5).status_code == 200:
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(0.3)
+        self.stop()
+        raise RuntimeError(f"haproxy was not ready after {timeout_s}s")
+
+    def cpu_seconds(self) -> float:
+        own = procstat.tree_cpu_seconds(self.process.pid) if self.process else 0.0
+        return own + sum(backend.cpu_seconds() for backend in self.backends)
+
+    def log_tail(self, lines: int = 30) -> str:
+        return "\n".join(backend.log_tail(lines) for backend in self.backends)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=20)
+        for backend in self.backends:
+            backend.stop()

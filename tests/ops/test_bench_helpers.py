@@ -117,3 +117,20 @@ def test_interleaved_comparison_keeps_the_median_of_each_figure():
     assert (one["rps"], one["p50_ms"], one["p99_ms"]) == (579.5, 52, 106)
     assert one["server_cpu_ms_per_request"] == pytest.approx(2.485)
     assert len(four["runs"]) == 3 and one["path"] == "/records/mine/" and one["connections"] == 32
+
+
+def test_haproxy_sends_each_request_to_a_free_single_threaded_server_from_one_queue():
+    from bench.server import haproxy_config
+
+    config = haproxy_config(8080, [9001, 9002, 9003])
+    lines = [line.strip() for line in config.splitlines()]
+    assert "bind 127.0.0.1:8080" in lines
+    assert "balance leastconn" in lines
+    # one request at a time per server, so the others wait in HAProxy's queue, not behind a busy worker
+    assert [line for line in lines if line.startswith("server ")] == [
+        "server app1 127.0.0.1:9001 maxconn 1",
+        "server app2 127.0.0.1:9002 maxconn 1",
+        "server app3 127.0.0.1:9003 maxconn 1",
+    ]
+    # keep-alive to the servers: no new connection per request
+    assert "http-reuse always" in lines and "option http-keep-alive" in lines
