@@ -338,9 +338,6 @@ class BalancedServer:
     """`processes` granian servers of 1 worker x 1 thread, each on its own port, behind HAProxy: started, measured
     (CPU of all of them and HAProxy's) and stopped as one `Server`."""
 
-    kind = "haproxy+granian"
-    workers = threads = 1
-
     def __init__(self, profile: Profile, *, processes: int):
         self.profile = profile
         self.backends = [Server(profile, kind="granian", workers=1, threads=1) for _ in range(processes)]
