@@ -262,25 +262,10 @@ class Server:
         self._log = log
         self.process = subprocess.Popen(command, cwd=ROOT, env=self.profile.process_env(), stdout=log,
                                         stderr=subprocess.STDOUT, start_new_session=True)
-        deadline = time.monotonic() + timeout_s
-        last = "no answer"
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"{self.kind} exited with {self.process.returncode}:\n" + self.log_tail())
-            try:
-                response = requests.get(f"{self.url}/readyz", timeout=5)
-                last = f"HTTP {response.status_code}"
-                if response.status_code == 200:
-                    # every worker answers once before measuring (imports, first connections)
-                    for _ in range(self.workers * self.threads * 2):
-                        requests.get(f"{self.url}/bench/ceiling", timeout=10)
-                    return
-            except requests.RequestException as error:
-                last = type(error).__name__
-            time.sleep(0.3)
-        tail = self.log_tail()
-        self.stop()
-        raise RuntimeError(f"{self.kind} was not ready after {timeout_s}s (last: {last}):\n{tail}")
+        _wait_ready(self, self.kind, timeout_s)
+        # every worker answers once before measuring (imports, first connections)
+        for _ in range(self.workers * self.threads * 2):
+            requests.get(f"{self.url}/bench/ceiling", timeout=10)
 
     def cpu_seconds(self) -> float:
         return procstat.tree_cpu_seconds(self.process.pid) if self.process else 0.0
@@ -292,15 +277,41 @@ class Server:
             return ""
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        _stop_group(self.process)
         if getattr(self, "_log", None):
             self._log.close()
+
+
+def _wait_ready(server, name: str, timeout_s: float) -> None:
+    """Until `server.url`/readyz answers 200; stopped, with the reason and its log's tail, if its process exits or
+    it is not ready within `timeout_s`."""
+    deadline = time.monotonic() + timeout_s
+    last = "no answer"
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise RuntimeError(f"{name} exited with {server.process.returncode}:\n" + server.log_tail())
+        try:
+            response = requests.get(f"{server.url}/readyz", timeout=5)
+            last = f"HTTP {response.status_code}"
+            if response.status_code == 200:
+                return
+        except requests.RequestException as error:
+            last = type(error).__name__
+        time.sleep(0.3)
+    tail = server.log_tail()
+    server.stop()
+    raise RuntimeError(f"{name} was not ready after {timeout_s}s (last: {last}):\n{tail}")
+
+
+def _stop_group(process: subprocess.Popen | None) -> None:
+    """SIGTERM to the process group of `process`, SIGKILL if it has not ended after 20 s."""
+    if process and process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
 
 
 # --- One single-threaded granian per slot behind HAProxy (docs/deploy.md, "Threads per worker") ----------
@@ -359,18 +370,7 @@ class BalancedServer:
         self.config_path.write_text(haproxy_config(self.port, [backend.port for backend in self.backends]))
         self.process = subprocess.Popen([haproxy, "-f", str(self.config_path)], cwd=ROOT, start_new_session=True,
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"haproxy exited with {self.process.returncode} ({self.config_path})")
-            try:
-                if requests.get(f"{self.url}/readyz", timeout=5).status_code == 200:
-                    return
-            except requests.RequestException:
-                pass
-            time.sleep(0.3)
-        self.stop()
-        raise RuntimeError(f"haproxy was not ready after {timeout_s}s")
+        _wait_ready(self, f"haproxy ({self.config_path})", timeout_s)
 
     def cpu_seconds(self) -> float:
         own = procstat.tree_cpu_seconds(self.process.pid) if self.process else 0.0
@@ -380,8 +380,6 @@ class BalancedServer:
         return "\n".join(backend.log_tail(lines) for backend in self.backends)
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            self.process.wait(timeout=20)
+        _stop_group(self.process)
         for backend in self.backends:
             backend.stop()
